@@ -1,0 +1,437 @@
+import pgtrigger
+from django.conf import settings
+from django.db import models
+from django.db.models import Exists, OuterRef, Q
+from django.db.models.functions import Now
+from django.urls import reverse
+
+from beneficiaries.enums import (
+    AccessAction,
+    BarrierKind,
+    BarrierState,
+    Civility,
+    HouseholdRole,
+    OutreachChannel,
+    OutreachResult,
+)
+from beneficiaries.validators import validate_caf_number, validate_nir
+
+# --- QuerySets -------------------------------------------------------------------
+
+
+class BeneficiaryQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The people a user may see. Every view that shows a person starts here.
+
+        - a referent: the people they follow now, directly or through a binôme;
+        - a manager: the people of their territories;
+        - an admin: the people of their Département;
+        - a superuser: everyone; anyone else: no one.
+        """
+        from caseload.models import Assignment
+        from caseload.perms import scope_of
+
+        scope = scope_of(user)
+        if scope.everything:
+            return self
+        if scope.departement_id is None:
+            return self.none()
+        qs = self.filter(departement_id=scope.departement_id)
+        if scope.is_admin:
+            return qs
+        if scope.is_manager:
+            return qs.filter(territory_id__in=scope.territory_ids)
+        if scope.is_referent:
+            return qs.filter(
+                Exists(
+                    Assignment.objects.filter(
+                        beneficiary_id=OuterRef("pk"),
+                        staff_id=scope.staff_id,
+                        ended_at__isnull=True,
+                    )
+                )
+            )
+        return self.none()
+
+    def followed_by(self, staff):
+        from caseload.models import Assignment
+
+        return self.filter(
+            Exists(
+                Assignment.objects.filter(
+                    beneficiary_id=OuterRef("pk"), staff_id=staff.pk, ended_at__isnull=True
+                )
+            )
+        )
+
+    def with_portfolio_data(self, staff_id=None):
+        """Everything the portfolio list shows, in the same query: the open
+        pathway's stage and programme, the 15-day entry deadline, and (for a
+        referent) whether the person is followed through a binôme.
+
+        Ordered by urgency: open entry deadlines first, earliest due first.
+        """
+        from caseload.models import Assignment
+        from pathways.enums import DeadlineKind
+        from pathways.models import Deadline, Pathway
+
+        open_pathway = Pathway.objects.filter(beneficiary_id=OuterRef("pk"), closed_at__isnull=True)
+        entry_deadline = Deadline.objects.filter(
+            pathway__beneficiary_id=OuterRef("pk"),
+            pathway__closed_at__isnull=True,
+            kind=DeadlineKind.ENTRY,
+        ).order_by("-created_at")
+        qs = self.select_related("territory").annotate(
+            pathway_stage=models.Subquery(open_pathway.values("stage")[:1]),
+            pathway_programme=models.Subquery(open_pathway.values("programme")[:1]),
+            entry_due_on=models.Subquery(entry_deadline.values("due_on")[:1]),
+            entry_met_on=models.Subquery(entry_deadline.values("met_on")[:1]),
+        )
+        if staff_id is not None:
+            qs = qs.annotate(
+                via_binome=Exists(
+                    Assignment.objects.filter(
+                        beneficiary_id=OuterRef("pk"),
+                        staff_id=staff_id,
+                        ended_at__isnull=True,
+                        binome__isnull=False,
+                    )
+                )
+            )
+        return qs.order_by(
+            models.F("entry_met_on").asc(nulls_first=True),
+            models.F("entry_due_on").asc(nulls_last=True),
+            "last_name",
+            "first_name",
+            "pk",
+        )
+
+
+# --- People ------------------------------------------------------------------------
+
+
+class Beneficiary(models.Model):
+    """A person receiving (or applying for) the RSA.
+
+    Identified by the CAF allocataire number and the role in the household
+    (demandeur / conjoint), optionally by the NIR, and by the Département
+    software's own id when a file carries one.
+    """
+
+    departement = models.ForeignKey(
+        "caseload.Departement",
+        on_delete=models.PROTECT,
+        related_name="beneficiaries",
+        verbose_name="Département",
+    )
+    territory = models.ForeignKey(
+        "caseload.Territory",
+        on_delete=models.PROTECT,
+        related_name="beneficiaries",
+        null=True,
+        blank=True,
+        verbose_name="territoire",
+        help_text="Vide quand la commune n'est rattachée à aucun territoire connu.",
+    )
+    commune = models.ForeignKey(
+        "caseload.Commune",
+        on_delete=models.PROTECT,
+        related_name="beneficiaries",
+        null=True,
+        blank=True,
+        verbose_name="commune",
+    )
+
+    caf_number = models.CharField(
+        "numéro allocataire CAF", max_length=10, validators=[validate_caf_number]
+    )
+    household_role = models.CharField(
+        "rôle dans le foyer", max_length=10, choices=HouseholdRole.choices
+    )
+    nir = models.CharField(
+        "NIR",
+        max_length=15,
+        blank=True,
+        validators=[validate_nir],
+        help_text="Numéro de sécurité sociale, 15 caractères avec la clé.",
+    )
+    external_id = models.CharField(
+        "identifiant dans le logiciel du Département", max_length=50, blank=True
+    )
+
+    civility = models.CharField("civilité", max_length=3, choices=Civility.choices, blank=True)
+    last_name = models.CharField("nom d'usage", max_length=150)
+    birth_name = models.CharField("nom de naissance", max_length=150, blank=True)
+    first_name = models.CharField("prénom", max_length=150)
+    birth_date = models.DateField("date de naissance", null=True, blank=True)
+
+    address_line = models.CharField("adresse", max_length=255, blank=True)
+    postcode = models.CharField("code postal", max_length=5, blank=True)
+    city = models.CharField("ville", max_length=150, blank=True)
+    phone = models.CharField("téléphone", max_length=20, blank=True)
+    email = models.EmailField("courriel", blank=True)
+
+    rsa_application_date = models.DateField("date de la demande de RSA", null=True, blank=True)
+    rights_opening_date = models.DateField("date d'ouverture des droits", null=True, blank=True)
+    known_to_departement = models.BooleanField(
+        "déjà connu du Département",
+        default=False,
+        help_text="Faux pour une personne que le Département n'a jamais rencontrée.",
+    )
+    reinforced_consent = models.BooleanField(
+        "accepte l'accompagnement renforcé", null=True, blank=True
+    )
+    reinforced_consent_on = models.DateField("date du consentement", null=True, blank=True)
+
+    last_contact_at = models.DateTimeField("dernier contact", null=True, blank=True)
+    anonymised_at = models.DateTimeField("anonymisé le", null=True, blank=True)
+    created_at = models.DateTimeField("créé le", db_default=Now())
+    updated_at = models.DateTimeField("modifié le", auto_now=True)
+
+    objects = BeneficiaryQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "bénéficiaire"
+        verbose_name_plural = "bénéficiaires"
+        ordering = ["last_name", "first_name", "pk"]
+        indexes = [
+            models.Index(
+                fields=["departement", "last_name", "first_name"], name="beneficiary_by_name"
+            ),
+            models.Index(fields=["territory", "created_at"], name="beneficiary_by_territory"),
+            models.Index(fields=["commune"], name="beneficiary_by_commune"),
+            models.Index(fields=["caf_number"], name="beneficiary_by_caf_number"),
+            models.Index(fields=["last_contact_at"], name="beneficiary_by_last_contact"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["departement", "caf_number", "household_role"],
+                name="beneficiary_unique_caf_role",
+                violation_error_message=(
+                    "Une personne avec ce numéro allocataire et ce rôle dans le foyer existe déjà."
+                ),
+            ),
+            models.UniqueConstraint(
+                fields=["departement", "nir"],
+                condition=~Q(nir=""),
+                name="beneficiary_unique_nir",
+                violation_error_message="Une personne avec ce NIR existe déjà.",
+            ),
+            models.UniqueConstraint(
+                fields=["departement", "external_id"],
+                condition=~Q(external_id=""),
+                name="beneficiary_unique_external_id",
+                violation_error_message=(
+                    "Une personne avec cet identifiant du logiciel départemental existe déjà."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(nir="") | Q(nir__regex=r"^[12][0-9]{4}(?:[0-9]{2}|2A|2B)[0-9]{8}$"),
+                name="beneficiary_nir_format",
+                violation_error_message=(
+                    "Le NIR doit compter 15 caractères (13 chiffres, 2A ou 2B pour la Corse, "
+                    "puis la clé)."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(caf_number__regex=r"^[0-9]{1,10}$"),
+                name="beneficiary_caf_number_digits",
+                violation_error_message=(
+                    "Le numéro allocataire CAF ne contient que des chiffres (10 au plus)."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(household_role__in=["demandeur", "conjoint"]),
+                name="beneficiary_household_role_valid",
+                violation_error_message="Le rôle dans le foyer est « demandeur » ou « conjoint ».",
+            ),
+        ]
+
+    def __str__(self):
+        return self.full_name
+
+    def get_absolute_url(self):
+        return reverse("beneficiaries:detail", kwargs={"pk": self.pk})
+
+    @property
+    def full_name(self):
+        return f"{self.first_name} {self.last_name}".strip()
+
+
+class Barrier(models.Model):
+    """A barrier to employment (frein) and its current state. Each change of
+    state is kept in `BarrierEvent`."""
+
+    beneficiary = models.ForeignKey(
+        Beneficiary, on_delete=models.CASCADE, related_name="barriers", verbose_name="bénéficiaire"
+    )
+    kind = models.CharField("frein", max_length=20, choices=BarrierKind.choices)
+    state = models.CharField(
+        "état", max_length=20, choices=BarrierState.choices, default=BarrierState.IDENTIFIED
+    )
+    identified_on = models.DateField("identifié le")
+    lifted_on = models.DateField("levé le", null=True, blank=True)
+    updated_at = models.DateTimeField("modifié le", auto_now=True)
+
+    class Meta:
+        verbose_name = "frein"
+        verbose_name_plural = "freins"
+        ordering = ["kind"]
+        indexes = [models.Index(fields=["kind", "state"], name="barrier_by_kind_state")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["beneficiary", "kind"],
+                name="barrier_unique_kind_per_person",
+                violation_error_message="Ce frein est déjà suivi pour cette personne.",
+            ),
+            models.CheckConstraint(
+                condition=(Q(state=BarrierState.LIFTED) & Q(lifted_on__isnull=False))
+                | (~Q(state=BarrierState.LIFTED) & Q(lifted_on__isnull=True)),
+                name="barrier_lifted_has_date",
+                violation_error_message="Un frein levé a une date de levée, et seulement lui.",
+            ),
+            models.CheckConstraint(
+                condition=Q(lifted_on__isnull=True) | Q(lifted_on__gte=models.F("identified_on")),
+                name="barrier_lifted_after_identified",
+                violation_error_message="Un frein ne peut être levé avant d'avoir été identifié.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} ({self.get_state_display()})"
+
+
+class BarrierEvent(models.Model):
+    """One change of state of a barrier: the barrier's history."""
+
+    barrier = models.ForeignKey(
+        Barrier, on_delete=models.CASCADE, related_name="events", verbose_name="frein"
+    )
+    state = models.CharField("état", max_length=20, choices=BarrierState.choices)
+    occurred_on = models.DateField("date")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        verbose_name="saisi par",
+    )
+    interview = models.ForeignKey(
+        "pathways.Interview",
+        on_delete=models.SET_NULL,
+        related_name="barrier_events",
+        null=True,
+        blank=True,
+        verbose_name="entretien",
+    )
+    created_at = models.DateTimeField("saisi le", db_default=Now())
+
+    class Meta:
+        verbose_name = "évolution d'un frein"
+        verbose_name_plural = "évolutions des freins"
+        ordering = ["-occurred_on", "-pk"]
+
+    def __str__(self):
+        return f"{self.barrier} → {self.get_state_display()}"
+
+
+class OutreachAttempt(models.Model):
+    """A contact attempt with a person (often one never seen before)."""
+
+    beneficiary = models.ForeignKey(
+        Beneficiary,
+        on_delete=models.CASCADE,
+        related_name="outreach_attempts",
+        verbose_name="bénéficiaire",
+    )
+    channel = models.CharField("moyen", max_length=10, choices=OutreachChannel.choices)
+    result = models.CharField("résultat", max_length=20, choices=OutreachResult.choices)
+    attempted_on = models.DateField("date")
+    notes = models.TextField("remarques", max_length=2000, blank=True)
+    made_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        verbose_name="par",
+    )
+    created_at = models.DateTimeField("saisi le", db_default=Now())
+
+    class Meta:
+        verbose_name = "tentative de contact"
+        verbose_name_plural = "tentatives de contact"
+        ordering = ["-attempted_on", "-pk"]
+        indexes = [models.Index(fields=["beneficiary", "attempted_on"], name="outreach_by_person")]
+
+    def __str__(self):
+        return f"{self.get_channel_display()} — {self.get_result_display()}"
+
+
+class HealthNote(models.Model):
+    """Health information (RGPD art. 9): shown only to the nurse and the
+    person's social worker (`caseload.perms.can_view_health_notes`)."""
+
+    beneficiary = models.ForeignKey(
+        Beneficiary,
+        on_delete=models.CASCADE,
+        related_name="health_notes",
+        verbose_name="bénéficiaire",
+    )
+    text = models.TextField("note", max_length=5000)
+    disability_recognised = models.BooleanField("handicap reconnu (RQTH)", default=False)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="auteur",
+    )
+    created_at = models.DateTimeField("saisie le", db_default=Now())
+
+    class Meta:
+        verbose_name = "note de santé"
+        verbose_name_plural = "notes de santé"
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return f"Note de santé {self.pk}"
+
+
+class RecordAccessLog(models.Model):
+    """Who read or changed a person's record, and when. Append-only: a
+    PostgreSQL trigger refuses every UPDATE and DELETE, so the application
+    itself cannot rewrite it. Purged only by the retention job, which runs
+    with the trigger explicitly ignored."""
+
+    beneficiary = models.ForeignKey(
+        Beneficiary,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
+        verbose_name="bénéficiaire",
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
+        verbose_name="utilisateur",
+    )
+    action = models.CharField("action", max_length=10, choices=AccessAction.choices)
+    detail = models.CharField("détail", max_length=200, blank=True)
+    at = models.DateTimeField("date", db_default=Now(), db_index=True)
+
+    class Meta:
+        verbose_name = "trace d'accès"
+        verbose_name_plural = "traces d'accès"
+        ordering = ["-at", "-pk"]
+        indexes = [models.Index(fields=["beneficiary", "at"], name="access_log_by_person")]
+        triggers = [
+            pgtrigger.Protect(
+                name="access_log_append_only", operation=pgtrigger.Update | pgtrigger.Delete
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.get_action_display()} {self.beneficiary_id} par {self.user_id}"

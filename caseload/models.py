@@ -1,0 +1,426 @@
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Exists, OuterRef, Q
+from django.db.models.functions import Now
+
+from caseload.enums import AssignmentEndReason, Programme, StaffRole, StructureKind
+
+# Defaults from the sources (DESIGN.md). None means the sources give no figure:
+# the admin sets it, and until then the app says "plafond non défini".
+DEFAULT_CAPS = {
+    (StaffRole.SOCIOPRO_REFERENT, Programme.DROIT_COMMUN): 130,
+    (StaffRole.SOCIOPRO_REFERENT, Programme.FRANCE_TRAVAIL_RENFORCE): 70,
+    (StaffRole.SOCIOPRO_REFERENT, Programme.ACCOMPAGNEMENT_GLOBAL): None,
+    (StaffRole.SOCIAL_WORKER, Programme.DROIT_COMMUN): 80,
+    (StaffRole.SOCIAL_WORKER, Programme.FRANCE_TRAVAIL_RENFORCE): 30,
+    (StaffRole.SOCIAL_WORKER, Programme.ACCOMPAGNEMENT_GLOBAL): None,
+    (StaffRole.PE_ADVISOR, Programme.DROIT_COMMUN): None,
+    (StaffRole.PE_ADVISOR, Programme.FRANCE_TRAVAIL_RENFORCE): 50,
+    (StaffRole.PE_ADVISOR, Programme.ACCOMPAGNEMENT_GLOBAL): 100,
+}
+
+
+# --- QuerySets -------------------------------------------------------------------
+
+
+class TerritoryQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Territories a user works in: their own, their Département's for an admin."""
+        from caseload.perms import scope_of
+
+        scope = scope_of(user)
+        if scope.everything:
+            return self
+        if scope.departement_id is None:
+            return self.none()
+        qs = self.filter(departement_id=scope.departement_id)
+        if scope.is_admin:
+            return qs
+        return qs.filter(pk__in=scope.territory_ids)
+
+
+class StaffProfileQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(is_active=True)
+
+    def visible_to(self, user):
+        """Staff a user may see: a manager sees the staff of their territories,
+        an admin their Département's, a referent only themselves."""
+        from caseload.perms import scope_of
+
+        scope = scope_of(user)
+        if scope.everything:
+            return self
+        if scope.departement_id is None:
+            return self.none()
+        qs = self.filter(structure__departement_id=scope.departement_id)
+        if scope.is_admin:
+            return qs
+        if scope.is_manager:
+            return qs.filter(
+                Exists(
+                    StaffProfile.territories.through.objects.filter(
+                        staffprofile_id=OuterRef("pk"), territory_id__in=scope.territory_ids
+                    )
+                )
+            )
+        return qs.filter(user_id=user.pk)
+
+    def with_load_counts(self):
+        """Active assignments per programme, one annotation each (no query per row)."""
+        annotations = {
+            f"load_{programme.value}": models.Count(
+                "assignments",
+                filter=Q(assignments__ended_at__isnull=True, assignments__programme=programme),
+            )
+            for programme in Programme
+        }
+        return self.annotate(**annotations)
+
+
+class AssignmentQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(ended_at__isnull=True)
+
+
+# --- Reference data ----------------------------------------------------------------
+
+
+class Departement(models.Model):
+    """A French Département. Every scoping query keeps Départements apart."""
+
+    code = models.CharField(
+        "code",
+        max_length=3,
+        unique=True,
+        help_text="Code INSEE du Département : 45, 2A, 971…",
+    )
+    name = models.CharField("nom", max_length=100)
+    auto_assign_imports = models.BooleanField(
+        "affecter automatiquement les nouveaux entrants par territoire", default=False
+    )
+
+    class Meta:
+        verbose_name = "Département"
+        verbose_name_plural = "Départements"
+        ordering = ["code"]
+
+    def __str__(self):
+        return f"{self.name} ({self.code})"
+
+
+class Territory(models.Model):
+    """A secteur: the unit managers and referents work in."""
+
+    departement = models.ForeignKey(
+        Departement,
+        on_delete=models.PROTECT,
+        related_name="territories",
+        verbose_name="Département",
+    )
+    name = models.CharField("nom", max_length=150)
+
+    objects = TerritoryQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "territoire"
+        verbose_name_plural = "territoires"
+        ordering = ["departement__code", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["departement", "name"],
+                name="territory_unique_name_per_departement",
+                violation_error_message="Ce Département a déjà un territoire de ce nom.",
+            )
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class Commune(models.Model):
+    insee_code = models.CharField("code INSEE", max_length=5, unique=True)
+    name = models.CharField("nom", max_length=150)
+    postcode = models.CharField("code postal", max_length=5, db_index=True)
+    territory = models.ForeignKey(
+        Territory, on_delete=models.PROTECT, related_name="communes", verbose_name="territoire"
+    )
+
+    class Meta:
+        verbose_name = "commune"
+        verbose_name_plural = "communes"
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(postcode__regex=r"^[0-9]{5}$"),
+                name="commune_postcode_five_digits",
+                violation_error_message="Le code postal doit compter 5 chiffres.",
+            ),
+            models.CheckConstraint(
+                condition=Q(insee_code__regex=r"^([0-9]{2}|2A|2B)[0-9]{3}$"),
+                name="commune_insee_code_format",
+                violation_error_message=(
+                    "Le code INSEE doit compter 5 caractères (2A/2B pour la Corse)."
+                ),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.postcode})"
+
+
+class Structure(models.Model):
+    """The employer of a staff member: a Département service, a France Travail
+    agency or a partner organisation."""
+
+    departement = models.ForeignKey(
+        Departement, on_delete=models.PROTECT, related_name="structures", verbose_name="Département"
+    )
+    name = models.CharField("nom", max_length=200)
+    kind = models.CharField("type", max_length=20, choices=StructureKind.choices)
+
+    class Meta:
+        verbose_name = "structure"
+        verbose_name_plural = "structures"
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["departement", "name"],
+                name="structure_unique_name_per_departement",
+                violation_error_message="Ce Département a déjà une structure de ce nom.",
+            )
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class CapPolicy(models.Model):
+    """Portfolio cap for a role in a programme, per Département. An empty cap
+    means "not set": the sources give no figure and no admin has set one."""
+
+    departement = models.ForeignKey(
+        Departement,
+        on_delete=models.CASCADE,
+        related_name="cap_policies",
+        verbose_name="Département",
+    )
+    role = models.CharField("rôle", max_length=30, choices=StaffRole.choices)
+    programme = models.CharField("dispositif", max_length=30, choices=Programme.choices)
+    cap = models.PositiveSmallIntegerField(
+        "plafond",
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(1000)],
+        help_text="Nombre maximal de personnes suivies à temps plein. Vide : non défini.",
+    )
+
+    class Meta:
+        verbose_name = "plafond de portefeuille"
+        verbose_name_plural = "plafonds de portefeuille"
+        ordering = ["departement__code", "role", "programme"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["departement", "role", "programme"],
+                name="cap_policy_unique_role_programme",
+                violation_error_message="Un plafond existe déjà pour ce rôle et ce dispositif.",
+            ),
+            models.CheckConstraint(
+                condition=Q(cap__isnull=True) | Q(cap__gte=1, cap__lte=1000),
+                name="cap_policy_cap_range",
+                violation_error_message="Le plafond doit être compris entre 1 et 1000.",
+            ),
+        ]
+
+    def __str__(self):
+        cap = self.cap if self.cap is not None else "non défini"
+        return f"{self.get_role_display()} / {self.get_programme_display()} : {cap}"
+
+
+class StaffProfile(models.Model):
+    """What a user does: role, employer, territories, working time."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="staff_profile",
+        verbose_name="utilisateur",
+    )
+    role = models.CharField("rôle", max_length=30, choices=StaffRole.choices, db_index=True)
+    structure = models.ForeignKey(
+        Structure, on_delete=models.PROTECT, related_name="staff", verbose_name="structure"
+    )
+    territories = models.ManyToManyField(
+        Territory, related_name="staff", verbose_name="territoires", blank=True
+    )
+    part_time_ratio = models.DecimalField(
+        "quotité de travail",
+        max_digits=3,
+        decimal_places=2,
+        default=Decimal("1.00"),
+        validators=[MinValueValidator(Decimal("0.10")), MaxValueValidator(Decimal("1.00"))],
+        help_text="1 pour un temps plein, 0,8 pour 80 %… Le plafond est réduit d'autant.",
+    )
+    is_active = models.BooleanField("en poste", default=True)
+
+    objects = StaffProfileQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "professionnel"
+        verbose_name_plural = "professionnels"
+        ordering = ["user__last_name", "user__first_name", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(
+                    part_time_ratio__gte=Decimal("0.10"), part_time_ratio__lte=Decimal("1.00")
+                ),
+                name="staff_part_time_ratio_range",
+                violation_error_message="La quotité de travail doit être comprise entre 0,10 et 1.",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.user} ({self.get_role_display()})"
+
+    @property
+    def departement_id(self):
+        return self.structure.departement_id
+
+
+class Binome(models.Model):
+    """A France Travail advisor paired with a departmental social worker, who
+    jointly follow people in accompagnement global."""
+
+    pe_advisor = models.ForeignKey(
+        StaffProfile,
+        on_delete=models.PROTECT,
+        related_name="binomes_as_advisor",
+        verbose_name="conseiller France Travail",
+    )
+    social_worker = models.ForeignKey(
+        StaffProfile,
+        on_delete=models.PROTECT,
+        related_name="binomes_as_social_worker",
+        verbose_name="travailleur social",
+    )
+    created_at = models.DateTimeField("formé le", db_default=Now())
+    dissolved_at = models.DateTimeField("dissous le", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "binôme"
+        verbose_name_plural = "binômes"
+        ordering = ["-created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["pe_advisor", "social_worker"],
+                condition=Q(dissolved_at__isnull=True),
+                name="binome_unique_active_pair",
+                violation_error_message="Ce binôme existe déjà.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(pe_advisor=models.F("social_worker")),
+                name="binome_two_different_people",
+                violation_error_message="Un binôme réunit deux professionnels différents.",
+            ),
+            models.CheckConstraint(
+                condition=Q(dissolved_at__isnull=True)
+                | Q(dissolved_at__gte=models.F("created_at")),
+                name="binome_dissolved_after_created",
+                violation_error_message="La dissolution ne peut précéder la formation du binôme.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.pe_advisor.user} + {self.social_worker.user}"
+
+    @property
+    def is_active(self):
+        return self.dissolved_at is None
+
+
+class Assignment(models.Model):
+    """A person followed by a staff member, from start to end. A person followed
+    by a binôme has one assignment per member, both pointing at the binôme, so
+    the person counts in both portfolios and both caps."""
+
+    beneficiary = models.ForeignKey(
+        "beneficiaries.Beneficiary",
+        on_delete=models.CASCADE,
+        related_name="assignments",
+        verbose_name="bénéficiaire",
+    )
+    staff = models.ForeignKey(
+        StaffProfile, on_delete=models.PROTECT, related_name="assignments", verbose_name="référent"
+    )
+    binome = models.ForeignKey(
+        Binome,
+        on_delete=models.PROTECT,
+        related_name="assignments",
+        null=True,
+        blank=True,
+        verbose_name="binôme",
+    )
+    programme = models.CharField("dispositif", max_length=30, choices=Programme.choices)
+    started_at = models.DateTimeField("début", db_default=Now())
+    ended_at = models.DateTimeField("fin", null=True, blank=True)
+    reason = models.CharField("motif", max_length=500, blank=True)
+    end_reason = models.CharField(
+        "motif de fin", max_length=30, choices=AssignmentEndReason.choices, blank=True
+    )
+    over_cap_reason = models.CharField(
+        "motif du dépassement de plafond",
+        max_length=500,
+        blank=True,
+        help_text="Renseigné seulement quand un chef de service a autorisé un dépassement.",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        verbose_name="décidé par",
+    )
+
+    objects = AssignmentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "affectation"
+        verbose_name_plural = "affectations"
+        ordering = ["-started_at", "pk"]
+        indexes = [
+            models.Index(
+                fields=["staff", "programme"],
+                condition=Q(ended_at__isnull=True),
+                name="assignment_active_by_staff",
+            ),
+            models.Index(fields=["beneficiary", "ended_at"], name="assignment_by_beneficiary"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["beneficiary", "staff"],
+                condition=Q(ended_at__isnull=True),
+                name="assignment_unique_active_per_staff",
+                violation_error_message="Cette personne est déjà suivie par ce référent.",
+            ),
+            models.CheckConstraint(
+                condition=Q(ended_at__isnull=True) | Q(ended_at__gte=models.F("started_at")),
+                name="assignment_end_after_start",
+                violation_error_message="La fin d'une affectation ne peut précéder son début.",
+            ),
+            models.CheckConstraint(
+                condition=Q(ended_at__isnull=True) | ~Q(end_reason=""),
+                name="assignment_end_has_reason",
+                violation_error_message="Une affectation terminée doit indiquer son motif de fin.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.beneficiary_id} → {self.staff}"
+
+    @property
+    def is_active(self):
+        return self.ended_at is None

@@ -1,0 +1,21 @@
+from django.urls import reverse
+
+from caseload.perms import scope_of
+
+
+def navigation(request):
+    """The navigation entries of the user's role (no query beyond the scope,
+    computed once per request)."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"nav_items": [], "user_scope": None}
+    scope = scope_of(user)
+    items = []
+    if scope.is_referent:
+        items.append(("Mon portefeuille", reverse("beneficiaries:portfolio"), "portfolio"))
+    if scope.is_manager or scope.is_admin or scope.everything:
+        items.append(("Équipe et plafonds", reverse("caseload:team"), "team"))
+        items.append(("Personnes suivies", reverse("beneficiaries:portfolio"), "portfolio"))
+    if scope.is_admin or user.is_staff:
+        items.append(("Administration", reverse("admin:index"), "admin"))
+    return {"nav_items": items, "user_scope": scope}

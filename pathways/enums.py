@@ -1,0 +1,115 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Stage(models.TextChoices):
+    PENDING = "pending", _("En attente d'orientation")
+    SOCIAL = "social", _("Accompagnement social")
+    SOCIOPRO = "sociopro", _("Accompagnement socio-professionnel")
+    EMPLOYMENT = "employment", _("Accompagnement vers l'emploi")
+    EXIT = "exit", _("Sortie")
+
+
+class Orientation(models.TextChoices):
+    SOCIALE = "sociale", _("Sociale")
+    SOCIO_PROFESSIONNELLE = "socio_professionnelle", _("Socio-professionnelle")
+    PROFESSIONNELLE = "professionnelle", _("Professionnelle")
+
+
+class ExitOutcome(models.TextChoices):
+    CDI = "cdi", _("CDI")
+    CDD = "cdd", _("CDD")
+    TRAINING = "training", _("Formation")
+    BUSINESS_CREATION = "business_creation", _("Création d'entreprise")
+    MOVED_AWAY = "moved_away", _("Déménagement")
+    END_OF_RIGHTS = "end_of_rights", _("Fin de droits")
+    OTHER = "other", _("Autre sortie")
+
+    @classmethod
+    def return_to_activity(cls):
+        """Outcomes the sources count as a return to activity."""
+        return [cls.CDI, cls.CDD, cls.TRAINING, cls.BUSINESS_CREATION]
+
+
+class DeadlineKind(models.TextChoices):
+    ENTRY = "entry", _("Entrée en parcours (15 jours)")
+    ORIENTATION = "orientation", _("Orientation (6 semaines)")
+    CONTRACT = "contract", _("Contrat d'engagement (1 mois)")
+    SOCIAL_REVIEW = "social_review", _("Réexamen du parcours social (12 mois)")
+
+
+class DeadlineState(models.TextChoices):
+    MET = "met", _("Respectée")
+    CANCELLED = "cancelled", _("Annulée")
+    OVERDUE = "overdue", _("Dépassée")
+    DUE_SOON = "due_soon", _("Échéance proche")
+    OPEN = "open", _("En cours")
+
+
+class InterviewKind(models.TextChoices):
+    INDIVIDUAL = "individual", _("Individuel")
+    COLLECTIVE = "collective", _("Collectif")
+    PHONE = "phone", _("Téléphonique")
+    HOME_VISIT = "home_visit", _("Visite à domicile")
+    JOINT_BINOME = "joint_binome", _("Conjoint en binôme")
+
+
+class InterviewStatus(models.TextChoices):
+    PLANNED = "planned", _("Prévu")
+    HELD = "held", _("Réalisé")
+    MISSED = "missed", _("Non honoré")
+
+
+class OfferTheme(models.TextChoices):
+    CV_WORKSHOP = "cv_workshop", _("Atelier CV")
+    INTERVIEW_WORKSHOP = "interview_workshop", _("Atelier entretien d'embauche")
+    COMPANY_VISIT = "company_visit", _("Visite d'entreprise")
+    IMMERSION = "immersion", _("Immersion en entreprise")
+    FLE = "fle", _("Français langue étrangère")
+    DIGITAL_SKILLS = "digital_skills", _("Compétences numériques")
+    PRE_QUALIFYING = "pre_qualifying", _("Formation pré-qualifiante")
+    QUALIFYING = "qualifying", _("Formation qualifiante")
+    IAE = "iae", _("Insertion par l'activité économique")
+    MOBILITY = "mobility", _("Mobilité")
+    CHILDCARE = "childcare", _("Garde d'enfants")
+    HEALTH = "health", _("Santé")
+    OTHER = "other", _("Autre")
+
+
+class Funding(models.TextChoices):
+    NONE = "none", _("Sans financement")
+    DEPARTEMENT = "departement", _("Département")
+    REGION = "region", _("Région")
+    OPCO = "opco", _("OPCO")
+    AIF = "aif", _("AIF (France Travail)")
+    FRANCE_TRAVAIL = "france_travail", _("France Travail")
+
+
+class PrescriptionStatus(models.TextChoices):
+    PRESCRIBED = "prescribed", _("Prescrite")
+    IN_PROGRESS = "in_progress", _("En cours")
+    COMPLETED = "completed", _("Terminée")
+    ABANDONED = "abandoned", _("Abandonnée")
+
+    @classmethod
+    def active(cls):
+        return [cls.PRESCRIBED, cls.IN_PROGRESS]
+
+
+class ContractKind(models.TextChoices):
+    CONTRAT_ENGAGEMENT = "contrat_engagement", _("Contrat d'engagement")
+    CER = "cer", _("Contrat d'engagement réciproque (CER)")
+    PPAE = "ppae", _("Projet personnalisé d'accès à l'emploi (PPAE)")
+
+
+class HoursReductionReason(models.TextChoices):
+    NONE = "", _("Aucune")
+    HEALTH = "health", _("Santé")
+    DISABILITY = "disability", _("Handicap")
+    SINGLE_PARENT = "single_parent", _("Parent isolé sans solution de garde")
+
+
+class ObjectiveState(models.TextChoices):
+    OPEN = "open", _("En cours")
+    ACHIEVED = "achieved", _("Atteint")
+    DROPPED = "dropped", _("Abandonné")
