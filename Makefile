@@ -7,7 +7,7 @@ PYTEST_ARGS ?=
 export DJANGO_ALLOW_ASYNC_UNSAFE := true
 
 .DEFAULT_GOAL := help
-.PHONY: help run test quality format setup setup-dev services browser seed demo-logins
+.PHONY: help run test quality format messages setup setup-dev services browser demo-logins
 
 help:
 	@echo "make run      installe, migre, charge les données de démo et sert l'application (SQLite, sans Redis)"
@@ -46,7 +46,6 @@ setup-dev: $(VENV)/.installed-dev node_modules/.package-lock.json .env
 run: export DEBUG ?= 1
 run: setup
 	$(PY) manage.py migrate --noinput
-	$(PY) manage.py compilemessages --ignore=.venv --ignore=node_modules -v 0 || true
 	$(PY) manage.py seed_demo --if-empty
 	@echo "Application : http://127.0.0.1:8000  (Ctrl+C pour arrêter)"
 	$(VENV)/bin/honcho --procfile Procfile.dev start
@@ -71,6 +70,11 @@ quality: setup-dev
 	$(VENV)/bin/djlint templates */templates --check --quiet
 	$(VENV)/bin/djlint templates */templates --lint --quiet
 	SECRET_KEY=quality-check $(PY) manage.py makemigrations --check --dry-run
+
+# Refresh the English catalogue after changing user-facing strings (needs GNU gettext).
+messages: setup-dev
+	$(PY) manage.py makemessages -l en --ignore=.venv --ignore=node_modules --ignore=var --ignore=tests
+	$(PY) manage.py compilemessages --ignore=.venv --ignore=node_modules
 
 format: setup-dev
 	$(VENV)/bin/ruff check --fix .

@@ -1,4 +1,5 @@
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from caseload.perms import scope_of
 
@@ -12,10 +13,10 @@ def navigation(request):
     scope = scope_of(user)
     items = []
     if scope.is_referent:
-        items.append(("Mon portefeuille", reverse("beneficiaries:portfolio"), "portfolio"))
+        items.append((_("Mon portefeuille"), reverse("beneficiaries:portfolio"), "portfolio"))
     if scope.is_manager or scope.is_admin or scope.everything:
-        items.append(("Équipe et plafonds", reverse("caseload:team"), "team"))
-        items.append(("Personnes suivies", reverse("beneficiaries:portfolio"), "portfolio"))
+        items.append((_("Équipe et plafonds"), reverse("caseload:team"), "team"))
+        items.append((_("Personnes suivies"), reverse("beneficiaries:portfolio"), "portfolio"))
     if scope.is_admin or user.is_staff:
-        items.append(("Administration", reverse("admin:index"), "admin"))
+        items.append((_("Administration"), reverse("admin:index"), "admin"))
     return {"nav_items": items, "user_scope": scope}

@@ -1,0 +1,21 @@
+# Production image of Parcours RSA: gunicorn for the web, the same image for
+# the Celery worker and beat (see docker-compose.yml).
+
+FROM node:20-slim AS assets
+WORKDIR /build
+COPY package.json package-lock.json ./
+RUN npm ci --no-audit --no-fund --loglevel=error
+
+FROM python:3.11-slim
+ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_DISABLE_PIP_VERSION_CHECK=1
+WORKDIR /app
+RUN useradd --create-home --uid 1000 parcours
+COPY pyproject.toml ./
+RUN pip install --no-cache-dir .
+COPY . .
+COPY --from=assets /build/node_modules ./node_modules
+RUN SECRET_KEY=build-only-collectstatic python manage.py collectstatic --noinput \
+    && mkdir -p var && chown -R parcours var
+USER parcours
+EXPOSE 8000
+CMD ["gunicorn", "config.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]

@@ -1,0 +1,57 @@
+import datetime
+
+from playwright.sync_api import expect
+
+from beneficiaries.services import beneficiary_create
+from tests.caseload.factories import AssignmentFactory, StaffProfileFactory
+
+
+def _referent_with_people(count):
+    staff = StaffProfileFactory(user__username="referente", user__first_name="Camille")
+    departement = staff.structure.departement
+    territory = staff.territories.first()
+    people = []
+    for index in range(count):
+        person = beneficiary_create(
+            acting_user=None,
+            departement=departement,
+            territory=territory,
+            caf_number=f"{2000000 + index}",
+            household_role="demandeur",
+            first_name=f"Prénom{index}",
+            last_name=f"Nom{index}",
+            rsa_application_date=datetime.date.today() - datetime.timedelta(days=index * 10),
+        )
+        AssignmentFactory(beneficiary=person, staff=staff)
+        people.append(person)
+    return staff, people
+
+
+def test_referent_logs_in_and_sees_their_portfolio(page, live_server, log_in, assert_accessible):
+    staff, people = _referent_with_people(3)
+
+    page.goto(f"{live_server.url}/connexion/")
+    assert_accessible(page)
+    log_in(page, staff.user.username)
+
+    expect(page.get_by_role("heading", name="Mon portefeuille")).to_be_visible()
+    for person in people:
+        expect(
+            page.get_by_role("link", name=f"{person.last_name.upper()} {person.first_name}")
+        ).to_be_visible()
+    expect(page.get_by_text("Dépassé")).to_have_count(1)
+    assert_accessible(page)
+
+    page.get_by_role("link", name=f"{people[0].last_name.upper()} {people[0].first_name}").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text(people[0].first_name)
+    assert_accessible(page)
+
+
+def test_wrong_password_shows_a_french_error(page, live_server, log_in):
+    staff = StaffProfileFactory(user__username="referent2")
+
+    log_in(page, staff.user.username, password="pas-le-bon")
+
+    expect(
+        page.get_by_text("Saisissez un nom d’utilisateur et un mot de passe valides", exact=False)
+    ).to_be_visible()
