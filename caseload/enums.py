@@ -42,3 +42,10 @@ class AssignmentEndReason(models.TextChoices):
     PATHWAY_EXIT = "pathway_exit", _("Sortie du parcours")
     BINOME_DISSOLVED = "binome_dissolved", _("Binôme dissous")
     OTHER = "other", _("Autre")
+
+
+class ChangeRequestStatus(models.TextChoices):
+    PENDING = "pending", _("En attente")
+    ACCEPTED = "accepted", _("Acceptée")
+    REFUSED = "refused", _("Refusée")
+    CANCELLED = "cancelled", _("Annulée")

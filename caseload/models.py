@@ -6,7 +6,13 @@ from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.db.models.functions import Now
 
-from caseload.enums import AssignmentEndReason, Programme, StaffRole, StructureKind
+from caseload.enums import (
+    AssignmentEndReason,
+    ChangeRequestStatus,
+    Programme,
+    StaffRole,
+    StructureKind,
+)
 
 # Defaults from the sources (DESIGN.md). None means the sources give no figure:
 # the admin sets it, and until then the app says "plafond non défini".
@@ -424,3 +430,95 @@ class Assignment(models.Model):
     @property
     def is_active(self):
         return self.ended_at is None
+
+
+class ReferentChangeRequest(models.Model):
+    """A referent asks the manager for another referent, usually because the
+    person moves to a stage that needs another role. The manager accepts it
+    (naming the new referent) or refuses it (with a reason); the requester
+    sees the decision."""
+
+    beneficiary = models.ForeignKey(
+        "beneficiaries.Beneficiary",
+        on_delete=models.CASCADE,
+        related_name="referent_change_requests",
+        verbose_name="bénéficiaire",
+    )
+    pathway = models.ForeignKey(
+        "pathways.Pathway",
+        on_delete=models.CASCADE,
+        related_name="referent_change_requests",
+        null=True,
+        blank=True,
+        verbose_name="parcours",
+    )
+    requested_role = models.CharField(
+        "rôle demandé", max_length=30, choices=StaffRole.choices, blank=True
+    )
+    reason = models.CharField("motif de la demande", max_length=500)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="demandée par",
+    )
+    requested_at = models.DateTimeField("demandée le", db_default=Now())
+    status = models.CharField(
+        "statut",
+        max_length=10,
+        choices=ChangeRequestStatus.choices,
+        default=ChangeRequestStatus.PENDING,
+        db_index=True,
+    )
+    new_staff = models.ForeignKey(
+        StaffProfile,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        verbose_name="nouveau référent",
+    )
+    decision_reason = models.CharField("motif de la décision", max_length=500, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        verbose_name="décidée par",
+    )
+    decided_at = models.DateTimeField("décidée le", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "demande de changement de référent"
+        verbose_name_plural = "demandes de changement de référent"
+        ordering = ["-requested_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["beneficiary"],
+                condition=Q(status="pending"),
+                name="change_request_one_pending_per_person",
+                violation_error_message=(
+                    "Une demande de changement de référent est déjà en attente pour cette personne."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=(Q(status="pending") & Q(decided_at__isnull=True))
+                | (~Q(status="pending") & Q(decided_at__isnull=False)),
+                name="change_request_decision_dated",
+                violation_error_message="Une demande traitée porte la date de sa décision.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="accepted") | Q(new_staff__isnull=False),
+                name="change_request_accepted_names_referent",
+                violation_error_message="Une demande acceptée désigne le nouveau référent.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="refused") | ~Q(decision_reason=""),
+                name="change_request_refusal_has_reason",
+                violation_error_message="Un refus indique son motif.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Demande {self.pk} ({self.get_status_display()})"
