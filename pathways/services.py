@@ -19,6 +19,20 @@ def deadline_open(*, pathway, kind, reference_date: datetime.date):
     )
 
 
+def deadline_meet(*, pathway, kind, on: datetime.date):
+    """Mark the open deadline of a kind as met (no-op when none is open).
+
+    A guarded UPDATE, so two concurrent events cannot both meet it; returns
+    the number of deadlines met (0 or 1).
+    """
+    return Deadline.objects.open().filter(pathway=pathway, kind=kind).update(met_on=on)
+
+
+def deadline_cancel(*, pathway, kind, on: datetime.date):
+    """Cancel the open deadline of a kind (e.g. a restarted contract delay)."""
+    return Deadline.objects.open().filter(pathway=pathway, kind=kind).update(cancelled_on=on)
+
+
 @transaction.atomic
 def pathway_open(
     *, beneficiary, acting_user=None, opened_on: datetime.date, orientation_reference=None
