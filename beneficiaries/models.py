@@ -80,7 +80,8 @@ class BeneficiaryQuerySet(models.QuerySet):
             pathway__beneficiary_id=OuterRef("pk"),
             pathway__closed_at__isnull=True,
             kind=DeadlineKind.ENTRY,
-        ).order_by("-created_at")
+            cancelled_on__isnull=True,
+        ).order_by("-created_at", "-pk")
         qs = self.select_related("territory").annotate(
             pathway_stage=models.Subquery(open_pathway.values("stage")[:1]),
             pathway_programme=models.Subquery(open_pathway.values("programme")[:1]),

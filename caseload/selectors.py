@@ -3,6 +3,8 @@
 import math
 from dataclasses import dataclass
 
+from django.db.models import Count
+
 from caseload.enums import Programme
 from caseload.models import Assignment, CapPolicy
 
@@ -36,8 +38,11 @@ class ProgrammeLoad:
 
     @property
     def ratio(self):
-        if not self.cap:
+        if self.cap is None:
             return None
+        if self.cap == 0:
+            # A cap scaled down to nothing: any one person is over it.
+            return 1.0 if self.active == 0 else float(self.active + 1)
         return self.active / self.cap
 
     @property
@@ -76,8 +81,12 @@ def staff_load(staff, programme=None):
     if programme is not None:
         cap = effective_cap(caps.get((staff.role, programme)), staff.part_time_ratio)
         return active_qs.filter(programme=programme).count(), cap
-    total = active_qs.count()
-    role_caps = [caps.get((staff.role, p.value)) for p in Programme]
-    known = [c for c in role_caps if c is not None]
+    held = dict(
+        active_qs.order_by()
+        .values("programme")
+        .annotate(active=Count("pk"))
+        .values_list("programme", "active")
+    )
+    known = [caps[(staff.role, p)] for p in held if caps.get((staff.role, p)) is not None]
     cap = effective_cap(max(known), staff.part_time_ratio) if known else None
-    return total, cap
+    return sum(held.values()), cap
