@@ -165,13 +165,11 @@ def _scan_batch(*, today, batch_size, result, describe):
             continue
         person_referents = referents.get(person.pk, set())
         person_managers = managers.get(person.territory_id) or admins.get(person.departement_id)
-        if reminder.step == ReminderStep.UNASSIGNED:
-            kind, recipients = (
-                NotificationKind.UNASSIGNED,
-                (set() if person_referents else person_managers),
-            )
-        elif reminder.send_on < latest.get(deadline.pk, reminder.send_on):
+        if reminder.send_on < latest.get(deadline.pk, reminder.send_on):
             kind, recipients = None, set()  # a later step is due too: this one is stale
+        elif reminder.step == ReminderStep.UNASSIGNED:
+            kind = NotificationKind.UNASSIGNED
+            recipients = set() if person_referents else person_managers
         elif reminder.step == ReminderStep.ESCALATION:
             kind, recipients = NotificationKind.ESCALATION, person_managers
         elif deadline.kind in REFERENT_KINDS and person_referents:
