@@ -182,7 +182,10 @@ if REDIS_URL:
     # task is never duplicated; short enough that a task of a killed worker
     # comes back within the hour (and the next scan finds its rows anyway).
     CELERY_BROKER_TRANSPORT_OPTIONS = {
-        "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600)
+        "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600),
+        # How often a worker looks for messages of dead workers to deliver again.
+        "unacked_restore_interval": env.int("CELERY_UNACKED_RESTORE_INTERVAL", default=10),
+        "unacked_restore_throttle": env.int("CELERY_UNACKED_RESTORE_THROTTLE", default=10),
     }
 else:
     CELERY_BROKER_URL = "filesystem://"
