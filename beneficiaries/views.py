@@ -51,6 +51,7 @@ def portfolio(request):
             .open()
             .filter(
                 pathway__closed_at__isnull=True,
+                due_on__gte=today,
                 due_on__lte=today + datetime.timedelta(days=DUE_THIS_WEEK_DAYS),
             )
             .select_related("pathway__beneficiary")

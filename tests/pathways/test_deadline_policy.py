@@ -138,3 +138,49 @@ def test_the_global_policy_leaves_departements_with_their_own_alone(new_applican
 
     assert deadlines_recompute(departement_id=None) == 0
     assert DeadlineReminder.objects.filter(deadline__pathway__beneficiary=person).count() == 9
+
+
+def test_saving_a_policy_in_the_admin_recomputes_after_the_commit(
+    client, territory, django_capture_on_commit_callbacks
+):
+    from tests.caseload.factories import UserFactory
+
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        response = client.post(
+            "/admin/pathways/deadlinepolicy/add/",
+            {
+                "departement": territory.departement_id,
+                "entry_delay_days": 20,
+                "orientation_delay_days": 42,
+                "contract_delay_months": 1,
+                "social_review_delay_months": 12,
+                "reminder_days_before": "7, 3, 1",
+                "escalation_days_after": 1,
+            },
+        )
+
+    assert response.status_code == 302
+    assert DeadlinePolicy.objects.get().entry_delay_days == 20
+    assert len(callbacks) == 1  # recompute_deadlines.delay(departement_id)
+
+
+def test_a_departement_admin_cannot_set_the_global_policy(login, territory):
+    from tests.caseload.factories import StaffProfileFactory
+
+    admin = StaffProfileFactory(admin=True, structure__departement=territory.departement)
+    response = login(admin).post(
+        "/admin/pathways/deadlinepolicy/add/",
+        {
+            "departement": "",
+            "entry_delay_days": 20,
+            "orientation_delay_days": 42,
+            "contract_delay_months": 1,
+            "social_review_delay_months": 12,
+            "reminder_days_before": "7, 3, 1",
+            "escalation_days_after": 1,
+        },
+    )
+
+    assert response.status_code in (200, 403)
+    assert not DeadlinePolicy.objects.exists()
