@@ -9,10 +9,13 @@ from django.core.management import call_command
 from django.db import connection, connections
 from django.test.utils import CaptureQueriesContext
 
+from beneficiaries.models import Beneficiary
+from caseload.enums import Programme
+from caseload.models import Assignment
 from core.enums import NotificationKind
 from core.models import Notification
 from pathways.enums import DeadlineKind, ReminderStatus
-from pathways.models import Deadline, DeadlineReminder
+from pathways.models import Deadline, DeadlineReminder, Pathway
 from pathways.reminders import scan_deadlines
 from pathways.services import deadline_cancel, deadline_meet
 from tests.caseload.factories import StaffProfileFactory
@@ -189,18 +192,45 @@ def _people_due(new_applicant, referent, count):
         new_applicant(followed_by=referent, applied_on=day(0))
 
 
-@pytest.mark.parametrize("batch_size", [1000])
-def test_the_scan_query_count_does_not_grow_with_the_number_due(
-    new_applicant, referent, territory, manager, batch_size
-):
-    _people_due(new_applicant, referent, 5)
+def _bulk_due(count, referent, territory, offset):
+    """`count` people whose 7-day entry reminder is due on day 8, in a few
+    bulk inserts (the service path is covered by the other tests)."""
+    people = Beneficiary.objects.bulk_create(
+        Beneficiary(
+            departement=territory.departement,
+            territory=territory,
+            caf_number=f"{5000000 + offset + i}",
+            household_role="demandeur",
+            first_name="Prénom",
+            last_name=f"Nom{i}",
+            rsa_application_date=day(0),
+        )
+        for i in range(count)
+    )
+    Assignment.objects.bulk_create(
+        Assignment(beneficiary=p, staff=referent, programme=Programme.DROIT_COMMUN) for p in people
+    )
+    pathways = Pathway.objects.bulk_create(Pathway(beneficiary=p, opened_on=day(0)) for p in people)
+    deadlines = Deadline.objects.bulk_create(
+        Deadline(pathway=p, kind=DeadlineKind.ENTRY, reference_date=day(0), due_on=day(15))
+        for p in pathways
+    )
+    DeadlineReminder.objects.bulk_create(
+        DeadlineReminder(deadline=d, step="before_7", send_on=day(8)) for d in deadlines
+    )
+
+
+def test_the_scan_query_count_does_not_grow_with_the_number_due(referent, territory, manager):
+    _bulk_due(50, referent, territory, offset=0)
     with CaptureQueriesContext(connection) as small:
-        assert scan_deadlines(today=day(8), batch_size=batch_size).sent == 5
+        assert scan_deadlines(today=day(8), batch_size=2000).sent == 50
 
-    _people_due(new_applicant, referent, 50)
+    _bulk_due(500, referent, territory, offset=1000)
     with CaptureQueriesContext(connection) as large:
-        assert scan_deadlines(today=day(8), batch_size=batch_size).sent == 50
+        assert scan_deadlines(today=day(8), batch_size=2000).sent == 500
 
+    # claim, latest steps, referents, managers, admins, notifications, update,
+    # savepoints: the same whatever the number due.
     assert len(small) == len(large) <= 12
 
 
@@ -274,3 +304,21 @@ def test_two_scans_at_once_send_each_reminder_once(new_applicant, referent, sett
     assert all(r.sent > 0 for r in results), "both scans took a share of the work"
     assert Notification.objects.count() == 30
     assert Notification.objects.values("reminder").distinct().count() == 30
+
+
+def test_email_failures_retry_with_backoff_below_the_visibility_timeout(settings):
+    from smtplib import SMTPException
+
+    from core.tasks import send_notification_emails
+
+    assert {SMTPException, OSError} <= set(send_notification_emails.autoretry_for)
+    assert send_notification_emails.retry_backoff and send_notification_emails.retry_jitter
+    assert send_notification_emails.retry_backoff_max < 3600  # default visibility timeout
+    assert settings.CELERY_TASK_ACKS_LATE and settings.CELERY_TASK_REJECT_ON_WORKER_LOST
+
+
+def test_beat_runs_the_scan_every_few_minutes(settings):
+    entry = settings.CELERY_BEAT_SCHEDULE["deadline-scan"]
+
+    assert entry["task"] == "pathways.tasks.scan_deadlines"
+    assert entry["schedule"] <= 600
