@@ -46,6 +46,16 @@ class DeadlinePolicyAdmin(DepartementScopedAdmin):
         departement_id = obj.departement_id
         transaction.on_commit(lambda: recompute_deadlines.delay(departement_id))
 
+    def delete_queryset(self, request, queryset):
+        departement_ids = list(queryset.values_list("departement_id", flat=True))
+        super().delete_queryset(request, queryset)
+        from pathways.tasks import recompute_deadlines
+
+        for departement_id in departement_ids:
+            transaction.on_commit(
+                lambda departement_id=departement_id: recompute_deadlines.delay(departement_id)
+            )
+
     def delete_model(self, request, obj):
         departement_id = obj.departement_id
         super().delete_model(request, obj)

@@ -184,3 +184,10 @@ def test_a_departement_admin_cannot_set_the_global_policy(login, territory):
 
     assert response.status_code in (200, 403)
     assert not DeadlinePolicy.objects.exists()
+
+
+def test_the_policy_admin_pages_render(admin_client, territory):
+    DeadlinePolicy.objects.create(departement=territory.departement)
+
+    assert admin_client.get("/admin/pathways/deadlinepolicy/").status_code == 200
+    assert admin_client.get("/admin/pathways/deadlinepolicy/add/").status_code == 200
