@@ -9,6 +9,7 @@ the database, Redis and a marker file, each wait bounded.
 
 import datetime
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -41,6 +42,10 @@ def _wait_for(predicate, timeout, what):
 
 @pytest.fixture
 def private_redis(tmp_path):
+    if shutil.which("redis-server") is None:
+        pytest.fail(
+            "These tests start their own Redis: install redis-server (apt install redis-server)."
+        )
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
