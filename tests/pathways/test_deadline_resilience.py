@@ -108,12 +108,10 @@ def worker_process(private_redis, tmp_path):
     yield _start
     for process in processes:
         if process.poll() is None:
-            os.killpg(process.pid, signal.SIGQUIT)  # cold shutdown: nothing left to finish
-            try:
-                process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                os.killpg(process.pid, signal.SIGKILL)
-                process.wait()
+            # The test is over and the database is the source of truth: no
+            # need for a graceful shutdown.
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait(timeout=15)
     for log in logs:
         log.close()
 
