@@ -1,3 +1,5 @@
+import datetime
+
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
@@ -14,6 +16,8 @@ from pathways.enums import Stage
 from pathways.models import Deadline, Interview, Pathway, deadline_state
 
 RECENT_INTERVIEWS = 10
+DUE_THIS_WEEK_DAYS = 6
+DUE_THIS_WEEK_LIMIT = 20
 
 
 @require_GET
@@ -39,12 +43,27 @@ def portfolio(request):
         }
         for person in page
     ]
+    due_this_week = []
+    if scope.is_referent:
+        due_this_week = [
+            (deadline, deadline.state_on(today))
+            for deadline in Deadline.objects.visible_to(request.user)
+            .open()
+            .filter(
+                pathway__closed_at__isnull=True,
+                due_on__gte=today,
+                due_on__lte=today + datetime.timedelta(days=DUE_THIS_WEEK_DAYS),
+            )
+            .select_related("pathway__beneficiary")
+            .order_by("due_on", "pk")[:DUE_THIS_WEEK_LIMIT]
+        ]
     return render(
         request,
         "beneficiaries/portfolio.html",
         {
             "page": page,
             "rows": rows,
+            "due_this_week": due_this_week,
             "is_referent": scope.is_referent,
             "active_nav": "portfolio",
         },
