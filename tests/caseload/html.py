@@ -23,5 +23,7 @@ def load_cells(page, label):
 
 
 def record_links(page):
-    """pks of the person records linked from a page, in page order."""
-    return [int(pk) for pk in re.findall(r'href="/portefeuille/personnes/(\d+)/"', page)]
+    """pks of the person records linked from a page's table of people, in
+    page order (other blocks, such as the week's deadlines, are left out)."""
+    table = page[page.find("<table") :] if "<table" in page else page
+    return [int(pk) for pk in re.findall(r'href="/portefeuille/personnes/(\d+)/"', table)]
