@@ -3,7 +3,11 @@
 import math
 from dataclasses import dataclass
 
-from caseload.enums import Programme
+from django.conf import settings
+from django.db import models
+from django.db.models import Exists, OuterRef, Subquery
+
+from caseload.enums import Programme, StaffRole
 from caseload.models import Assignment, CapPolicy
 
 
@@ -51,7 +55,11 @@ class ProgrammeLoad:
 
     @property
     def near_cap(self):
-        return self.cap is not None and not self.over_cap and self.active >= 0.9 * self.cap
+        return (
+            self.cap is not None
+            and not self.over_cap
+            and self.active >= settings.NEAR_CAP_RATIO * self.cap
+        )
 
 
 def programme_loads(staff, caps):
@@ -81,3 +89,245 @@ def staff_load(staff, programme=None):
     known = [c for c in role_caps if c is not None]
     cap = effective_cap(max(known), staff.part_time_ratio) if known else None
     return total, cap
+
+
+# --- Dashboard ---------------------------------------------------------------------
+
+
+def team_rows(staff_queryset):
+    """[(staff, [ProgrammeLoad…])] for staff annotated with load counts, with
+    the caps of their Départements read in one query."""
+    staff_list = list(staff_queryset)
+    caps = cap_tables(staff.structure.departement_id for staff in staff_list)
+    return [
+        (staff, programme_loads(staff, caps.get(staff.structure.departement_id, {})))
+        for staff in staff_list
+    ]
+
+
+@dataclass
+class Total:
+    label: str
+    active: int = 0
+    cap: int = 0
+    uncapped_staff: int = 0
+
+    @property
+    def percent(self):
+        return None if not self.cap else min(100, round(self.active / self.cap * 100))
+
+
+def load_totals(rows):
+    """Totals of active people and effective caps, by role and by programme."""
+    by_role, by_programme = {}, {}
+    for staff, loads in rows:
+        role_total = by_role.setdefault(staff.role, Total(label=staff.get_role_display()))
+        for load in loads:
+            programme_total = by_programme.setdefault(load.programme, Total(label=load.label))
+            for total in (role_total, programme_total):
+                total.active += load.active
+                if load.cap is None:
+                    if load.active:
+                        total.uncapped_staff += 1
+                else:
+                    total.cap += load.cap
+    return list(by_role.values()), [
+        by_programme[p.value] for p in Programme if p.value in by_programme
+    ]
+
+
+# --- Suggestions ----------------------------------------------------------------------
+
+# The roles that follow each stage; a person waiting for orientation may go to
+# any referent role.
+STAGE_ROLES = {
+    "social": [StaffRole.SOCIAL_WORKER],
+    "sociopro": [StaffRole.SOCIOPRO_REFERENT],
+    "employment": [StaffRole.PE_ADVISOR, StaffRole.JOB_CONSULTANT],
+    "pending": [
+        StaffRole.SOCIOPRO_REFERENT,
+        StaffRole.SOCIAL_WORKER,
+        StaffRole.PE_ADVISOR,
+        StaffRole.JOB_CONSULTANT,
+    ],
+}
+
+
+@dataclass
+class Candidate:
+    staff: object
+    programme: str
+    active: int
+    cap: int | None
+    continuity: bool = False
+
+    @property
+    def headroom(self):
+        return None if self.cap is None else self.cap - self.active
+
+    @property
+    def load(self):
+        return ProgrammeLoad(
+            programme=self.programme,
+            label=Programme(self.programme).label,
+            active=self.active,
+            cap=self.cap,
+        )
+
+    def sort_key(self):
+        # Continuity first, then the most room left in proportion to the cap
+        # (an unset cap comes after every known one), then the lighter load.
+        ratio = -1.0 if self.cap is None else (self.cap - self.active) / self.cap
+        return (not self.continuity, -ratio, self.active, self.staff.pk)
+
+
+class SuggestionPool:
+    """The staff a manager may assign to, with their loads, read once (three
+    queries) and then ranked for any number of people without more queries.
+    `take()` counts a planned assignment, so a balancing plan never plans past
+    a cap."""
+
+    def __init__(self, user):
+        from caseload.models import StaffProfile
+
+        self.staff = list(
+            StaffProfile.objects.visible_to(user)
+            .active()
+            .filter(role__in=StaffRole.referent_roles())
+            .select_related("user", "structure")
+            .prefetch_related("territories")
+            .with_load_counts()
+            .order_by("pk")
+        )
+        self.caps = cap_tables(s.structure.departement_id for s in self.staff)
+        self.extra = {}
+
+    def candidates(self, *, territory_id, stage, programme, previous_staff_ids=()):
+        roles = STAGE_ROLES.get(stage or "pending", STAGE_ROLES["pending"])
+        found = []
+        for staff in self.staff:
+            if staff.role not in roles:
+                continue
+            if territory_id is not None and territory_id not in {
+                t.pk for t in staff.territories.all()
+            }:
+                continue
+            active = getattr(staff, f"load_{programme}") + self.extra.get((staff.pk, programme), 0)
+            cap = effective_cap(
+                self.caps.get(staff.structure.departement_id, {}).get((staff.role, programme)),
+                staff.part_time_ratio,
+            )
+            if cap is not None and active >= cap:
+                continue
+            found.append(
+                Candidate(
+                    staff=staff,
+                    programme=programme,
+                    active=active,
+                    cap=cap,
+                    continuity=staff.pk in previous_staff_ids,
+                )
+            )
+        return sorted(found, key=Candidate.sort_key)
+
+    def take(self, candidate):
+        key = (candidate.staff.pk, candidate.programme)
+        self.extra[key] = self.extra.get(key, 0) + 1
+
+
+def previous_referents(beneficiary_ids):
+    """{beneficiary_id: {staff_id…}} of the people's past referents (continuity)."""
+    result = {}
+    for beneficiary_id, staff_id in Assignment.objects.filter(
+        beneficiary_id__in=list(beneficiary_ids), ended_at__isnull=False
+    ).values_list("beneficiary_id", "staff_id"):
+        result.setdefault(beneficiary_id, set()).add(staff_id)
+    return result
+
+
+def binome_candidates(user, *, territory_id=None):
+    """Active binômes a manager may enrol people with, ranked by the smaller
+    headroom of their two members in accompagnement global (full ones left out)."""
+    from caseload.models import Binome, StaffProfile
+
+    visible = StaffProfile.objects.visible_to(user)
+    binomes = list(
+        Binome.objects.filter(
+            dissolved_at__isnull=True, pe_advisor__in=visible, social_worker__in=visible
+        )
+        .select_related("pe_advisor__user", "pe_advisor__structure", "social_worker__user")
+        .prefetch_related("pe_advisor__territories", "social_worker__territories")
+        .order_by("pk")
+    )
+    programme = Programme.ACCOMPAGNEMENT_GLOBAL
+    staff_ids = {b.pe_advisor_id for b in binomes} | {b.social_worker_id for b in binomes}
+    loads = dict(
+        Assignment.objects.active()
+        .filter(staff_id__in=staff_ids, programme=programme)
+        .values("staff_id")
+        .annotate(n=models.Count("pk"))
+        .values_list("staff_id", "n")
+    )
+    caps = cap_tables(b.pe_advisor.structure.departement_id for b in binomes)
+    ranked = []
+    for binome in binomes:
+        members = []
+        for member in (binome.pe_advisor, binome.social_worker):
+            cap = effective_cap(
+                caps.get(binome.pe_advisor.structure.departement_id, {}).get(
+                    (member.role, programme)
+                ),
+                member.part_time_ratio,
+            )
+            members.append(
+                ProgrammeLoad(
+                    programme=programme,
+                    label=Programme(programme).label,
+                    active=loads.get(member.pk, 0),
+                    cap=cap,
+                )
+            )
+        if any(m.cap is not None and m.active >= m.cap for m in members):
+            continue
+        if territory_id is not None and not (
+            {t.pk for t in binome.pe_advisor.territories.all()}
+            | {t.pk for t in binome.social_worker.territories.all()}
+        ) & {territory_id}:
+            continue
+        headroom = min((m.cap - m.active) / m.cap if m.cap else 1.0 for m in members)
+        ranked.append((binome, members, headroom))
+    ranked.sort(key=lambda item: (-item[2], item[0].pk))
+    return [(binome, members) for binome, members, _h in ranked]
+
+
+# --- Unassigned queue ------------------------------------------------------------------
+
+
+def unassigned_queue(user):
+    """People of the manager's territories with no active referent (new
+    applicants, people whose referent left), with their open pathway and its
+    most urgent open deadline; the oldest deadline first."""
+    from beneficiaries.models import Beneficiary
+    from pathways.models import Deadline, Pathway
+
+    open_pathway = Pathway.objects.filter(beneficiary_id=OuterRef("pk"), closed_at__isnull=True)
+    next_deadline = (
+        Deadline.objects.open()
+        .filter(pathway__beneficiary_id=OuterRef("pk"), pathway__closed_at__isnull=True)
+        .order_by("due_on", "pk")
+    )
+    return (
+        Beneficiary.objects.visible_to(user)
+        .filter(anonymised_at__isnull=True)
+        .filter(~Exists(Assignment.objects.active().filter(beneficiary_id=OuterRef("pk"))))
+        .filter(Exists(open_pathway))
+        .select_related("territory")
+        .annotate(
+            pathway_id=Subquery(open_pathway.values("pk")[:1]),
+            pathway_stage=Subquery(open_pathway.values("stage")[:1]),
+            pathway_programme=Subquery(open_pathway.values("programme")[:1]),
+            deadline_kind=Subquery(next_deadline.values("kind")[:1]),
+            deadline_due_on=Subquery(next_deadline.values("due_on")[:1]),
+        )
+        .order_by(models.F("deadline_due_on").asc(nulls_last=True), "last_name", "first_name", "pk")
+    )

@@ -145,6 +145,7 @@ STATIC_ROOT = VAR_DIR / "static"
 STATICFILES_DIRS = [
     BASE_DIR / "static",
     ("vendor/bootstrap", BASE_DIR / "node_modules" / "bootstrap" / "dist"),
+    ("vendor/chartjs", BASE_DIR / "node_modules" / "chart.js" / "dist"),
 ]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -263,3 +264,9 @@ SOCIAL_REVIEW_DELAY_MONTHS = env.int("SOCIAL_REVIEW_DELAY_MONTHS", default=12)
 DEADLINE_DUE_SOON_DAYS = env.int("DEADLINE_DUE_SOON_DAYS", default=3)
 RECORD_RETENTION_DAYS = env.int("RECORD_RETENTION_DAYS", default=730)
 PORTFOLIO_PAGE_SIZE = 50
+# A referent keeps read access to a person's record this long after the end of
+# their assignment (a change of referent), then loses it.
+PREVIOUS_REFERENT_ACCESS_DAYS = env.int("PREVIOUS_REFERENT_ACCESS_DAYS", default=30)
+# Share of the cap from which a load is flagged "proche du plafond".
+NEAR_CAP_RATIO = 0.9
+QUEUE_PAGE_SIZE = 50
