@@ -297,7 +297,10 @@ def binome_candidates(user, *, territory_id=None):
         headroom = min((m.cap - m.active) / m.cap if m.cap else 1.0 for m in members)
         ranked.append((binome, members, headroom))
     ranked.sort(key=lambda item: (-item[2], item[0].pk))
-    return [(binome, members) for binome, members, _h in ranked]
+    return [
+        (binome, list(zip((binome.pe_advisor, binome.social_worker), members, strict=True)))
+        for binome, members, _h in ranked
+    ]
 
 
 # --- Unassigned queue ------------------------------------------------------------------

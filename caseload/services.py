@@ -81,6 +81,21 @@ def staff_create(
     return profile
 
 
+@transaction.atomic
+def cap_policies_update(*, caps, acting_user=None):
+    """Set caps, {CapPolicy: cap or None}; each cap between 1 and 1000 or None
+    ("not set"). Validated by the model's own rules, saved together."""
+    changed = []
+    for policy, cap in caps.items():
+        if cap == policy.cap:
+            continue
+        policy.cap = cap
+        policy.full_clean(exclude=["departement"])
+        changed.append(policy)
+    CapPolicy.objects.bulk_update(changed, ["cap"])
+    return changed
+
+
 ADMIN_GROUP_NAME = "Administrateurs"
 ADMIN_MODELS = [
     ("caseload", "territory"),
@@ -214,7 +229,7 @@ def _programmes_of(beneficiary_ids):
     return {pk: found.get(pk, Programme.DROIT_COMMUN) for pk in beneficiary_ids}
 
 
-def _check_reason(reason, *, field_label=None):
+def _check_reason(reason):
     reason = (reason or "").strip()
     if len(reason) > 500:
         raise ValidationError(_("Le motif compte 500 caractères au plus."), code="too_long")
@@ -248,7 +263,9 @@ def assignment_create(
 
 
 @transaction.atomic
-def assignments_create_many(*, pairs, acting_user, reason="", programme=None, over_cap_reason=""):
+def assignments_create_many(
+    *, pairs, acting_user, reason="", programme=None, over_cap_reason="", programmes=None
+):
     """Assign many people at once (bulk from the queue, a balancing plan).
 
     All or nothing: when one staff member's cap would be exceeded, CapReached
@@ -271,11 +288,12 @@ def assignments_create_many(*, pairs, acting_user, reason="", programme=None, ov
             )
         seen.add((beneficiary.pk, staff.pk))
     locked = _lock_staff(staff.pk for _b, staff in pairs)
-    programmes = (
-        {b.pk: programme for b, _s in pairs}
-        if programme is not None
-        else _programmes_of([b.pk for b, _s in pairs])
-    )
+    if programmes is None:
+        programmes = (
+            {b.pk: programme for b, _s in pairs}
+            if programme is not None
+            else _programmes_of([b.pk for b, _s in pairs])
+        )
     wanted = {}
     for beneficiary, staff in pairs:
         _check_assignable(beneficiary=beneficiary, staff=locked[staff.pk])
@@ -366,6 +384,33 @@ def assignment_reassign(
         acting_user=acting_user,
         reason=reason,
         programme=assignment.programme,
+        over_cap_reason=over_cap_reason,
+    )
+
+
+@transaction.atomic
+def assignments_reassign_many(
+    *,
+    assignments,
+    new_staff,
+    acting_user,
+    reason="",
+    end_reason=AssignmentEndReason.REBALANCING,
+    over_cap_reason="",
+):
+    """Move many people to another staff member, each in the programme of
+    their current assignment; all or nothing, under the new staff member's cap."""
+    assignments = list(assignments)
+    if any(a.staff_id == new_staff.pk for a in assignments):
+        raise ValidationError(
+            _("Choisissez un autre professionnel que le référent actuel."), code="same"
+        )
+    assignments_end_many(assignments=assignments, acting_user=acting_user, end_reason=end_reason)
+    return assignments_create_many(
+        pairs=[(a.beneficiary, new_staff) for a in assignments],
+        programmes={a.beneficiary_id: a.programme for a in assignments},
+        acting_user=acting_user,
+        reason=reason,
         over_cap_reason=over_cap_reason,
     )
 
