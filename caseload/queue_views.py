@@ -29,6 +29,7 @@ from caseload.selectors import (
     binome_candidates,
     previous_referents,
     programme_loads,
+    staff_choice_groups,
     unassigned_queue,
 )
 from caseload.services import (
@@ -49,13 +50,23 @@ def _referents(user):
     )
 
 
-def _pool_loads(pool):
-    """The loads panel: every referent the manager may assign to, per programme."""
+LOADS_PANEL_SIZE = 30
+
+
+def _pool_loads(pool, first=()):
+    """The loads panel beside the queue: the referents suggested on the page
+    first, then the others by name, at most LOADS_PANEL_SIZE (the dashboard
+    lists them all)."""
+    first = list(dict.fromkeys(first))
+    rest = sorted(
+        (s for s in pool.staff if s.pk not in set(first)),
+        key=lambda s: (s.user.last_name, s.user.first_name, s.pk),
+    )
+    by_id = {s.pk: s for s in pool.staff}
+    chosen = ([by_id[pk] for pk in first] + rest)[:LOADS_PANEL_SIZE]
     return [
         (staff, programme_loads(staff, pool.caps.get(staff.structure.departement_id, {})))
-        for staff in sorted(
-            pool.staff, key=lambda s: (s.role, s.user.last_name, s.user.first_name, s.pk)
-        )
+        for staff in chosen
     ]
 
 
@@ -78,6 +89,7 @@ def _queue_page(request, *, status=200):
             stage=person.pathway_stage,
             programme=programme,
             previous_staff_ids=previous.get(person.pk, set()),
+            limit=1,
         )
         rows.append(
             {
@@ -99,9 +111,11 @@ def _queue_page(request, *, status=200):
         {
             "page": page,
             "rows": rows,
-            "loads": _pool_loads(pool),
+            "loads": _pool_loads(
+                pool, [row["suggestion"].staff.pk for row in rows if row["suggestion"]]
+            ),
             "programmes": list(Programme),
-            "staff_choices": sorted(pool.staff, key=lambda s: (s.user.last_name, s.pk)),
+            "staff_groups": staff_choice_groups(pool.staff),
             "orientation_form": OrientationForm(),
             "active_nav": "queue",
         },
@@ -204,6 +218,7 @@ def _balance_plan(request):
             stage=person.pathway_stage,
             programme=person.pathway_programme or Programme.DROIT_COMMUN,
             previous_staff_ids=previous.get(person.pk, set()),
+            limit=1,
         )
         choice = candidates[0] if candidates else None
         if choice is not None:
@@ -301,6 +316,7 @@ def _person_page(request, pk, *, status=200):
         stage=pathway.stage if pathway else None,
         programme=programme,
         previous_staff_ids={a.staff_id for a in assignments if not a.is_active},
+        limit=5,
     )
     today = timezone.localdate()
     return render(
@@ -314,9 +330,9 @@ def _person_page(request, pk, *, status=200):
             ),
             "current": [a for a in assignments if a.is_active],
             "history": [a for a in assignments if not a.is_active],
-            "candidates": candidates[:5],
+            "candidates": candidates,
             "binomes": binome_candidates(request.user, territory_id=person.territory_id)[:5],
-            "staff_choices": sorted(pool.staff, key=lambda s: (s.user.last_name, s.pk)),
+            "staff_groups": staff_choice_groups(pool.staff),
             "orientation_form": OrientationForm(
                 initial={"programme": programme} if pathway else None
             ),

@@ -63,7 +63,8 @@ class ProgrammeLoad:
 
 
 def programme_loads(staff, caps):
-    """Loads of a staff member annotated by `StaffProfileQuerySet.with_load_counts`."""
+    """Loads of a staff member annotated by `StaffProfileQuerySet.with_load_counts`
+    or given their counts by `attach_load_counts`."""
     return [
         ProgrammeLoad(
             programme=programme.value,
@@ -94,10 +95,31 @@ def staff_load(staff, programme=None):
 # --- Dashboard ---------------------------------------------------------------------
 
 
+def attach_load_counts(staff_list):
+    """Set `load_<programme>` on each staff member: their active assignments
+    per programme, counted in one grouped query on the partial index of active
+    assignments (faster than a join + GROUP BY on the staff rows at scale)."""
+    counts = {}
+    rows = (
+        Assignment.objects.active()
+        .filter(staff_id__in=[staff.pk for staff in staff_list])
+        .order_by()
+        .values("staff_id", "programme")
+        .annotate(n=models.Count("pk"))
+        .values_list("staff_id", "programme", "n")
+    )
+    for staff_id, programme, n in rows:
+        counts[(staff_id, programme)] = n
+    for staff in staff_list:
+        for programme in Programme:
+            setattr(staff, f"load_{programme.value}", counts.get((staff.pk, programme.value), 0))
+    return staff_list
+
+
 def team_rows(staff_queryset):
-    """[(staff, [ProgrammeLoad…])] for staff annotated with load counts, with
-    the caps of their Départements read in one query."""
-    staff_list = list(staff_queryset)
+    """[(staff, [ProgrammeLoad…])] for the staff of a queryset, with their
+    loads and the caps of their Départements (three queries in all)."""
+    staff_list = attach_load_counts(list(staff_queryset))
     caps = cap_tables(staff.structure.departement_id for staff in staff_list)
     return [
         (staff, programme_loads(staff, caps.get(staff.structure.departement_id, {})))
@@ -121,9 +143,13 @@ def load_totals(rows):
     """Totals of active people and effective caps, by role and by programme."""
     by_role, by_programme = {}, {}
     for staff, loads in rows:
-        role_total = by_role.setdefault(staff.role, Total(label=staff.get_role_display()))
+        role_total = by_role.get(staff.role)
+        if role_total is None:
+            role_total = by_role[staff.role] = Total(label=staff.get_role_display())
         for load in loads:
-            programme_total = by_programme.setdefault(load.programme, Total(label=load.label))
+            programme_total = by_programme.get(load.programme)
+            if programme_total is None:
+                programme_total = by_programme[load.programme] = Total(label=load.label)
             for total in (role_total, programme_total):
                 total.active += load.active
                 if load.cap is None:
@@ -174,65 +200,90 @@ class Candidate:
             cap=self.cap,
         )
 
-    def sort_key(self):
-        # Continuity first, then the most room left in proportion to the cap
-        # (an unset cap comes after every known one), then the lighter load.
-        ratio = -1.0 if self.cap is None else (self.cap - self.active) / self.cap
-        return (not self.continuity, -ratio, self.active, self.staff.pk)
-
 
 class SuggestionPool:
-    """The staff a manager may assign to, with their loads, read once (three
+    """The staff a manager may assign to, with their loads, read once (four
     queries) and then ranked for any number of people without more queries.
+    Ranking: continuity with a previous referent first, then the most room
+    left in proportion to the cap (an unset cap after every known one), then
+    the lighter load.
     `take()` counts a planned assignment, so a balancing plan never plans past
     a cap."""
 
     def __init__(self, user):
         from caseload.models import StaffProfile
 
-        self.staff = list(
-            StaffProfile.objects.visible_to(user)
-            .active()
-            .filter(role__in=StaffRole.referent_roles())
-            .select_related("user", "structure")
-            .prefetch_related("territories")
-            .with_load_counts()
-            .order_by("pk")
+        self.staff = attach_load_counts(
+            list(
+                StaffProfile.objects.visible_to(user)
+                .active()
+                .filter(role__in=StaffRole.referent_roles())
+                .select_related("user", "structure")
+                .prefetch_related("territories")
+                .order_by("pk")
+            )
         )
         self.caps = cap_tables(s.structure.departement_id for s in self.staff)
         self.extra = {}
-
-    def candidates(self, *, territory_id, stage, programme, previous_staff_ids=()):
-        roles = STAGE_ROLES.get(stage or "pending", STAGE_ROLES["pending"])
-        found = []
-        for staff in self.staff:
-            if staff.role not in roles:
-                continue
-            if territory_id is not None and territory_id not in {
-                t.pk for t in staff.territories.all()
-            }:
-                continue
-            active = getattr(staff, f"load_{programme}") + self.extra.get((staff.pk, programme), 0)
-            cap = effective_cap(
-                self.caps.get(staff.structure.departement_id, {}).get((staff.role, programme)),
-                staff.part_time_ratio,
-            )
-            if cap is not None and active >= cap:
-                continue
-            found.append(
-                Candidate(
-                    staff=staff,
-                    programme=programme,
-                    active=active,
-                    cap=cap,
-                    continuity=staff.pk in previous_staff_ids,
+        # Plain tuples per role, read in the ranking loop (no model attribute
+        # access there: it runs for every person of a page or a plan).
+        self._by_role = {}
+        for s in self.staff:
+            caps = {
+                p.value: effective_cap(
+                    self.caps.get(s.structure.departement_id, {}).get((s.role, p.value)),
+                    s.part_time_ratio,
                 )
+                for p in Programme
+            }
+            loads = {p.value: getattr(s, f"load_{p.value}") for p in Programme}
+            territories = frozenset(t.pk for t in s.territories.all())
+            self._by_role.setdefault(s.role, []).append((s.pk, s, territories, loads, caps))
+
+    def candidates(self, *, territory_id, stage, programme, previous_staff_ids=(), limit=None):
+        """The eligible staff, best first: role matching the stage, working in
+        the person's territory, with room under their cap."""
+        roles = STAGE_ROLES.get(stage or "pending", STAGE_ROLES["pending"])
+        extra = self.extra
+        found = []
+        for role in roles:
+            for pk, staff, territories, loads, caps in self._by_role.get(role, ()):
+                if territory_id is not None and territory_id not in territories:
+                    continue
+                active = loads[programme] + extra.get((pk, programme), 0)
+                cap = caps[programme]
+                if cap is not None and active >= cap:
+                    continue
+                ratio = -1.0 if cap is None else (cap - active) / cap
+                found.append(
+                    ((pk not in previous_staff_ids, -ratio, active, pk), staff, active, cap)
+                )
+        found.sort(key=lambda item: item[0])
+        return [
+            Candidate(
+                staff=staff,
+                programme=programme,
+                active=active,
+                cap=cap,
+                continuity=not key[0],
             )
-        return sorted(found, key=Candidate.sort_key)
+            for key, staff, active, cap in found[:limit]
+        ]
 
     def take(self, candidate):
         key = (candidate.staff.pk, candidate.programme)
         self.extra[key] = self.extra.get(key, 0) + 1
+
+
+def staff_choice_groups(staff_list):
+    """[(role label, [staff…])] for a select with one group per role (the
+    label translated once per role, not once per option)."""
+    groups = {}
+    for staff in sorted(
+        staff_list, key=lambda s: (s.role, s.user.last_name, s.user.first_name, s.pk)
+    ):
+        groups.setdefault(staff.role, []).append(staff)
+    return [(StaffRole(role).label, members) for role, members in groups.items()]
 
 
 def previous_referents(beneficiary_ids):

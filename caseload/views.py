@@ -23,13 +23,22 @@ from caseload.forms import (
     TeamFilterForm,
     errors_text,
 )
-from caseload.models import Assignment, Binome, CapPolicy, ReferentChangeRequest, StaffProfile
+from caseload.models import (
+    Assignment,
+    Binome,
+    CapPolicy,
+    ReferentChangeRequest,
+    StaffProfile,
+    Structure,
+)
 from caseload.perms import scope_of
 from caseload.selectors import (
     SuggestionPool,
+    attach_load_counts,
     cap_table,
     load_totals,
     programme_loads,
+    staff_choice_groups,
     team_rows,
     unassigned_queue,
 )
@@ -43,7 +52,7 @@ from caseload.services import (
     change_request_refuse,
 )
 
-TEAM_PAGE_SIZE = 100
+TEAM_PAGE_SIZE = 50
 
 
 def _referents(user):
@@ -59,9 +68,8 @@ def team(request):
     with active people / effective cap per programme, flags, totals by role
     and programme, binômes and their shared load, cap overrides, a chart."""
     staff_qs = _referents(request.user)
-    structures = sorted(
-        {s.structure for s in staff_qs.select_related("structure").only("structure")},
-        key=lambda structure: (structure.name, structure.pk),
+    structures = Structure.objects.filter(pk__in=staff_qs.values("structure_id")).order_by(
+        "name", "pk"
     )
     form = TeamFilterForm(request.GET or None, structures=structures)
     status = 200
@@ -78,9 +86,9 @@ def team(request):
         if form.cleaned_data["programme"]:
             programmes = [Programme(form.cleaned_data["programme"])]
     rows = team_rows(
-        staff_qs.select_related("user", "structure")
-        .with_load_counts()
-        .order_by("role", "user__last_name", "user__first_name", "pk")
+        staff_qs.select_related("user", "structure").order_by(
+            "role", "user__last_name", "user__first_name", "pk"
+        )
     )
     if len(programmes) == 1:
         rows = [
@@ -151,9 +159,10 @@ def team(request):
 
 def _staff_page(request, staff, *, status=200):
     staff = get_object_or_404(
-        _referents(request.user).select_related("user", "structure").with_load_counts(),
+        _referents(request.user).select_related("user", "structure"),
         pk=staff.pk if hasattr(staff, "pk") else staff,
     )
+    attach_load_counts([staff])
     loads = programme_loads(staff, cap_table(staff.structure.departement_id))
     assignments = list(
         Assignment.objects.active()
@@ -339,7 +348,7 @@ def _requests_page(request, *, status=200):
         {
             "pending": pending,
             "decided": decided,
-            "staff_choices": pool.staff,
+            "staff_groups": staff_choice_groups(pool.staff),
             "active_nav": "requests",
         },
         status=status,

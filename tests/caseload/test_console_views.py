@@ -452,8 +452,12 @@ def test_change_request_accept_refuse_and_the_requester_sees_it(login, team, cli
     request.refresh_from_db()
     assert request.status == ChangeRequestStatus.ACCEPTED
 
-    # The requester keeps read access for a while and sees the decision on the record.
-    record = login(referent).get(reverse("beneficiaries:detail", args=[person.pk]))
+    # The requester keeps read access for a while and sees the decision on the
+    # record; the person has left their portfolio.
+    referent_client = login(referent)
+    portfolio = referent_client.get(reverse("beneficiaries:portfolio")).content.decode()
+    assert person.last_name.upper() not in portfolio
+    record = referent_client.get(reverse("beneficiaries:detail", args=[person.pk]))
     assert record.status_code == 200
     body = record.content.decode()
     assert "Vos demandes de changement de référent" in body

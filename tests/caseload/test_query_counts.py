@@ -13,10 +13,10 @@ from tests.beneficiaries.factories import BeneficiaryFactory
 from tests.caseload.factories import StaffProfileFactory
 from tests.caseload.helpers import new_applicant, territory_team
 
-DASHBOARD_QUERIES = 11
-QUEUE_QUERIES = 10
-PERSON_QUERIES = 17
-STAFF_QUERIES = 8
+DASHBOARD_QUERIES = 12
+QUEUE_QUERIES = 11
+PERSON_QUERIES = 18
+STAFF_QUERIES = 9
 
 
 def _populate(territory, manager, referent, size):
@@ -96,3 +96,15 @@ def test_person_and_staff_pages_are_constant(login):
             )
         )
     assert counts == [(PERSON_QUERIES, STAFF_QUERIES)] * 2
+
+
+def test_dashboard_is_constant_from_10_to_1000_staff(login):
+    from tests.caseload.bulk import bulk_people, bulk_staff
+
+    counts = []
+    for size in (10, 1000):
+        territory, manager, _referent = territory_team()
+        staff = bulk_staff(structure=manager.structure, territory=territory, count=size)
+        bulk_people(territory=territory, staff=staff, count=size * 2)
+        counts.append(_count(login(manager), reverse("caseload:team")))
+    assert counts == [DASHBOARD_QUERIES, DASHBOARD_QUERIES]
