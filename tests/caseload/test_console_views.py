@@ -509,3 +509,98 @@ def test_dashboard_shows_cap_not_set_and_part_time_cap(login, team):
     assert "plafond non défini" in body  # pe_advisor droit commun: no figure in the sources
     assert 'aria-valuemax="50"' in body  # 100 in accompagnement global at half time
     assert advisor.user.get_full_name() in body
+
+
+def test_staff_page_bulk_end_and_foreign_assignment_is_404(login, team):
+    territory, manager, referent = team
+    other = StaffProfileFactory(structure=referent.structure, territories=[territory])
+    mine = [
+        assignment_create(
+            beneficiary=new_applicant(territory), staff=referent, acting_user=manager.user
+        )
+        for _ in range(2)
+    ]
+    theirs = assignment_create(
+        beneficiary=new_applicant(territory), staff=other, acting_user=manager.user
+    )
+    client = login(manager)
+    url = reverse("caseload:staff_bulk", args=[referent.pk])
+
+    response = client.post(
+        url, {"assignments": [mine[0].pk, theirs.pk], "action": "end", "end_reason": "other"}
+    )
+    assert response.status_code == 404
+    response = client.post(url, {"assignments": [mine[0].pk], "action": "end"})
+    assert response.status_code == 422
+    assert "Motif de fin" in response.content.decode()
+    response = client.post(
+        url,
+        {"assignments": [a.pk for a in mine], "action": "end", "end_reason": "referent_left"},
+    )
+    assert response.status_code == 302
+    assert not Assignment.objects.active().filter(staff=referent).exists()
+    assert Assignment.objects.active().filter(pk=theirs.pk).exists()
+
+
+def test_htmx_error_answer_carries_the_message_in_the_console(login, team):
+    territory, manager, referent = team
+    set_cap(territory.departement, StaffRole.SOCIOPRO_REFERENT, DC, 1)
+    assignment_create(
+        beneficiary=new_applicant(territory), staff=referent, acting_user=manager.user
+    )
+    person = new_applicant(territory)
+
+    response = login(manager).post(
+        reverse("caseload:person_assign", args=[person.pk]),
+        {"staff": referent.pk},
+        headers={"HX-Request": "true"},
+    )
+
+    assert response.status_code == 422
+    body = response.content.decode()
+    assert 'id="console"' in body
+    assert body.index("Plafond atteint") > body.index('id="console"')
+
+
+def test_other_territorys_binomes_requests_and_assignments_are_404(login, team):
+    territory, manager, referent = team
+    elsewhere, stranger, person = _other_territory_setup(manager)
+    advisor = StaffProfileFactory(
+        pe_advisor=True, structure__departement=elsewhere.departement, territories=[elsewhere]
+    )
+    worker = StaffProfileFactory(
+        social_worker=True, structure=manager.structure, territories=[elsewhere]
+    )
+    binome = Binome.objects.create(pe_advisor=advisor, social_worker=worker)
+    assignment = assignment_create(beneficiary=person, staff=stranger, acting_user=manager.user)
+    request = ReferentChangeRequest.objects.create(
+        beneficiary=person, requested_by=stranger.user, reason="Étape"
+    )
+    mine = new_applicant(territory)
+    client = login(manager)
+
+    for url, data in [
+        (reverse("caseload:binome_dissolve", args=[binome.pk]), {}),
+        (
+            reverse("caseload:person_enrol", args=[mine.pk]),
+            {"binome": binome.pk, "advisor_agrees": "on", "social_worker_agrees": "on"},
+        ),
+        (reverse("caseload:request_accept", args=[request.pk]), {"staff": referent.pk}),
+        (reverse("caseload:request_refuse", args=[request.pk]), {"reason": "Non"}),
+        (
+            reverse("caseload:assignment_reassign", args=[assignment.pk]),
+            {"staff": referent.pk, "end_reason": "other"},
+        ),
+        (reverse("caseload:binomes"), {"pe_advisor": advisor.pk, "social_worker": worker.pk}),
+        (
+            reverse("caseload:balance_confirm"),
+            {"plan": [f"{person.pk}:{referent.pk}"]},
+        ),
+    ]:
+        assert client.post(url, data).status_code == 404, url
+    requests_page = client.get(reverse("caseload:requests")).content.decode()
+    assert "Étape" not in requests_page
+    binome.refresh_from_db()
+    request.refresh_from_db()
+    assert binome.is_active and request.status == ChangeRequestStatus.PENDING
+    assert Assignment.objects.active().get(beneficiary=person).staff == stranger
