@@ -117,7 +117,8 @@ def _queue_page(request, *, status=200):
             "programmes": list(Programme),
             "staff_groups": staff_choice_groups(pool.staff),
             "orientation_form": OrientationForm(),
-            "active_nav": "queue",
+            "active_nav": "team",
+            "console_tab": "queue",
         },
         status=status,
     )
@@ -239,7 +240,8 @@ def balance(request):
             "plan": plan,
             "planned": sum(1 for _p, c in plan if c is not None),
             "limit": BALANCE_LIMIT,
-            "active_nav": "queue",
+            "active_nav": "team",
+            "console_tab": "queue",
         },
     )
 
@@ -339,7 +341,8 @@ def _person_page(request, pk, *, status=200):
             "end_form": EndForm(),
             "reassign_form": ReassignForm(),
             "enrol_form": EnrolForm(),
-            "active_nav": "queue",
+            "active_nav": "team",
+            "console_tab": "queue",
         },
         status=status,
     )

@@ -149,6 +149,7 @@ def team(request):
             ).count(),
             "filter_query": query.urlencode(),
             "active_nav": "team",
+            "console_tab": "team",
         },
         status=status,
     )
@@ -188,6 +189,7 @@ def _staff_page(request, staff, *, status=200):
             "end_form": EndForm(),
             "reassign_form": ReassignForm(),
             "active_nav": "team",
+            "console_tab": "team",
         },
         status=status,
     )
@@ -281,7 +283,8 @@ def _binomes_page(request, *, status=200):
             "binomes": binomes,
             "advisors": [s for s in referents if s.role == StaffRole.PE_ADVISOR],
             "social_workers": [s for s in referents if s.role == StaffRole.SOCIAL_WORKER],
-            "active_nav": "binomes",
+            "active_nav": "team",
+            "console_tab": "binomes",
         },
         status=status,
     )
@@ -349,7 +352,8 @@ def _requests_page(request, *, status=200):
             "pending": pending,
             "decided": decided,
             "staff_groups": staff_choice_groups(pool.staff),
-            "active_nav": "requests",
+            "active_nav": "team",
+            "console_tab": "requests",
         },
         status=status,
     )
@@ -462,7 +466,8 @@ def cap_policies(request):
         {
             "policies": policies,
             "can_edit": can_edit,
-            "active_nav": "caps",
+            "active_nav": "team",
+            "console_tab": "caps",
         },
         status=status,
     )
