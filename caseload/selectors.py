@@ -359,7 +359,8 @@ def binome_candidates(user, *, territory_id=None):
 
 def unassigned_queue(user):
     """People of the manager's territories with no active referent (new
-    applicants, people whose referent left), with their open pathway and its
+    applicants, people whose referent ended the follow-up or is no longer in
+    post), with their open pathway and its
     most urgent open deadline; the oldest deadline first."""
     from beneficiaries.models import Beneficiary
     from pathways.models import Deadline, Pathway
@@ -373,7 +374,13 @@ def unassigned_queue(user):
     return (
         Beneficiary.objects.visible_to(user)
         .filter(anonymised_at__isnull=True)
-        .filter(~Exists(Assignment.objects.active().filter(beneficiary_id=OuterRef("pk"))))
+        .filter(
+            ~Exists(
+                Assignment.objects.active().filter(
+                    beneficiary_id=OuterRef("pk"), staff__is_active=True
+                )
+            )
+        )
         .filter(Exists(open_pathway))
         .select_related("territory")
         .annotate(

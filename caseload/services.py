@@ -311,6 +311,11 @@ def assignments_create_many(
     overridden = _reserve(
         locked_staff=locked, wanted=wanted, acting_user=acting_user, over_cap_reason=over_cap_reason
     )
+    # Follow-ups still open with a referent no longer in post end now: the
+    # person has a new referent.
+    Assignment.objects.active().filter(
+        beneficiary_id__in=[b.pk for b, _s in pairs], staff__is_active=False
+    ).update(ended_at=Now(), end_reason=AssignmentEndReason.REFERENT_LEFT, ended_by=acting_user)
     return Assignment.objects.bulk_create(
         [
             Assignment(

@@ -257,3 +257,22 @@ def test_previous_referent_keeps_read_access_for_30_days_then_loses_it(settings)
     with time_machine.travel(datetime.datetime.now(tz=datetime.UTC) + datetime.timedelta(days=31)):
         assert not Beneficiary.objects.visible_to(referent.user).filter(pk=person.pk).exists()
         assert Beneficiary.objects.visible_to(other.user).filter(pk=person.pk).exists()
+
+
+def test_people_of_a_referent_no_longer_in_post_are_back_in_the_queue():
+    from caseload.selectors import unassigned_queue
+
+    territory, manager, referent = territory_team()
+    other = StaffProfileFactory(structure=referent.structure, territories=[territory])
+    person = new_applicant(territory)
+    old = assignment_create(beneficiary=person, staff=referent, acting_user=manager.user)
+    assert not unassigned_queue(manager.user).filter(pk=person.pk).exists()
+
+    referent.is_active = False
+    referent.save()
+
+    assert unassigned_queue(manager.user).filter(pk=person.pk).exists()
+    assignment_create(beneficiary=person, staff=other, acting_user=manager.user)
+    old.refresh_from_db()
+    assert old.end_reason == AssignmentEndReason.REFERENT_LEFT
+    assert not unassigned_queue(manager.user).filter(pk=person.pk).exists()
