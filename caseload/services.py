@@ -182,6 +182,7 @@ def _reserve(*, locked_staff, wanted, acting_user, over_cap_reason=""):
         (row["staff_id"], row["programme"]): row["n"]
         for row in Assignment.objects.active()
         .filter(staff_id__in=[staff_id for staff_id, _p in wanted])
+        .order_by()
         .values("staff_id", "programme")
         .annotate(n=Count("pk"))
     }
