@@ -25,7 +25,9 @@ def portfolio(request):
     """ "Mon portefeuille": the people the user follows (a manager: their
     territories'), the most urgent entry deadline first."""
     scope = scope_of(request.user)
-    people = Beneficiary.objects.visible_to(request.user).with_portfolio_data(
+    # writable_by: a previous referent's read-only access does not list the
+    # person in their portfolio.
+    people = Beneficiary.objects.writable_by(request.user).with_portfolio_data(
         staff_id=scope.staff_id if scope.is_referent else None
     )
     page = Paginator(people, settings.PORTFOLIO_PAGE_SIZE).get_page(request.GET.get("page"))

@@ -145,6 +145,7 @@ STATIC_ROOT = VAR_DIR / "static"
 STATICFILES_DIRS = [
     BASE_DIR / "static",
     ("vendor/bootstrap", BASE_DIR / "node_modules" / "bootstrap" / "dist"),
+    ("vendor/chartjs", BASE_DIR / "node_modules" / "chart.js" / "dist"),
 ]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -296,3 +297,9 @@ DEADLINE_SCAN_BATCH_SIZE = env.int("DEADLINE_SCAN_BATCH_SIZE", default=500)
 # Test-only: hold each scan batch open this long (worker-kill test); 0 in use.
 DEADLINE_SCAN_TEST_PAUSE_SECONDS = env.float("DEADLINE_SCAN_TEST_PAUSE_SECONDS", default=0)
 DEADLINE_SCAN_TEST_PAUSE_MARKER = env.str("DEADLINE_SCAN_TEST_PAUSE_MARKER", default="")
+# A referent keeps read access to a person's record this long after the end of
+# their assignment (a change of referent), then loses it.
+PREVIOUS_REFERENT_ACCESS_DAYS = env.int("PREVIOUS_REFERENT_ACCESS_DAYS", default=30)
+# Share of the cap from which a load is flagged "proche du plafond".
+NEAR_CAP_RATIO = 0.9
+QUEUE_PAGE_SIZE = 50
