@@ -101,7 +101,11 @@ def detail(request, pk):
         .select_related("author")
         .order_by("-occurred_on", "-pk")[:RECENT_INTERVIEWS]
     )
-    show_health = can_view_health_notes(request.user, person)
+    show_health = can_view_health_notes(
+        request.user,
+        person,
+        current_referent_ids={a.staff_id for a in assignments if a.is_active},
+    )
     health_notes = (
         list(person.health_notes.select_related("author").order_by("-created_at", "-pk"))
         if show_health

@@ -81,11 +81,23 @@ def can_manage_territories(user):
     return scope.everything or scope.role in {StaffRole.MANAGER, StaffRole.ADMIN}
 
 
-def can_view_health_notes(user, beneficiary):
-    """Health data (RGPD art. 9): the nurse and the person's social worker only.
+def can_view_health_notes(user, beneficiary, *, current_referent_ids=None):
+    """Health data (RGPD art. 9): the nurse and the person's social worker
+    only, while they follow the person. A former referent keeps read access to
+    the record for a while after a change, never to its health notes.
 
-    The caller passes a beneficiary already obtained through `visible_to(user)`,
-    so the role check here is enough.
+    `current_referent_ids` (staff ids of the person's active assignments) spares
+    a query when the caller has them already.
     """
     scope = scope_of(user)
-    return scope.role in {StaffRole.NURSE, StaffRole.SOCIAL_WORKER}
+    if scope.role not in {StaffRole.NURSE, StaffRole.SOCIAL_WORKER}:
+        return False
+    if current_referent_ids is None:
+        from caseload.models import Assignment
+
+        return (
+            Assignment.objects.active()
+            .filter(beneficiary_id=beneficiary.pk, staff_id=scope.staff_id)
+            .exists()
+        )
+    return scope.staff_id in current_referent_ids

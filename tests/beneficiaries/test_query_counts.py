@@ -26,8 +26,8 @@ MANAGER_PORTFOLIO_QUERIES = 6
 # the same, and the referent's deadlines due this week
 PORTFOLIO_QUERIES = MANAGER_PORTFOLIO_QUERIES + 1
 # session, user, scope (2), person, pathways, their deadlines, assignments,
-# barriers, interviews, health notes, access log insert
-RECORD_QUERIES = 12
+# barriers, interviews, health notes, referent change decisions, access log insert
+RECORD_QUERIES = 13
 
 
 @pytest.fixture

@@ -1,7 +1,10 @@
 """What a record page shows to whom: the NIR, health notes, and the access log."""
 
+import datetime
+
 import pytest
 from django.db import ProgrammingError, transaction
+from django.utils import timezone
 
 from beneficiaries.enums import AccessAction
 from beneficiaries.models import RecordAccessLog
@@ -77,11 +80,26 @@ def test_other_roles_never_see_health_notes(login, record, who):
     assert "Santé (confidentiel)" not in page
 
 
-def test_a_social_worker_who_no_longer_follows_the_person_cannot_read_health_notes(login, record):
+def test_a_social_worker_whose_follow_up_just_ended_reads_the_record_without_health_notes(
+    login, record
+):
     person, staff = record
     person.assignments.filter(staff=staff["social_worker"]).update(
         ended_at=person.assignments.get(staff=staff["social_worker"]).started_at,
         end_reason="other",
+    )
+
+    response = login(staff["social_worker"]).get(person.get_absolute_url())
+
+    assert response.status_code == 200
+    assert HEALTH_NOTE not in response.content.decode()
+
+
+def test_a_social_worker_whose_follow_up_ended_long_ago_cannot_open_the_record(login, record):
+    person, staff = record
+    long_ago = timezone.now() - datetime.timedelta(days=60)
+    person.assignments.filter(staff=staff["social_worker"]).update(
+        started_at=long_ago, ended_at=long_ago, end_reason="other"
     )
 
     response = login(staff["social_worker"]).get(person.get_absolute_url())

@@ -123,12 +123,19 @@ class AssignmentFactory(DjangoModelFactory):
     staff = factory.SubFactory(StaffProfileFactory)
     programme = Programme.DROIT_COMMUN
     reason = "Affectation initiale"
+    binome = None
+    # Following through a binôme needs both members' agreement (a constraint).
+    binome_agreement_at = factory.LazyAttribute(
+        lambda assignment: assignment.started_at if assignment.binome else None
+    )
+    started_at = factory.LazyFunction(timezone.now)
 
     class Params:
-        # An assignment that ran for a month and ended yesterday (explicit
-        # dates, so it stays valid under a frozen clock).
+        # An assignment that ran for a month and ended 40 days ago, past the
+        # previous referent's read access (explicit dates, so it stays valid
+        # under a frozen clock).
         ended = factory.Trait(
-            started_at=factory.LazyFunction(lambda: timezone.now() - datetime.timedelta(days=31)),
-            ended_at=factory.LazyFunction(lambda: timezone.now() - datetime.timedelta(days=1)),
+            started_at=factory.LazyFunction(lambda: timezone.now() - datetime.timedelta(days=70)),
+            ended_at=factory.LazyFunction(lambda: timezone.now() - datetime.timedelta(days=40)),
             end_reason=AssignmentEndReason.REBALANCING,
         )

@@ -1,0 +1,238 @@
+"""`manage.py seed_demo`: a deterministic demo dataset, complete, within the
+caps, with one working login per role."""
+
+import datetime
+import io
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.db import transaction
+
+from beneficiaries.models import Barrier, BarrierEvent, Beneficiary, OutreachAttempt
+from beneficiaries.validators import validate_nir
+from caseload.enums import Programme, StaffRole
+from caseload.models import Assignment, Departement, StaffProfile
+from caseload.selectors import cap_tables, effective_cap, staff_load
+from core import demo
+from core.models import User
+from pathways.enums import DeadlineKind, Stage
+from pathways.models import (
+    Contract,
+    Deadline,
+    Interview,
+    OrientationDecision,
+    Pathway,
+    Prescription,
+    StageTransition,
+)
+
+TODAY = datetime.date(2026, 11, 22)
+PEOPLE = 100
+
+
+def seed_demo(*options, beneficiaries=PEOPLE, seed=1):
+    out = io.StringIO()
+    call_command(
+        "seed_demo",
+        f"--beneficiaries={beneficiaries}",
+        f"--seed={seed}",
+        f"--today={TODAY:%Y-%m-%d}",
+        *options,
+        stdout=out,
+    )
+    return out.getvalue()
+
+
+class RolledBack(Exception):
+    pass
+
+
+def snapshot_of_a_seed(**options):
+    """Who the seed creates, and how they are followed; the seed is rolled
+    back afterwards so that the next one starts from an empty database."""
+    try:
+        with transaction.atomic():
+            seed_demo(**options)
+            snapshot = (
+                sorted(
+                    Beneficiary.objects.values_list(
+                        "caf_number",
+                        "household_role",
+                        "first_name",
+                        "last_name",
+                        "nir",
+                        "birth_date",
+                    )
+                ),
+                sorted(
+                    Pathway.objects.values_list(
+                        "beneficiary__caf_number",
+                        "beneficiary__household_role",
+                        "stage",
+                        "opened_on",
+                    )
+                ),
+                sorted(
+                    Assignment.objects.values_list(
+                        "beneficiary__caf_number",
+                        "staff__user__username",
+                        "programme",
+                        "started_at",
+                    )
+                ),
+            )
+            raise RolledBack
+    except RolledBack:
+        return snapshot
+
+
+def test_the_same_seed_and_day_give_the_same_dataset():
+    assert snapshot_of_a_seed(seed=7) == snapshot_of_a_seed(seed=7)
+
+
+def test_another_seed_gives_other_people():
+    people_of_seed_1 = snapshot_of_a_seed(seed=1)[0]
+    people_of_seed_2 = snapshot_of_a_seed(seed=2)[0]
+
+    names_1 = {(first, last) for _, _, first, last, _, _ in people_of_seed_1}
+    names_2 = {(first, last) for _, _, first, last, _, _ in people_of_seed_2}
+    assert len(names_1 & names_2) < len(names_1) / 2
+
+
+def test_every_role_has_a_working_demo_login_in_the_montargis_area():
+    seed_demo()
+
+    for login in demo.DEMO_LOGINS:
+        user = User.objects.get(username=login.username)
+        assert user.check_password(demo.DEMO_PASSWORD)
+        profile = user.staff_profile
+        assert profile.role == login.role
+        assert profile.structure.departement.code == "45"
+        assert [t.name for t in profile.territories.all()] == ["Agglomération montargoise"]
+    assert {login.role for login in demo.DEMO_LOGINS} == set(StaffRole.values)
+
+
+def test_every_stage_and_programme_is_present():
+    seed_demo()
+
+    assert set(Pathway.objects.values_list("stage", flat=True)) == set(Stage.values)
+    assert set(Pathway.objects.values_list("programme", flat=True)) == set(Programme.values)
+
+
+def test_some_open_entry_deadlines_are_overdue():
+    seed_demo()
+
+    overdue = Deadline.objects.open().filter(kind=DeadlineKind.ENTRY, due_on__lt=TODAY)
+    assert overdue.exists()
+
+
+def test_each_demo_referent_has_overdue_and_due_soon_entry_deadlines():
+    seed_demo()
+
+    for role in (
+        StaffRole.SOCIAL_WORKER,
+        StaffRole.SOCIOPRO_REFERENT,
+        StaffRole.PE_ADVISOR,
+        StaffRole.JOB_CONSULTANT,
+    ):
+        staff = StaffProfile.objects.get(user__username=demo.DEMO_USERNAME[role])
+        open_entries = [
+            person.entry_due_on
+            for person in Beneficiary.objects.followed_by(staff).with_portfolio_data(staff.pk)
+            if person.entry_met_on is None and person.entry_due_on is not None
+        ]
+        assert any(due < TODAY for due in open_entries), role
+        assert any(TODAY <= due <= TODAY + datetime.timedelta(days=3) for due in open_entries), role
+
+
+def test_the_demo_social_worker_and_advisor_follow_people_through_their_binome():
+    seed_demo()
+
+    for role in (StaffRole.SOCIAL_WORKER, StaffRole.PE_ADVISOR):
+        staff = StaffProfile.objects.get(user__username=demo.DEMO_USERNAME[role])
+        portfolio = Beneficiary.objects.followed_by(staff).with_portfolio_data(staff.pk)
+        assert any(person.via_binome for person in portfolio), role
+
+
+def test_no_staff_member_exceeds_their_effective_cap():
+    seed_demo(beneficiaries=150)
+
+    caps = cap_tables(Departement.objects.values_list("pk", flat=True))
+    for staff in StaffProfile.objects.select_related("structure", "user").with_load_counts():
+        table = caps[staff.structure.departement_id]
+        for programme in Programme.values:
+            cap = effective_cap(table.get((staff.role, programme)), staff.part_time_ratio)
+            load = getattr(staff, f"load_{programme}")
+            assert cap is None or load <= cap, (staff.user.username, programme, load, cap)
+        total, cap = staff_load(staff)
+        assert cap is None or total <= cap, (staff.user.username, total, cap)
+
+
+def test_nirs_have_valid_keys_matching_civility_and_birth_date():
+    seed_demo()
+
+    people = Beneficiary.objects.exclude(nir="")
+    assert people.exists()
+    assert Beneficiary.objects.filter(nir="").exists()
+    for person in people:
+        validate_nir(person.nir)
+        assert person.nir[0] == ("2" if person.civility == "mme" else "1")
+        assert person.nir[1:5] == f"{person.birth_date:%y%m}"
+
+
+VALIDATED_MODELS = [
+    Beneficiary,
+    Barrier,
+    BarrierEvent,
+    OutreachAttempt,
+    Pathway,
+    StageTransition,
+    OrientationDecision,
+    Deadline,
+    Interview,
+    Prescription,
+    Contract,
+    Assignment,
+]
+
+
+def test_seeded_rows_pass_field_validation():
+    """Rows are written in bulk without validation: the builder must respect
+    choices, lengths and validators (constraints are checked by the database)."""
+    seed_demo()
+
+    for model in VALIDATED_MODELS:
+        relations = [f.name for f in model._meta.concrete_fields if f.is_relation]
+        rows = list(model.objects.all())
+        assert rows, model
+        for row in rows:
+            row.clean_fields(exclude=relations)
+
+
+def test_if_empty_creates_nothing_on_a_seeded_database_and_shows_the_logins():
+    seed_demo()
+    counts = (Beneficiary.objects.count(), User.objects.count(), Pathway.objects.count())
+
+    out = seed_demo("--if-empty", seed=2)
+
+    assert (Beneficiary.objects.count(), User.objects.count(), Pathway.objects.count()) == counts
+    assert "rien n'a été créé" in out
+    assert "travailleur.social" in out
+    assert demo.DEMO_PASSWORD in out
+
+
+def test_seeding_a_database_that_has_data_without_if_empty_is_refused():
+    seed_demo()
+
+    with pytest.raises(CommandError, match="déjà"):
+        seed_demo(seed=2)
+
+
+def test_logins_only_creates_nothing():
+    out = seed_demo("--logins-only")
+
+    assert not Departement.objects.exists()
+    assert not User.objects.exists()
+    for login in demo.DEMO_LOGINS:
+        assert login.username in out
+    assert "compte absent" in out
