@@ -2,11 +2,12 @@
 
 from decimal import Decimal
 
+from django.conf import settings
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 
-from caseload.enums import StaffRole
-from caseload.models import DEFAULT_CAPS, CapPolicy, Departement, StaffProfile
+from caseload.enums import Programme, StaffRole
+from caseload.models import DEFAULT_CAPS, Assignment, CapPolicy, Departement, StaffProfile
 from core.models import User
 
 
@@ -89,3 +90,50 @@ def admin_group():
         )
         group.permissions.set(perms)
     return group
+
+
+def assignment_auto_for_import(*, beneficiary, acting_user=None, programme=Programme.DROIT_COMMUN):
+    """Give a newly imported person to the least loaded referent of their
+    territory (role `IMPORT_AUTO_ASSIGN_ROLE`) who is under their cap, or to
+    no one (the person stays in the unassigned queue). Returns the assignment
+    or None.
+
+    The candidates' staff rows are locked (`select_for_update(of=("self",))`,
+    in pk order) so that two concurrent assignments cannot both take the last
+    place under a cap. A referent whose cap is not set is never chosen: the
+    cap is unknown, so it cannot be respected. The caller holds the
+    transaction. (Kept small on purpose: to be reconciled with
+    `assignment_create`.)
+    """
+    from caseload.selectors import staff_load
+
+    if not beneficiary.territory_id:
+        return None
+    candidates = (
+        StaffProfile.objects.active()
+        .filter(
+            role=settings.IMPORT_AUTO_ASSIGN_ROLE,
+            territories=beneficiary.territory_id,
+            structure__departement_id=beneficiary.departement_id,
+        )
+        .select_related("structure")
+        .select_for_update(of=("self",))
+        .order_by("pk")
+    )
+    best, best_ratio = None, None
+    for staff in candidates:
+        active, cap = staff_load(staff, programme)
+        if cap is None or active >= cap:
+            continue
+        ratio = active / cap
+        if best is None or ratio < best_ratio:
+            best, best_ratio = staff, ratio
+    if best is None:
+        return None
+    return Assignment.objects.create(
+        beneficiary=beneficiary,
+        staff=best,
+        programme=programme,
+        reason="Affectation automatique à l'import, par territoire",
+        created_by=acting_user,
+    )

@@ -263,3 +263,23 @@ SOCIAL_REVIEW_DELAY_MONTHS = env.int("SOCIAL_REVIEW_DELAY_MONTHS", default=12)
 DEADLINE_DUE_SOON_DAYS = env.int("DEADLINE_DUE_SOON_DAYS", default=3)
 RECORD_RETENTION_DAYS = env.int("RECORD_RETENTION_DAYS", default=730)
 PORTFOLIO_PAGE_SIZE = 50
+
+# Applicant imports (beneficiaries/imports). Uploaded files wait in their own
+# storage between the upload and the end of the import, then are deleted. With
+# several hosts, point it at storage every web process and worker shares.
+STORAGES["imports"] = {
+    "BACKEND": "django.core.files.storage.FileSystemStorage",
+    "OPTIONS": {"location": env.str("IMPORT_UPLOAD_DIR", default=str(VAR_DIR / "imports"))},
+}
+IMPORT_MAX_UPLOAD_BYTES = env.int("IMPORT_MAX_UPLOAD_BYTES", default=50 * 1024 * 1024)
+# XLSX files are zip archives: refuse before opening one that would inflate
+# beyond these limits (zip bombs).
+IMPORT_XLSX_MAX_UNCOMPRESSED_BYTES = env.int(
+    "IMPORT_XLSX_MAX_UNCOMPRESSED_BYTES", default=400 * 1024 * 1024
+)
+IMPORT_XLSX_MAX_RATIO = env.int("IMPORT_XLSX_MAX_RATIO", default=150)
+IMPORT_XLSX_MAX_MEMBERS = env.int("IMPORT_XLSX_MAX_MEMBERS", default=500)
+IMPORT_BATCH_SIZE = env.int("IMPORT_BATCH_SIZE", default=2000)
+# Role of the referents new people are given to when a Département turns on
+# automatic assignment by territory.
+IMPORT_AUTO_ASSIGN_ROLE = env.str("IMPORT_AUTO_ASSIGN_ROLE", default="sociopro_referent")

@@ -1,6 +1,7 @@
 """Writes of the pathways app: pathways, transitions and deadlines."""
 
 import datetime
+from dataclasses import dataclass
 
 from django.db import transaction
 
@@ -33,27 +34,97 @@ def deadline_cancel(*, pathway, kind, on: datetime.date):
     return Deadline.objects.open().filter(pathway=pathway, kind=kind).update(cancelled_on=on)
 
 
+OPENING_REASON = "Ouverture"
+
+
+@dataclass(frozen=True)
+class PlannedDeadline:
+    kind: str
+    reference_date: datetime.date
+    due_on: datetime.date
+
+
+def pathway_opening_deadlines(
+    *, opened_on: datetime.date, orientation_reference: datetime.date | None = None
+) -> list[PlannedDeadline]:
+    """The deadlines a new pathway opens: the 15-day entry deadline from
+    `opened_on` (the RSA application date for a new applicant) and the 6-week
+    orientation deadline from the opening of the rights when known.
+
+    The one source of truth for what a new pathway starts with, shared by
+    `pathway_open` and the bulk creation of imports (`pathways_open_bulk`).
+    """
+    orientation_reference = orientation_reference or opened_on
+    return [
+        PlannedDeadline(DeadlineKind.ENTRY, opened_on, due_date(DeadlineKind.ENTRY, opened_on)),
+        PlannedDeadline(
+            DeadlineKind.ORIENTATION,
+            orientation_reference,
+            due_date(DeadlineKind.ORIENTATION, orientation_reference),
+        ),
+    ]
+
+
 @transaction.atomic
 def pathway_open(
     *, beneficiary, acting_user=None, opened_on: datetime.date, orientation_reference=None
 ):
     """A new pathway pending orientation, with its 15-day entry deadline and
     its 6-week orientation deadline, and the first line of its transition log.
-
-    The entry deadline runs from `opened_on` (the RSA application date for a
-    new applicant); the orientation deadline from the opening of the rights
-    when known.
     """
     pathway = Pathway.objects.create(
         beneficiary=beneficiary, stage=Stage.PENDING, opened_on=opened_on
     )
     StageTransition.objects.create(
-        pathway=pathway, from_stage="", to_stage=Stage.PENDING, by=acting_user, reason="Ouverture"
-    )
-    deadline_open(pathway=pathway, kind=DeadlineKind.ENTRY, reference_date=opened_on)
-    deadline_open(
         pathway=pathway,
-        kind=DeadlineKind.ORIENTATION,
-        reference_date=orientation_reference or opened_on,
+        from_stage="",
+        to_stage=Stage.PENDING,
+        by=acting_user,
+        reason=OPENING_REASON,
     )
+    for planned in pathway_opening_deadlines(
+        opened_on=opened_on, orientation_reference=orientation_reference
+    ):
+        deadline_open(pathway=pathway, kind=planned.kind, reference_date=planned.reference_date)
     return pathway
+
+
+def pathways_open_bulk(*, openings, acting_user=None, reason=OPENING_REASON):
+    """`pathway_open` for many people at once, in a few INSERTs (imports).
+
+    `openings` is a list of (beneficiary, opened_on, orientation_reference);
+    the caller holds the transaction. Returns the pathways, in order.
+    """
+    pathways = Pathway.objects.bulk_create(
+        [
+            Pathway(beneficiary=person, stage=Stage.PENDING, opened_on=opened_on)
+            for person, opened_on, _ in openings
+        ]
+    )
+    StageTransition.objects.bulk_create(
+        [
+            StageTransition(
+                pathway=pathway,
+                from_stage="",
+                to_stage=Stage.PENDING,
+                by=acting_user,
+                reason=reason,
+            )
+            for pathway in pathways
+        ]
+    )
+    Deadline.objects.bulk_create(
+        [
+            Deadline(
+                pathway=pathway,
+                kind=planned.kind,
+                reference_date=planned.reference_date,
+                due_on=planned.due_on,
+            )
+            for pathway, (_, opened_on, reference) in zip(pathways, openings, strict=True)
+            for planned in pathway_opening_deadlines(
+                opened_on=opened_on, orientation_reference=reference
+            )
+        ]
+    )
+    return pathways
