@@ -17,6 +17,8 @@ def navigation(request):
     if scope.is_manager or scope.is_admin or scope.everything:
         items.append((_("Équipe et plafonds"), reverse("caseload:team"), "team"))
         items.append((_("Personnes suivies"), reverse("beneficiaries:portfolio"), "portfolio"))
+    if scope.is_admin:
+        items.append((_("Imports"), reverse("imports:list"), "imports"))
     if scope.is_admin or user.is_staff:
         items.append((_("Administration"), reverse("admin:index"), "admin"))
     return {"nav_items": items, "user_scope": scope}

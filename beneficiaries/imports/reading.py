@@ -17,6 +17,7 @@ Every failure to read raises `UnreadableFile` with a French message.
 """
 
 import codecs
+import contextlib
 import csv
 import datetime
 import io
@@ -116,7 +117,7 @@ def _detect_separator(fileobj, encoding):
     try:
         sample = stream.read(SAMPLE_BYTES)
     finally:
-        stream.detach()
+        _detach(stream)
     lines = [line for line in sample.splitlines() if line.strip(" ;,\t")]
     if not lines:
         raise UnreadableFile(_("Le fichier est vide : il ne contient aucune ligne."))
@@ -142,6 +143,11 @@ def _csv_rows(fileobj, info: FileInfo):
             % {"line": reader.line_num, "reason": exc}
         ) from exc
     finally:
+        _detach(stream)
+
+
+def _detach(stream):
+    with contextlib.suppress(ValueError):  # the file was closed first
         stream.detach()
 
 
@@ -301,10 +307,14 @@ def _header_position(rows):
 
 def read_headers(fileobj, info: FileInfo, sheet_name=""):
     rows = []
-    for item in _raw_rows(fileobj, info, sheet_name):
-        rows.append(item)
-        if len(rows) >= HEADER_SEARCH_ROWS:
-            break
+    source = _raw_rows(fileobj, info, sheet_name)
+    try:
+        for item in source:
+            rows.append(item)
+            if len(rows) >= HEADER_SEARCH_ROWS:
+                break
+    finally:
+        source.close()
     position = _header_position(rows)
     if position is None:
         raise UnreadableFile(_("Le fichier est vide : il ne contient aucune ligne."))
