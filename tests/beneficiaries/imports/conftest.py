@@ -71,3 +71,17 @@ def problems_of(recorder, line):
         if issue.line_number == line
         for column, reason in issue.problems
     ]
+
+
+@pytest.fixture(autouse=True)
+def empty_import_storage():
+    """Each test starts with no uploaded file left by another one."""
+    import shutil
+    from pathlib import Path
+
+    from django.core.files.storage import storages
+
+    location = Path(storages["imports"].location)
+    if location.exists():
+        shutil.rmtree(location)
+    location.mkdir(parents=True)
