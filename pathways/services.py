@@ -3,8 +3,10 @@
 import datetime
 from dataclasses import dataclass
 
-from django.db import transaction
+from django.db import connection, transaction
 
+from caseload.enums import Programme
+from core.bulk import copy_rows, reserve_ids
 from pathways.deadlines import due_date
 from pathways.enums import DeadlineKind, Stage
 from pathways.models import Deadline, Pathway, StageTransition
@@ -90,41 +92,62 @@ def pathway_open(
 
 
 def pathways_open_bulk(*, openings, acting_user=None, reason=OPENING_REASON):
-    """`pathway_open` for many people at once, in a few INSERTs (imports).
+    """`pathway_open` for many people at once (imports): the same rows, from
+    the same rules (`pathway_opening_deadlines`), sent with COPY on
+    PostgreSQL (`core.bulk`), with `bulk_create` elsewhere.
 
-    `openings` is a list of (beneficiary, opened_on, orientation_reference);
-    the caller holds the transaction. Returns the pathways, in order.
+    `openings` is a list of (beneficiary id, opened_on, orientation_reference);
+    the caller holds the transaction. Returns the pathway ids, in order.
     """
-    pathways = Pathway.objects.bulk_create(
-        [
-            Pathway(beneficiary=person, stage=Stage.PENDING, opened_on=opened_on)
-            for person, opened_on, _ in openings
-        ]
-    )
-    StageTransition.objects.bulk_create(
-        [
-            StageTransition(
-                pathway=pathway,
-                from_stage="",
-                to_stage=Stage.PENDING,
-                by=acting_user,
-                reason=reason,
-            )
-            for pathway in pathways
-        ]
-    )
-    Deadline.objects.bulk_create(
-        [
-            Deadline(
-                pathway=pathway,
-                kind=planned.kind,
-                reference_date=planned.reference_date,
-                due_on=planned.due_on,
-            )
-            for pathway, (_, opened_on, reference) in zip(pathways, openings, strict=True)
-            for planned in pathway_opening_deadlines(
-                opened_on=opened_on, orientation_reference=reference
-            )
-        ]
-    )
-    return pathways
+    if not openings:
+        return []
+    by_id = acting_user.pk if acting_user is not None else None
+    if connection.vendor != "postgresql":
+        pathways = Pathway.objects.bulk_create(
+            [Pathway(beneficiary_id=p, stage=Stage.PENDING, opened_on=o) for p, o, _ in openings]
+        )
+        pathway_ids = [p.pk for p in pathways]
+    else:
+        pathway_ids = reserve_ids(Pathway, len(openings))
+        copy_rows(
+            Pathway,
+            [
+                "id",
+                "beneficiary_id",
+                "programme",
+                "stage",
+                "opened_on",
+                "outcome",
+                "outcome_detail",
+            ],
+            (
+                (pk, person_id, Programme.DROIT_COMMUN, Stage.PENDING, opened_on, "", "")
+                for pk, (person_id, opened_on, _) in zip(pathway_ids, openings, strict=True)
+            ),
+        )
+    transitions = [(pk, "", Stage.PENDING, reason, by_id) for pk in pathway_ids]
+    deadlines = [
+        (pk, planned.kind, planned.reference_date, planned.due_on)
+        for pk, (_, opened_on, reference) in zip(pathway_ids, openings, strict=True)
+        for planned in pathway_opening_deadlines(
+            opened_on=opened_on, orientation_reference=reference
+        )
+    ]
+    if connection.vendor != "postgresql":
+        StageTransition.objects.bulk_create(
+            [
+                StageTransition(pathway_id=p, from_stage=f, to_stage=t, reason=r, by_id=b)
+                for p, f, t, r, b in transitions
+            ]
+        )
+        Deadline.objects.bulk_create(
+            [Deadline(pathway_id=p, kind=k, reference_date=r, due_on=d) for p, k, r, d in deadlines]
+        )
+    else:
+        copy_rows(
+            StageTransition,
+            ["pathway_id", "from_stage", "to_stage", "reason", "by_id"],
+            transitions,
+        )
+        copy_rows(Deadline, ["pathway_id", "kind", "reference_date", "due_on"], deadlines)
+    return pathway_ids

@@ -383,14 +383,12 @@ class ImportEngine:
             if item.checked.warnings:
                 issues.append(self._issue(item.row, IssueSeverity.WARNING, item.checked.warnings))
                 counts.warnings += 1
+            if person is None and self.dry_run:
+                counts.created += 1
+                continue
             if person is None:
                 to_create.append(
-                    Beneficiary(
-                        departement=self.departement,
-                        commune_id=item.commune_id,
-                        territory_id=item.territory_id,
-                        **values,
-                    )
+                    {**values, "commune_id": item.commune_id, "territory_id": item.territory_id}
                 )
                 counts.created += 1
                 continue
@@ -445,11 +443,23 @@ class ImportEngine:
 
     def _save(self, to_create, to_update, changed_fields, counts):
         if to_create:
-            created = beneficiaries_create_bulk(
-                acting_user=self.acting_user, people=to_create, detail=self.label
+            ids = beneficiaries_create_bulk(
+                acting_user=self.acting_user,
+                departement=self.departement,
+                people=to_create,
+                detail=self.label,
             )
             if self.auto_assign:
-                counts.assigned += self._assign(created)
+                counts.assigned += self._assign(
+                    [
+                        Beneficiary(
+                            pk=pk,
+                            departement_id=self.departement.pk,
+                            territory_id=values["territory_id"],
+                        )
+                        for pk, values in zip(ids, to_create, strict=True)
+                    ]
+                )
         if to_update:
             now = timezone.now()
             for person in to_update:

@@ -2,6 +2,7 @@
 
 import csv
 import datetime
+import functools
 import io
 import zipfile
 
@@ -80,15 +81,16 @@ def xlsx_bytes(sheets):
     return buffer.getvalue()
 
 
+@functools.cache
 def zip_bomb():
-    """An archive that looks like a workbook and inflates to 200 MB."""
+    """An archive that looks like a workbook and inflates a thousandfold."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("[Content_Types].xml", "<Types/>")
         archive.writestr("xl/workbook.xml", "<workbook/>")
         chunk = b"0" * (1024 * 1024)
         with archive.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as member:
-            for _ in range(200):
+            for _ in range(30):
                 member.write(chunk)
     return buffer.getvalue()
 
