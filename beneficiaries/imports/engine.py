@@ -26,12 +26,13 @@ created by hand at the same instant) is rolled back and replayed.
 """
 
 import logging
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from beneficiaries.enums import IssueSeverity
@@ -214,24 +215,44 @@ class ImportEngine:
         self.checker = RowChecker(headers, self.columns)
         self.communes = CommuneIndex(self.departement)
         self.recorder.begin(total)
-        batch, done = [], 0
-        for row in rows:
-            batch.append(row)
-            if len(batch) >= self.batch_size:
-                self._batch(batch, replay_only=done + len(batch) <= resume_after)
-                done += len(batch)
-                batch = []
-        if batch:
-            self._batch(batch, replay_only=done + len(batch) <= resume_after)
+        # Reading and checking the next batch (pure Python) overlaps with
+        # writing the current one (mostly waiting for PostgreSQL), in a
+        # second thread; the matching and the writes stay in order.
+        language = translation.get_language()
+
+        def checked_batches():
+            batch = []
+            for row in rows:
+                batch.append(row)
+                if len(batch) >= self.batch_size:
+                    yield batch
+                    batch = []
+            if batch:
+                yield batch
+
+        def check(batch):
+            with translation.override(language):
+                return [(row, self.checker.check(row.cells)) for row in batch]
+
+        done = 0
+        batches = checked_batches()
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            upcoming = pool.submit(check, next(batches, []))
+            while True:
+                checked = upcoming.result()
+                if not checked:
+                    break
+                upcoming = pool.submit(check, next(batches, []))
+                self._batch(checked, replay_only=done + len(checked) <= resume_after)
+                done += len(checked)
         return self.recorder
 
     # -- one batch ------------------------------------------------------------------
 
-    def _batch(self, rows, replay_only=False):
+    def _batch(self, checked_rows, replay_only=False):
         pending, issues, counts = [], [], Counts()
         local_seen = {}
-        for row in rows:
-            checked = self.checker.check(row.cells)
+        for row, checked in checked_rows:
             if checked.errors:
                 issues.append(self._issue(row, IssueSeverity.ERROR, checked.errors))
                 counts.rejected += 1
@@ -328,6 +349,10 @@ class ImportEngine:
         issues = list(issues)
         if not self.dry_run and connection.vendor == "postgresql":
             with connection.cursor() as cursor:
+                # A batch's commit need not wait for the disk: a server crash
+                # may lose the last batches, but atomically — people and the
+                # import's counts together — and a re-run imports them again.
+                cursor.execute("SET LOCAL synchronous_commit TO OFF")
                 cursor.execute(
                     "SELECT pg_advisory_xact_lock(%s, %s)",
                     [ADVISORY_LOCK_NAMESPACE, self.departement.pk],
