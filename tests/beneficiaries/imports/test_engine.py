@@ -288,3 +288,48 @@ def test_the_same_file_imported_twice_at_the_same_instant_creates_each_person_on
     assert sum(c.unchanged for c in results) == 40
     assert Beneficiary.objects.count() == 40
     assert Pathway.objects.count() == 40
+
+
+def test_an_import_and_a_manual_creation_open_the_same_deadlines(run_import, departement):
+    from beneficiaries.services import beneficiary_create
+
+    run_import(csv_bytes([person(1)]))
+    manual = beneficiary_create(
+        acting_user=None,
+        departement=departement,
+        caf_number="7777777",
+        household_role="demandeur",
+        first_name="Paul",
+        last_name="Martin",
+        rsa_application_date=datetime.date(2026, 11, 2),
+        rights_opening_date=datetime.date(2026, 11, 1),
+    )
+
+    def plan(person_filter):
+        return sorted(
+            Deadline.objects.filter(**person_filter).values_list("kind", "reference_date", "due_on")
+        )
+
+    assert plan({"pathway__beneficiary__caf_number": "3000001"}) == plan(
+        {"pathway__beneficiary": manual}
+    )
+
+
+def test_a_task_delivered_again_resumes_after_the_committed_rows(admin, settings):
+    settings.IMPORT_BATCH_SIZE = 2
+    data = csv_bytes([person(i) for i in range(5)])
+    first = _stored_import(admin, data)
+    ApplicantImport.objects.filter(pk=first.pk).update(status=ImportStatus.QUEUED, total_rows=5)
+    services.import_run(import_id=first.pk)
+    Beneficiary.objects.filter(caf_number__in=["3000002", "3000003", "3000004"]).delete()
+    # The worker died after the first batch: the import is still running, 2 rows done.
+    again = _stored_import(admin, data)
+    ApplicantImport.objects.filter(pk=again.pk).update(
+        status=ImportStatus.RUNNING, total_rows=5, processed_rows=2, created_count=2
+    )
+
+    services.import_run(import_id=again.pk)
+
+    again.refresh_from_db()
+    assert (again.status, again.processed_rows, again.created_count) == (ImportStatus.DONE, 5, 5)
+    assert Beneficiary.objects.count() == 5

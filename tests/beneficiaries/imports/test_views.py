@@ -291,3 +291,20 @@ def test_a_file_that_cannot_be_read_at_analysis_marks_the_import_failed(
     assert nir_for(1)  # nothing else to check: no person, no file
     assert not Beneficiary.objects.exists()
     assert _stored_files() == []
+
+
+@pytest.mark.parametrize("size", [2, 12])
+def test_import_pages_run_a_constant_number_of_queries(
+    login, admin, django_assert_num_queries, size, django_capture_on_commit_callbacks
+):
+    rows = [person(i) for i in range(size)] + [person(100 + i, NIR="1") for i in range(size)]
+    applicant_import = _analysed(admin, csv_bytes(rows), django_capture_on_commit_callbacks)
+    for _ in range(size - 1):
+        _uploaded(admin, csv_bytes([person(1)]))
+    client = login(admin)
+    client.get(reverse("imports:list"))  # session and scope warmed up
+
+    with django_assert_num_queries(6):
+        client.get(reverse("imports:list"))
+    with django_assert_num_queries(7):
+        client.get(reverse("imports:detail", args=[applicant_import.pk]))
