@@ -280,6 +280,12 @@ IMPORT_XLSX_MAX_UNCOMPRESSED_BYTES = env.int(
 IMPORT_XLSX_MAX_RATIO = env.int("IMPORT_XLSX_MAX_RATIO", default=150)
 IMPORT_XLSX_MAX_MEMBERS = env.int("IMPORT_XLSX_MAX_MEMBERS", default=500)
 IMPORT_BATCH_SIZE = env.int("IMPORT_BATCH_SIZE", default=2000)
+# An upload never confirmed is cancelled (and its file deleted) after this delay.
+IMPORT_PENDING_MAX_HOURS = env.int("IMPORT_PENDING_MAX_HOURS", default=24)
+CELERY_BEAT_SCHEDULE["cancel-stale-imports"] = {
+    "task": "beneficiaries.imports.cancel_stale_imports",
+    "schedule": 3600,
+}
 # Role of the referents new people are given to when a Département turns on
 # automatic assignment by territory.
 IMPORT_AUTO_ASSIGN_ROLE = env.str("IMPORT_AUTO_ASSIGN_ROLE", default="sociopro_referent")

@@ -9,6 +9,7 @@ a task delivered twice does nothing the second time. The uploaded file is
 deleted as soon as the import is done, failed or cancelled.
 """
 
+import datetime
 import logging
 import secrets
 
@@ -290,6 +291,22 @@ def import_cancel(*, applicant_import):
     if cancelled:
         _delete_file(applicant_import)
     return bool(cancelled)
+
+
+def imports_cancel_stale(*, now=None):
+    """Cancel the imports left unconfirmed for `IMPORT_PENDING_MAX_HOURS`
+    (uploaded or analysed, never confirmed), deleting their files: an upload
+    never stays on disk because an admin walked away. Run by Celery beat."""
+    from django.conf import settings
+
+    limit = (now or timezone.now()) - datetime.timedelta(hours=settings.IMPORT_PENDING_MAX_HOURS)
+    stale = ApplicantImport.objects.filter(
+        status__in=[ImportStatus.UPLOADED, ImportStatus.ANALYSED], created_at__lt=limit
+    )
+    cancelled = 0
+    for applicant_import in stale.order_by("pk"):
+        cancelled += import_cancel(applicant_import=applicant_import)
+    return cancelled
 
 
 def _fail(applicant_import, message):

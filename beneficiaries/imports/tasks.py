@@ -13,3 +13,8 @@ def analyse_import(import_id):
 @shared_task(name="beneficiaries.imports.run_import", ignore_result=True)
 def run_import(import_id):
     services.import_run(import_id=import_id)
+
+
+@shared_task(name="beneficiaries.imports.cancel_stale_imports", ignore_result=True)
+def cancel_stale_imports():
+    services.imports_cancel_stale()

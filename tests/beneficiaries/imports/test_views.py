@@ -308,3 +308,21 @@ def test_import_pages_run_a_constant_number_of_queries(
         client.get(reverse("imports:list"))
     with django_assert_num_queries(7):
         client.get(reverse("imports:detail", args=[applicant_import.pk]))
+
+
+def test_uploads_never_confirmed_are_cancelled_and_deleted_after_a_day(admin):
+    import datetime
+
+    from django.utils import timezone
+
+    old = _uploaded(admin, csv_bytes([person(1)]))
+    recent = _uploaded(admin, csv_bytes([person(2)]))
+    now = timezone.now()
+    ApplicantImport.objects.filter(pk=old.pk).update(created_at=now - datetime.timedelta(hours=25))
+
+    assert services.imports_cancel_stale(now=now) == 1
+
+    old.refresh_from_db()
+    recent.refresh_from_db()
+    assert (old.status, recent.status) == (ImportStatus.CANCELLED, ImportStatus.UPLOADED)
+    assert len(_stored_files()) == 1
