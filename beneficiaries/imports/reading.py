@@ -357,7 +357,19 @@ def iter_rows(fileobj, info: FileInfo, sheet_name=""):
 
 
 def count_rows(fileobj, info: FileInfo, sheet_name=""):
-    """Data rows in the file (a fast pass, for the progress bar)."""
+    """Data rows in the file, for the progress bar: a fast pass over a CSV;
+    for a workbook, the sheet's declared size when it has one (an estimate
+    that counts blank rows; the engine corrects the total at the end)."""
+    if info.kind == "xlsx":
+        workbook = _open_workbook(fileobj)
+        try:
+            sheet = workbook[sheet_name] if sheet_name else workbook.worksheets[0]
+            if sheet.max_row:
+                return max(sheet.max_row - 1, 0)
+        except KeyError:
+            pass
+        finally:
+            workbook.close()
     headers, rows = iter_rows(fileobj, info, sheet_name)
     return sum(1 for _ in rows)
 

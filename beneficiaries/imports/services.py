@@ -209,7 +209,7 @@ def import_analyse(*, import_id):
         _fail(applicant_import, _("L'analyse s'est arrêtée sur une erreur inattendue."))
         return
     ApplicantImport.objects.filter(pk=import_id, status=ImportStatus.ANALYSING).update(
-        status=ImportStatus.ANALYSED
+        status=ImportStatus.ANALYSED, total_rows=F("processed_rows")
     )
 
 
@@ -279,7 +279,7 @@ def import_run(*, import_id):
         )
         return
     ApplicantImport.objects.filter(pk=import_id, status=ImportStatus.RUNNING).update(
-        status=ImportStatus.DONE, finished_at=timezone.now()
+        status=ImportStatus.DONE, finished_at=timezone.now(), total_rows=F("processed_rows")
     )
     _delete_file(applicant_import)
 

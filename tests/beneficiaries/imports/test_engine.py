@@ -333,3 +333,24 @@ def test_a_task_delivered_again_resumes_after_the_committed_rows(admin, settings
     again.refresh_from_db()
     assert (again.status, again.processed_rows, again.created_count) == (ImportStatus.DONE, 5, 5)
     assert Beneficiary.objects.count() == 5
+
+
+def test_an_uploaded_workbook_goes_through_the_dry_run_and_the_import(admin):
+    rows = [HEADERS] + [[person(i)[h] for h in HEADERS] for i in range(3)]
+    applicant_import = _stored_import(admin, xlsx_bytes({"Demandeurs": rows}), "caf.xlsx")
+    services.import_analyse_request(
+        applicant_import=applicant_import,
+        acting_user=admin.user,
+        columns=applicant_import.columns,
+    )
+    services.import_analyse(import_id=applicant_import.pk)
+    applicant_import.refresh_from_db()
+    assert (applicant_import.status, applicant_import.created_count) == (ImportStatus.ANALYSED, 3)
+
+    services.import_confirm(applicant_import=applicant_import, acting_user=admin.user)
+    services.import_run(import_id=applicant_import.pk)
+
+    applicant_import.refresh_from_db()
+    assert (applicant_import.status, applicant_import.created_count) == (ImportStatus.DONE, 3)
+    assert Beneficiary.objects.count() == 3
+    assert RecordAccessLog.objects.filter(user=admin.user).count() == 3
