@@ -155,6 +155,7 @@ def test_the_whole_flow_through_the_pages(login, admin, django_capture_on_commit
     text = b"".join(csv_response.streaming_content).decode("utf-8-sig")
     assert text.splitlines()[0].startswith("Ligne;Motifs du rejet;N° CAF")
     assert ";'=CMD();" in text
+    assert nir_for(4) not in text  # the NIR stays out of exports
     xlsx = client.get(reverse("imports:rejected_xlsx", args=[applicant_import.pk]))
     from openpyxl import load_workbook
 
