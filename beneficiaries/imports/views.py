@@ -70,20 +70,17 @@ def import_new(request):
     scope = scope_of(request.user)
     mappings = ColumnMapping.objects.visible_to(request.user).order_by("name", "pk")
     limit = settings.IMPORT_MAX_UPLOAD_BYTES
-    if request.method == "POST":
-        too_big = int(request.META.get("CONTENT_LENGTH") or 0) > limit + 64 * 1024
-        form = UploadForm(
-            None if too_big else request.POST, None if too_big else request.FILES, mappings=mappings
-        )
-        if too_big:
-            form.is_valid()
-            form.errors.clear()
-            form.add_error(
-                None,
-                _("Le fichier dépasse la taille maximale de %(size)s Mo.")
-                % {"size": limit // (1024 * 1024)},
-            )
-        elif form.is_valid():
+    upload_error = ""
+    if request.method == "POST" and int(request.META.get("CONTENT_LENGTH") or 0) > limit + 65536:
+        # Refused on its announced size; the web server in front should also
+        # cap request bodies (e.g. nginx `client_max_body_size`).
+        form = UploadForm(mappings=mappings)
+        upload_error = _("Le fichier dépasse la taille maximale de %(size)s Mo.") % {
+            "size": limit // (1024 * 1024)
+        }
+    elif request.method == "POST":
+        form = UploadForm(request.POST, request.FILES, mappings=mappings)
+        if form.is_valid():
             try:
                 applicant_import = services.import_upload(
                     acting_user=request.user,
@@ -100,7 +97,12 @@ def import_new(request):
     return render(
         request,
         "beneficiaries/imports/new.html",
-        {"form": form, "max_size_mb": limit // (1024 * 1024), "active_nav": "imports"},
+        {
+            "form": form,
+            "upload_error": upload_error,
+            "max_size_mb": limit // (1024 * 1024),
+            "active_nav": "imports",
+        },
     )
 
 

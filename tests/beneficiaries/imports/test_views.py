@@ -225,12 +225,14 @@ def test_hostile_uploads_are_refused_with_a_message_and_nothing_kept(
     assert _stored_files() == []
 
 
-def test_uploads_over_the_size_limit_are_refused(login, admin, settings):
+@pytest.mark.parametrize("rows", [40, 1000], ids=["by-the-form", "by-the-announced-size"])
+def test_uploads_over_the_size_limit_are_refused(login, admin, settings, rows):
     settings.IMPORT_MAX_UPLOAD_BYTES = 1024
     client = login(admin)
 
-    response = _upload(client, csv_bytes([person(i) for i in range(40)]))
+    response = _upload(client, csv_bytes([person(i) for i in range(rows)]))
 
+    assert response.status_code == 200
     assert "dépasse la taille maximale" in response.content.decode()
     assert not ApplicantImport.objects.exists()
 
