@@ -10,7 +10,8 @@ missing first names, impossible dates, duplicated rows, unknown roles) and
 (time and peak memory — `ru_maxrss` — of that process):
 
 1. ours: the dry run, then the import (people, pathways, transitions,
-   deadlines), through `ImportEngine`, as the Celery task runs it;
+   deadlines), through `ImportEngine`, as the Celery task runs it, then the
+   same file again (everything unchanged);
 2. django-import-export: a `ModelResource` on Beneficiary (matching on CAF
    number + role, bulk mode), the library a Django team would reach for; it
    writes the people only — no pathway, no deadline;
@@ -166,7 +167,7 @@ def run_ours(path):
 
     departement = prepare()
     results = {}
-    for label, dry_run in (("dry_run", True), ("import", False)):
+    for label, dry_run in (("dry_run", True), ("import", False), ("reimport", False)):
         start, cpu = time.perf_counter(), _cpu()
         with open(path, "rb") as fileobj:
             info = reading.detect(fileobj)
@@ -349,7 +350,7 @@ def main():
                 .splitlines()[-1]
             )
             result = json.loads(output)
-            for phase in ("dry_run", "import"):
+            for phase in ("dry_run", "import", "reimport"):
                 if phase in result:
                     figures = result[phase]
                     if scale != 1:

@@ -8,7 +8,8 @@ For each batch of `IMPORT_BATCH_SIZE` rows:
 2. in ONE transaction, holding a per-Département advisory lock (so that two
    imports of the same Département — even of the same file at the same
    instant — take turns batch by batch and the second sees what the first
-   wrote), the people the rows name are read and locked, each row is matched
+   wrote), the people the rows name are read (and locked when they are about
+   to change), each row is matched
    (CAF number + role, else NIR, else internal id; a row whose keys name two
    different people, or whose NIR differs from the one on record, is rejected
    for a human to decide), new people are created in bulk with their pathway
@@ -105,6 +106,10 @@ class _Pending:
     commune_id: int | None = None
     territory_id: int | None = None
     keys: list = field(default_factory=list)
+
+
+def _changes(person, wanted):
+    return {name: value for name, value in wanted.items() if getattr(person, name) != value}
 
 
 class Recorder:
@@ -418,22 +423,37 @@ class ImportEngine:
                 counts.created += 1
                 continue
             matched[person.pk] = item.row.line_number
-            changes = {
-                name: value for name, value in values.items() if getattr(person, name) != value
+            wanted = dict(values)
+            if item.commune_id:
+                wanted.update(commune_id=item.commune_id, territory_id=item.territory_id)
+            if _changes(person, wanted):
+                to_update.append((person, wanted))
+            else:
+                counts.unchanged += 1
+        if to_update and not self.dry_run:
+            # Only the people about to change are locked (a lock writes to
+            # the row), then compared again under the lock.
+            locked = {
+                person.pk: person
+                for person in Beneficiary.objects.select_for_update(of=("self",))
+                .filter(pk__in=[person.pk for person, _wanted in to_update])
+                .only("pk", "commune_id", "territory_id", *FILE_OWNED_FIELDS)
+                .order_by("pk")
             }
-            if item.commune_id and person.commune_id != item.commune_id:
-                changes["commune_id"] = item.commune_id
-                changes["territory_id"] = item.territory_id
+            to_update = [(locked[person.pk], wanted) for person, wanted in to_update]
+        people_to_update = []
+        for person, wanted in to_update:
+            changes = _changes(person, wanted)
             if not changes:
                 counts.unchanged += 1
                 continue
             for name, value in changes.items():
                 setattr(person, name, value)
             changed_fields.update(changes)
-            to_update.append(person)
+            people_to_update.append(person)
             counts.updated += 1
         if not self.dry_run:
-            self._save(to_create, to_update, changed_fields, counts)
+            self._save(to_create, people_to_update, changed_fields, counts)
         self.recorder.batch_done(counts, len(pending) + batch_counts.rejected, issues)
         return matched
 
@@ -456,8 +476,6 @@ class ImportEngine:
         qs = Beneficiary.objects.filter(condition, departement=self.departement).only(
             "pk", "commune_id", "territory_id", *FILE_OWNED_FIELDS
         )
-        if not self.dry_run:
-            qs = qs.select_for_update(of=("self",))
         for person in qs.order_by("pk"):
             by_caf[(person.caf_number, person.household_role)] = person
             if person.nir:
