@@ -235,19 +235,19 @@ class ImportEngine:
             if batch:
                 yield batch
 
-        def check(batch):
+        def read_and_check():
             with translation.override(language):
-                return [(row, self.checker.check(row.cells)) for row in batch]
+                return [(row, self.checker.check(row.cells)) for row in next(batches, [])]
 
         done = 0
         batches = checked_batches()
         with ThreadPoolExecutor(max_workers=1) as pool:
-            upcoming = pool.submit(check, next(batches, []))
+            upcoming = pool.submit(read_and_check)
             while True:
                 checked = upcoming.result()
                 if not checked:
                     break
-                upcoming = pool.submit(check, next(batches, []))
+                upcoming = pool.submit(read_and_check)
                 self._batch(checked, replay_only=done + len(checked) <= resume_after)
                 done += len(checked)
         return self.recorder
