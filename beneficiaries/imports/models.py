@@ -192,6 +192,8 @@ class ApplicantImport(models.Model):
 
     @property
     def percent(self):
+        if self.status == ImportStatus.QUEUED:
+            return 0  # the counts are still the dry run's until the import starts
         if not self.total_rows:
             return 100 if self.status in ImportStatus.finished() else 0
         return min(100, (100 * self.processed_rows) // self.total_rows)
@@ -202,6 +204,8 @@ class ApplicantImport(models.Model):
 
     def seconds_left(self, now):
         """Estimated from the pace of the current phase; None until known."""
+        if self.status == ImportStatus.QUEUED:
+            return None
         if not self.phase_started_at or not self.processed_rows or not self.total_rows:
             return None
         elapsed = (now - self.phase_started_at).total_seconds()

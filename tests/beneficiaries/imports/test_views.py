@@ -144,6 +144,8 @@ def test_the_whole_flow_through_the_pages(login, admin, django_capture_on_commit
         client.post(reverse("imports:confirm", args=[applicant_import.pk]))
         client.post(reverse("imports:confirm", args=[applicant_import.pk]))  # double click
     assert len(callbacks) == 1
+    queued = client.get(reverse("imports:progress", args=[applicant_import.pk])).content.decode()
+    assert 'aria-valuenow="0"' in queued  # not the dry run's 100 %
     services.import_run(import_id=applicant_import.pk)
     applicant_import.refresh_from_db()
     assert applicant_import.status == ImportStatus.DONE
