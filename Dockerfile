@@ -15,7 +15,7 @@ RUN pip install --no-cache-dir .
 COPY . .
 COPY --from=assets /build/node_modules ./node_modules
 RUN SECRET_KEY=build-only-collectstatic python manage.py collectstatic --noinput \
-    && mkdir -p var && chown -R parcours var
+    && mkdir -p var/imports && chown -R parcours var
 USER parcours
 EXPOSE 8000
 CMD ["gunicorn", "config.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]

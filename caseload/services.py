@@ -2,6 +2,7 @@
 
 from decimal import Decimal
 
+from django.conf import settings
 from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -596,3 +597,51 @@ def change_request_refuse(*, change_request, acting_user, reason):
     change_request.decided_at = timezone.now()
     change_request.save(update_fields=["status", "decision_reason", "decided_by", "decided_at"])
     return change_request
+
+
+def assignment_auto_for_import(*, beneficiary, acting_user=None, programme=Programme.DROIT_COMMUN):
+    """Give a newly imported person to the least loaded referent of their
+    territory (role `IMPORT_AUTO_ASSIGN_ROLE`) who is under their cap, or to
+    no one (the person stays in the unassigned queue). Returns the assignment
+    or None.
+
+    The candidates' staff rows are locked (`select_for_update(of=("self",))`,
+    in pk order) so that two concurrent assignments cannot both take the last
+    place under a cap. A referent whose cap is not set is never chosen: the
+    cap is unknown, so it cannot be respected. The caller holds the
+    transaction.
+    """
+    from caseload.selectors import staff_load
+
+    if not beneficiary.territory_id:
+        return None
+    candidates = (
+        StaffProfile.objects.active()
+        .filter(
+            role=settings.IMPORT_AUTO_ASSIGN_ROLE,
+            territories=beneficiary.territory_id,
+            structure__departement_id=beneficiary.departement_id,
+        )
+        .select_related("structure")
+        .select_for_update(of=("self",))
+        .order_by("pk")
+    )
+    best, best_ratio = None, None
+    for staff in candidates:
+        active, cap = staff_load(staff, programme)
+        if cap is None or active >= cap:
+            continue
+        ratio = active / cap
+        if best is None or ratio < best_ratio:
+            best, best_ratio = staff, ratio
+    if best is None:
+        return None
+    # The cap rule itself stays in one place: assignment_create re-checks it
+    # under the lock this transaction already holds.
+    return assignment_create(
+        beneficiary=beneficiary,
+        staff=best,
+        acting_user=acting_user,
+        reason="Affectation automatique à l'import, par territoire",
+        programme=programme,
+    )

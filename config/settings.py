@@ -304,3 +304,29 @@ PREVIOUS_REFERENT_ACCESS_DAYS = env.int("PREVIOUS_REFERENT_ACCESS_DAYS", default
 # Share of the cap from which a load is flagged "proche du plafond".
 NEAR_CAP_RATIO = 0.9
 QUEUE_PAGE_SIZE = 50
+
+# Applicant imports (beneficiaries/imports). Uploaded files wait in their own
+# storage between the upload and the end of the import, then are deleted. With
+# several hosts, point it at storage every web process and worker shares.
+STORAGES["imports"] = {
+    "BACKEND": "django.core.files.storage.FileSystemStorage",
+    "OPTIONS": {"location": env.str("IMPORT_UPLOAD_DIR", default=str(VAR_DIR / "imports"))},
+}
+IMPORT_MAX_UPLOAD_BYTES = env.int("IMPORT_MAX_UPLOAD_BYTES", default=50 * 1024 * 1024)
+# XLSX files are zip archives: refuse before opening one that would inflate
+# beyond these limits (zip bombs).
+IMPORT_XLSX_MAX_UNCOMPRESSED_BYTES = env.int(
+    "IMPORT_XLSX_MAX_UNCOMPRESSED_BYTES", default=400 * 1024 * 1024
+)
+IMPORT_XLSX_MAX_RATIO = env.int("IMPORT_XLSX_MAX_RATIO", default=150)
+IMPORT_XLSX_MAX_MEMBERS = env.int("IMPORT_XLSX_MAX_MEMBERS", default=500)
+IMPORT_BATCH_SIZE = env.int("IMPORT_BATCH_SIZE", default=2000)
+# An upload never confirmed is cancelled (and its file deleted) after this delay.
+IMPORT_PENDING_MAX_HOURS = env.int("IMPORT_PENDING_MAX_HOURS", default=24)
+CELERY_BEAT_SCHEDULE["cancel-stale-imports"] = {
+    "task": "beneficiaries.imports.cancel_stale_imports",
+    "schedule": 3600,
+}
+# Role of the referents new people are given to when a Département turns on
+# automatic assignment by territory.
+IMPORT_AUTO_ASSIGN_ROLE = env.str("IMPORT_AUTO_ASSIGN_ROLE", default="sociopro_referent")

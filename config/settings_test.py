@@ -2,6 +2,7 @@
 Redis (the real components), with what tests need over plain HTTP."""
 
 import os
+import tempfile
 
 os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/parcours_rsa")
 os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/15")
@@ -20,6 +21,11 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 STORAGES = {
     **STORAGES,
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    # Uploaded import files go to a folder of this test process, removed by the OS.
+    "imports": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": tempfile.mkdtemp(prefix="parcours-imports-")},
+    },
 }
 CELERY_TASK_ALWAYS_EAGER = False
 # WhiteNoise serves from STATIC_ROOT; tests use the finders, the folder only has to exist.

@@ -23,5 +23,6 @@ urlpatterns = [
     path("equipe/", include("caseload.urls")),
     path("notifications/", include("core.urls")),
     path("delais/", include("pathways.urls")),
+    path("imports/", include("beneficiaries.imports.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -31,7 +31,9 @@ def home(request):
     scope = scope_of(request.user)
     if scope.is_manager:
         return redirect("caseload:team")
-    if scope.is_admin or (scope.everything and request.user.is_staff):
+    if scope.is_admin:
+        return redirect("imports:list")
+    if scope.everything and request.user.is_staff:
         return redirect("admin:index")
     return redirect("beneficiaries:portfolio")
 

@@ -1,0 +1,241 @@
+"""Models of applicant imports: the import itself, the column mappings saved
+per source, and the problems found in the rows (the report)."""
+
+from django.conf import settings
+from django.core.files.storage import storages
+from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Now
+
+from beneficiaries.enums import ImportPhase, ImportStatus, IssueSeverity
+
+
+def _import_storage():
+    return storages["imports"]
+
+
+def _upload_to(instance, filename):
+    # The original name is kept in `file_name`; the stored name says nothing.
+    return f"{instance.departement_id}/{instance.token}.bin"
+
+
+class ApplicantImportQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Imports of the user's Département, for its admins only."""
+        from caseload.perms import scope_of
+
+        scope = scope_of(user)
+        if not scope.is_admin or scope.departement_id is None:
+            return self.none()
+        return self.filter(departement_id=scope.departement_id)
+
+
+class ColumnMappingQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        from caseload.perms import scope_of
+
+        scope = scope_of(user)
+        if not scope.is_admin or scope.departement_id is None:
+            return self.none()
+        return self.filter(departement_id=scope.departement_id)
+
+
+class ColumnMapping(models.Model):
+    """How the columns of one source's files map to a person's fields, saved
+    by an admin and reused the next time (file header → field)."""
+
+    departement = models.ForeignKey(
+        "caseload.Departement",
+        on_delete=models.CASCADE,
+        related_name="import_mappings",
+        verbose_name="Département",
+    )
+    name = models.CharField(
+        "source", max_length=100, help_text="Par exemple « CAF — flux mensuel »."
+    )
+    columns = models.JSONField(
+        "correspondance des colonnes",
+        default=dict,
+        help_text="En-tête normalisé du fichier → champ de la fiche (vide : colonne ignorée).",
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        null=True,
+        blank=True,
+        verbose_name="modifiée par",
+    )
+    updated_at = models.DateTimeField("modifiée le", auto_now=True)
+
+    objects = ColumnMappingQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "correspondance de colonnes"
+        verbose_name_plural = "correspondances de colonnes"
+        ordering = ["name", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["departement", "name"],
+                name="column_mapping_unique_name",
+                violation_error_message="Une correspondance de ce nom existe déjà.",
+            )
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class ApplicantImport(models.Model):
+    """One file of applicants, from upload to report.
+
+    The counts and `processed_rows` are written in the same transaction as
+    each batch of people, so they always describe what the database holds.
+    """
+
+    departement = models.ForeignKey(
+        "caseload.Departement",
+        on_delete=models.PROTECT,
+        related_name="applicant_imports",
+        verbose_name="Département",
+    )
+    token = models.CharField("jeton", max_length=32, unique=True, editable=False)
+    file = models.FileField(
+        "fichier", storage=_import_storage, upload_to=_upload_to, max_length=200, blank=True
+    )
+    file_name = models.CharField("nom du fichier", max_length=255)
+    file_kind = models.CharField("format", max_length=4, choices=[("csv", "CSV"), ("xlsx", "XLSX")])
+    file_size = models.PositiveBigIntegerField("taille (octets)", default=0)
+    encoding = models.CharField("encodage", max_length=20, blank=True)
+    separator = models.CharField("séparateur", max_length=1, blank=True)
+    sheet_name = models.CharField("feuille", max_length=100, blank=True)
+    sheet_names = models.JSONField("feuilles du classeur", default=list, blank=True)
+    headers = models.JSONField("en-têtes du fichier", default=list, blank=True)
+    columns = models.JSONField(
+        "correspondance utilisée", default=dict, blank=True, help_text="En-tête normalisé → champ."
+    )
+    mapping = models.ForeignKey(
+        ColumnMapping,
+        on_delete=models.SET_NULL,
+        related_name="imports",
+        null=True,
+        blank=True,
+        verbose_name="correspondance enregistrée",
+    )
+
+    status = models.CharField(
+        "statut",
+        max_length=10,
+        choices=ImportStatus.choices,
+        default=ImportStatus.UPLOADED,
+        db_index=True,
+    )
+    phase = models.CharField(
+        "phase", max_length=10, choices=ImportPhase.choices, default=ImportPhase.DRY_RUN
+    )
+    total_rows = models.PositiveIntegerField("lignes à traiter", default=0)
+    processed_rows = models.PositiveIntegerField("lignes traitées", default=0)
+    created_count = models.PositiveIntegerField("créées", default=0)
+    updated_count = models.PositiveIntegerField("mises à jour", default=0)
+    unchanged_count = models.PositiveIntegerField("inchangées", default=0)
+    rejected_count = models.PositiveIntegerField("rejetées", default=0)
+    warning_count = models.PositiveIntegerField("avertissements", default=0)
+    assigned_count = models.PositiveIntegerField("affectées automatiquement", default=0)
+    error_message = models.CharField("erreur", max_length=500, blank=True)
+
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        verbose_name="déposé par",
+    )
+    created_at = models.DateTimeField("déposé le", db_default=Now())
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        verbose_name="confirmé par",
+    )
+    phase_started_at = models.DateTimeField("phase commencée le", null=True, blank=True)
+    finished_at = models.DateTimeField("terminé le", null=True, blank=True)
+
+    objects = ApplicantImportQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "import de demandeurs"
+        verbose_name_plural = "imports de demandeurs"
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(processed_rows__lte=models.F("total_rows")),
+                name="applicant_import_progress_bounded",
+                violation_error_message="Les lignes traitées ne peuvent dépasser le total.",
+            ),
+            models.CheckConstraint(
+                condition=Q(
+                    processed_rows__gte=models.F("created_count")
+                    + models.F("updated_count")
+                    + models.F("unchanged_count")
+                    + models.F("rejected_count")
+                ),
+                name="applicant_import_counts_bounded",
+                violation_error_message="Les comptes ne peuvent dépasser les lignes traitées.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Import {self.pk} — {self.file_name}"
+
+    @property
+    def percent(self):
+        if self.status == ImportStatus.QUEUED:
+            return 0  # the counts are still the dry run's until the import starts
+        if not self.total_rows:
+            return 100 if self.status in ImportStatus.finished() else 0
+        return min(100, (100 * self.processed_rows) // self.total_rows)
+
+    @property
+    def is_in_progress(self):
+        return self.status in ImportStatus.in_progress()
+
+    def seconds_left(self, now):
+        """Estimated from the pace of the current phase; None until known."""
+        if self.status == ImportStatus.QUEUED:
+            return None
+        if not self.phase_started_at or not self.processed_rows or not self.total_rows:
+            return None
+        elapsed = (now - self.phase_started_at).total_seconds()
+        return round(elapsed / self.processed_rows * (self.total_rows - self.processed_rows))
+
+
+class ImportRowIssue(models.Model):
+    """A problem found in one row: rejected (error) or imported with a warning.
+    Keeps the row's original cells so the rejected rows can be downloaded,
+    fixed and uploaded again."""
+
+    applicant_import = models.ForeignKey(
+        ApplicantImport, on_delete=models.CASCADE, related_name="issues", verbose_name="import"
+    )
+    phase = models.CharField("phase", max_length=10, choices=ImportPhase.choices)
+    severity = models.CharField("gravité", max_length=10, choices=IssueSeverity.choices)
+    line_number = models.PositiveIntegerField("ligne")
+    problems = models.JSONField("problèmes", default=list, help_text="[{colonne, motif}]")
+    cells = models.JSONField("cellules d'origine", default=list)
+
+    class Meta:
+        verbose_name = "problème d'une ligne importée"
+        verbose_name_plural = "problèmes des lignes importées"
+        ordering = ["line_number", "pk"]
+        indexes = [
+            models.Index(
+                fields=["applicant_import", "phase", "severity", "line_number"],
+                name="import_issue_by_import",
+            )
+        ]
+
+    def __str__(self):
+        return f"Ligne {self.line_number} ({self.get_severity_display()})"
