@@ -53,7 +53,7 @@ def test_only_login_health_and_language_switch_skip_the_login_requirement():
         ("nurse", "/portefeuille/"),
         ("job_consultant", "/portefeuille/"),
         ("manager", "/equipe/"),
-        ("admin", "/admin/"),
+        ("admin", "/imports/"),
     ],
 )
 def test_the_root_sends_each_role_to_its_home(login, world, who, home):
