@@ -1,9 +1,12 @@
+import datetime
+
 import pgtrigger
 from django.conf import settings
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.db.models.functions import Now
 from django.urls import reverse
+from django.utils import timezone
 
 from beneficiaries.enums import (
     AccessAction,
@@ -64,28 +67,137 @@ class BeneficiaryQuerySet(models.QuerySet):
             )
         )
 
-    def with_portfolio_data(self, staff_id=None):
-        """Everything the portfolio list shows, in the same query: the open
-        pathway's stage and programme, the 15-day entry deadline, and (for a
-        referent) whether the person is followed through a binôme.
+    def search(self, text):
+        """Portfolio search: a CAF number prefix (digits), otherwise each word a
+        prefix of the last name, first name or commune name (case-insensitive;
+        PostgreSQL indexes on UPPER(name))."""
+        from caseload.models import Commune
 
-        Ordered by urgency: open entry deadlines first, earliest due first.
+        text = (text or "").strip()
+        if not text:
+            return self
+        if text.isdigit():
+            return self.filter(caf_number__startswith=text)
+        qs = self
+        for word in text.split()[:4]:
+            qs = qs.filter(
+                Q(last_name__istartswith=word)
+                | Q(first_name__istartswith=word)
+                | Q(commune__in=Commune.objects.filter(name__istartswith=word).values("pk"))
+            )
+        return qs
+
+    def in_stage(self, stage):
+        from pathways.models import Pathway
+
+        return self.filter(
+            Exists(
+                Pathway.objects.filter(
+                    beneficiary_id=OuterRef("pk"), closed_at__isnull=True, stage=stage
+                )
+            )
+        )
+
+    def in_programme(self, programme):
+        from pathways.models import Pathway
+
+        return self.filter(
+            Exists(
+                Pathway.objects.filter(
+                    beneficiary_id=OuterRef("pk"), closed_at__isnull=True, programme=programme
+                )
+            )
+        )
+
+    def with_open_barrier(self, kind):
+        """People with this barrier not (yet) lifted."""
+        return self.filter(
+            Exists(
+                Barrier.objects.filter(beneficiary_id=OuterRef("pk"), kind=kind).exclude(
+                    state=BarrierState.LIFTED
+                )
+            )
+        )
+
+    def with_deadline_status(self, status, today):
+        """overdue / due_soon: an open deadline of the open pathway in that
+        state; entry_pending / entry_met: the 15-day entry deadline."""
+        from pathways.enums import DeadlineKind
+        from pathways.models import Deadline
+
+        deadlines = Deadline.objects.filter(
+            pathway__beneficiary_id=OuterRef("pk"), pathway__closed_at__isnull=True
+        )
+        soon = today + datetime.timedelta(days=settings.DEADLINE_DUE_SOON_DAYS)
+        if status == "overdue":
+            deadlines = deadlines.open().filter(due_on__lt=today)
+        elif status == "due_soon":
+            deadlines = deadlines.open().filter(due_on__gte=today, due_on__lte=soon)
+        elif status == "entry_pending":
+            deadlines = deadlines.open().filter(kind=DeadlineKind.ENTRY)
+        elif status == "entry_met":
+            deadlines = deadlines.filter(kind=DeadlineKind.ENTRY, met_on__isnull=False)
+        else:
+            return self
+        return self.filter(Exists(deadlines))
+
+    def without_interview_since(self, days, today):
+        """No interview held in the last `days` days (or never)."""
+        from pathways.enums import InterviewStatus
+        from pathways.models import Interview
+
+        since = today - datetime.timedelta(days=days)
+        return self.exclude(
+            Exists(
+                Interview.objects.filter(
+                    beneficiary_id=OuterRef("pk"),
+                    status=InterviewStatus.HELD,
+                    occurred_on__gte=since,
+                )
+            )
+        )
+
+    def with_portfolio_data(self, staff_id=None, today=None):
+        """Everything the portfolio list shows, in the same query: the open
+        pathway's stage and programme, the 15-day entry deadline, the next open
+        deadline, and (for a referent) whether the person is followed through
+        a binôme.
+
+        Ordered by urgency: an overdue deadline first, then one due soon
+        (earliest first), then the oldest last contact (never contacted first).
         """
         from caseload.models import Assignment
         from pathways.enums import DeadlineKind
         from pathways.models import Deadline, Pathway
 
+        today = today or timezone.localdate()
+        soon = today + datetime.timedelta(days=settings.DEADLINE_DUE_SOON_DAYS)
         open_pathway = Pathway.objects.filter(beneficiary_id=OuterRef("pk"), closed_at__isnull=True)
         entry_deadline = Deadline.objects.filter(
             pathway__beneficiary_id=OuterRef("pk"),
             pathway__closed_at__isnull=True,
             kind=DeadlineKind.ENTRY,
         ).order_by("-created_at")
-        qs = self.select_related("territory").annotate(
+        next_deadline = (
+            Deadline.objects.open()
+            .filter(pathway__beneficiary_id=OuterRef("pk"), pathway__closed_at__isnull=True)
+            .order_by("due_on")
+        )
+        qs = self.select_related("territory", "commune").annotate(
             pathway_stage=models.Subquery(open_pathway.values("stage")[:1]),
             pathway_programme=models.Subquery(open_pathway.values("programme")[:1]),
             entry_due_on=models.Subquery(entry_deadline.values("due_on")[:1]),
             entry_met_on=models.Subquery(entry_deadline.values("met_on")[:1]),
+            next_due_on=models.Subquery(next_deadline.values("due_on")[:1]),
+            next_due_kind=models.Subquery(next_deadline.values("kind")[:1]),
+        )
+        qs = qs.annotate(
+            urgency=models.Case(
+                models.When(next_due_on__lt=today, then=models.Value(0)),
+                models.When(next_due_on__lte=soon, then=models.Value(1)),
+                default=models.Value(2),
+                output_field=models.IntegerField(),
+            )
         )
         if staff_id is not None:
             qs = qs.annotate(
@@ -99,8 +211,13 @@ class BeneficiaryQuerySet(models.QuerySet):
                 )
             )
         return qs.order_by(
-            models.F("entry_met_on").asc(nulls_first=True),
-            models.F("entry_due_on").asc(nulls_last=True),
+            "urgency",
+            models.Case(
+                models.When(urgency__lt=2, then=models.F("next_due_on")),
+                default=models.Value(None),
+                output_field=models.DateField(),
+            ).asc(nulls_last=True),
+            models.F("last_contact_at").asc(nulls_first=True),
             "last_name",
             "first_name",
             "pk",
@@ -184,6 +301,9 @@ class Beneficiary(models.Model):
     reinforced_consent_on = models.DateField("date du consentement", null=True, blank=True)
 
     last_contact_at = models.DateTimeField("dernier contact", null=True, blank=True)
+    version = models.PositiveIntegerField(
+        "version", default=1, help_text="Incrémentée à chaque modification (saisies concurrentes)."
+    )
     anonymised_at = models.DateTimeField("anonymisé le", null=True, blank=True)
     created_at = models.DateTimeField("créé le", db_default=Now())
     updated_at = models.DateTimeField("modifié le", auto_now=True)
@@ -202,6 +322,14 @@ class Beneficiary(models.Model):
             models.Index(fields=["commune"], name="beneficiary_by_commune"),
             models.Index(fields=["caf_number"], name="beneficiary_by_caf_number"),
             models.Index(fields=["last_contact_at"], name="beneficiary_by_last_contact"),
+            # Portfolio search by name prefix, case-insensitive (UPPER(name) LIKE 'X%'):
+            # PostgreSQL-only functional indexes, created by migration
+            # 0003_portfolio_search_and_version (RunSQL, skipped on SQLite).
+            models.Index(
+                fields=["caf_number"],
+                opclasses=["varchar_pattern_ops"],
+                name="beneficiary_search_caf_number",
+            ),
         ]
         constraints = [
             models.UniqueConstraint(
