@@ -46,6 +46,14 @@ class PortfolioFilterForm(forms.Form):
         max_value=3650,
     )
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():
+            css = "form-select" if isinstance(field, forms.ChoiceField) else "form-control"
+            if self.is_bound and name in self.errors:
+                css += " is-invalid"
+            field.widget.attrs["class"] = css
+
     def filter(self, queryset, today):
         """Apply the valid filters (an invalid one is ignored and shown in error)."""
         data = self.cleaned_data if self.is_valid() else {}

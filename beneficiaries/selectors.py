@@ -11,7 +11,7 @@ from beneficiaries.models import BarrierEvent, Beneficiary
 from caseload.enums import ChangeRequestStatus
 from caseload.models import Assignment, ReferentChangeRequest
 from caseload.perms import can_see_nir, can_view_health_notes
-from pathways.enums import InterviewStatus, PrescriptionStatus
+from pathways.enums import PrescriptionStatus
 from pathways.models import (
     MIN_WEEKLY_HOURS,
     Contract,
@@ -74,6 +74,35 @@ def weekly_hours_summary(prescriptions, contract):
     }
 
 
+RECORD_INTERVIEWS = 20
+
+
+def interviews_page(person, *, offset, size=RECORD_INTERVIEWS):
+    """Interviews newest first, a page at a time (the record shows the most
+    recent ones; older ones load on demand), with everything each one shows."""
+    rows = list(
+        Interview.objects.filter(beneficiary=person)
+        .select_related("author")
+        .prefetch_related(
+            "attendees__user",
+            Prefetch(
+                "barrier_events",
+                queryset=BarrierEvent.objects.select_related("barrier").order_by("pk"),
+            ),
+            Prefetch(
+                "prescriptions",
+                queryset=Prescription.objects.select_related("offer").order_by("pk"),
+            ),
+        )
+        .annotate(revision_count=Count("revisions"))
+        .order_by("-occurred_on", "-pk")[offset : offset + size + 1]
+    )
+    return {
+        "items": rows[:size],
+        "next_offset": offset + size if len(rows) > size else None,
+    }
+
+
 def record_context(user, person):
     """The record page's data. Reads only: the caller traces the read."""
     today = timezone.localdate()
@@ -119,23 +148,7 @@ def record_context(user, person):
         .select_related("offer__territory", "prescribed_by")
         .order_by("-prescribed_on", "-pk")
     )
-    interviews = list(
-        Interview.objects.filter(beneficiary=person)
-        .select_related("author")
-        .prefetch_related(
-            "attendees__user",
-            Prefetch(
-                "barrier_events",
-                queryset=BarrierEvent.objects.select_related("barrier").order_by("pk"),
-            ),
-            Prefetch(
-                "prescriptions",
-                queryset=Prescription.objects.select_related("offer").order_by("pk"),
-            ),
-        )
-        .annotate(revision_count=Count("revisions"))
-        .order_by("-occurred_on", "-pk")
-    )
+    interviews = interviews_page(person, offset=0)
     outreach = list(
         person.outreach_attempts.select_related("made_by").order_by("-attempted_on", "-pk")
     )
@@ -167,8 +180,8 @@ def record_context(user, person):
         "past_contracts": contracts[1:],
         "prescriptions": prescriptions,
         "hours": weekly_hours_summary(prescriptions, contract),
-        "interviews": interviews,
-        "held_interviews": sum(1 for i in interviews if i.status == InterviewStatus.HELD),
+        "interviews": interviews["items"],
+        "more_interviews_from": interviews["next_offset"],
         "outreach_attempts": outreach,
         "show_health": show_health,
         "health_notes": health_notes,

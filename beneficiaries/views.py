@@ -5,6 +5,7 @@ from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from beneficiaries.forms import ContactForm, OutreachForm, PortfolioFilterForm
@@ -21,8 +22,22 @@ from caseload.enums import Programme
 from caseload.perms import scope_of
 from core.exceptions import StaleVersionError
 from core.forms_utils import apply_service_errors
-from pathways.enums import DeadlineKind, Stage
+from pathways.enums import DeadlineKind, DeadlineState, Stage
 from pathways.models import deadline_state
+
+
+# The deadline badges of the portfolio rows, computed once here rather than by
+# an include per row (the list renders 50 rows at a time).
+DEADLINE_BADGES = {
+    DeadlineState.MET: ("text-bg-success", _lazy("Respecté")),
+    DeadlineState.OVERDUE: ("text-bg-danger", _lazy("Dépassé")),
+    DeadlineState.DUE_SOON: ("text-bg-warning", _lazy("Échéance proche")),
+    DeadlineState.CANCELLED: ("text-bg-secondary", _lazy("Annulé")),
+    DeadlineState.OPEN: ("text-bg-light border", _lazy("En cours")),
+}
+URGENT_BADGES = {
+    state: DEADLINE_BADGES[state] for state in (DeadlineState.OVERDUE, DeadlineState.DUE_SOON)
+}
 
 
 @require_GET
@@ -44,10 +59,10 @@ def portfolio(request):
             "programme": (
                 Programme(person.pathway_programme).label if person.pathway_programme else None
             ),
-            "entry_state": deadline_state(
-                due_on=person.entry_due_on, met_on=person.entry_met_on, today=today
+            "entry_badge": DEADLINE_BADGES.get(
+                deadline_state(due_on=person.entry_due_on, met_on=person.entry_met_on, today=today)
             ),
-            "next_state": deadline_state(due_on=person.next_due_on, today=today),
+            "next_badge": URGENT_BADGES.get(deadline_state(due_on=person.next_due_on, today=today)),
             "next_kind": DeadlineKind(person.next_due_kind).label if person.next_due_kind else None,
         }
         for person in page

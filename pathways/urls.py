@@ -11,6 +11,11 @@ urlpatterns = [
         name="interview_create",
     ),
     path(
+        "portefeuille/personnes/<int:pk>/entretiens/",
+        views.interview_list_view,
+        name="interview_list",
+    ),
+    path(
         "portefeuille/personnes/<int:pk>/entretiens/<int:interview_pk>/modifier/",
         views.interview_edit_view,
         name="interview_edit",

@@ -1,13 +1,17 @@
+from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from beneficiaries.perms import can_edit_record
 from beneficiaries.responses import render_panel, render_record
+from beneficiaries.selectors import interviews_page
+from beneficiaries.services import access_log_record
 from beneficiaries.views import _editable_person_or_404, _person_or_404
 from caseload.models import StaffProfile, Territory
 from caseload.perms import scope_of
@@ -46,6 +50,10 @@ def _attendee_choices(request, person):
         .distinct()
         .order_by("user__last_name", "user__first_name", "pk")
     )
+
+
+def _render_fragment(request, template, context):
+    return render_panel(request, template, context)
 
 
 def _panel(request, template, context, *, status=200):
@@ -97,6 +105,29 @@ def interview_create_view(request, pk):
                 return render_record(request, person, flash=_("Entretien enregistré."))
         return _panel(request, "_interview_form.html", context, status=422)
     return _panel(request, "_interview_form.html", context)
+
+
+@require_GET
+def interview_list_view(request, pk):
+    """Older interviews of the record, loaded on demand (newest first)."""
+    person = _person_or_404(request, pk)
+    try:
+        offset = max(0, int(request.GET.get("offset", "0")))
+    except ValueError:
+        offset = 0
+    page = interviews_page(person, offset=offset)
+    access_log_record(user=request.user, beneficiary=person, detail="entretiens")
+    return _render_fragment(
+        request,
+        "beneficiaries/_interviews.html",
+        {
+            "person": person,
+            "interviews": page["items"],
+            "more_interviews_from": page["next_offset"],
+            "can_edit": can_edit_record(request.user),
+            "empty_message": False,
+        },
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -164,7 +195,7 @@ def pathway_advance_view(request, pk):
         if form.is_valid():
             data = form.cleaned_data
             try:
-                _, change_request = pathway_advance(
+                _pathway, change_request = pathway_advance(
                     acting_user=request.user,
                     pathway=pathway,
                     to_stage=data["to_stage"],
@@ -297,9 +328,6 @@ def prescribe_view(request, pk, offer_pk):
         except ValidationError as error:
             apply_service_errors(form, error)
         else:
-            from django.contrib import messages
-            from django.shortcuts import redirect
-
             messages.success(request, _("Action prescrite."))
             return redirect(person.get_absolute_url() + "#titre-prescriptions")
     return render(

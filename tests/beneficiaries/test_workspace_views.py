@@ -37,6 +37,7 @@ def _urls(person, interview=None, offer=None):
         "advance": ("get", reverse("pathways:advance", args=[person.pk])),
         "contract_create": ("get", reverse("pathways:contract_create", args=[person.pk])),
         "catalogue": ("get", reverse("pathways:catalogue") + f"?person={person.pk}"),
+        "interview_list": ("get", reverse("pathways:interview_list", args=[person.pk])),
     }
     if interview is not None:
         urls["interview_edit"] = (
@@ -449,3 +450,20 @@ def test_portfolio_urgency_order_and_binome_marker(login):
     assert positions == sorted(positions)
     row = html[html.index("PARTAGE") : html.index("PARTAGE") + 200]
     assert "Binôme" in row
+
+
+def test_the_record_shows_recent_interviews_and_loads_older_ones(login, staff, person):
+    for index in range(23):
+        _interview(staff, person, notes=f"Note numéro {index:02d}")
+    client = login(staff)
+    html = client.get(person.get_absolute_url()).content.decode()
+    assert "Note numéro 22" in html and "Note numéro 03" in html
+    assert "Note numéro 02" not in html
+    assert "Afficher les entretiens plus anciens" in html
+    response = client.get(
+        reverse("pathways:interview_list", args=[person.pk]), {"offset": "20"}, **HTMX
+    )
+    html = response.content.decode()
+    assert "Note numéro 02" in html and "Note numéro 00" in html
+    assert "Note numéro 03" not in html
+    assert "Afficher les entretiens plus anciens" not in html
