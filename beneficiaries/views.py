@@ -25,7 +25,6 @@ from core.forms_utils import apply_service_errors
 from pathways.enums import DeadlineKind, DeadlineState, Stage
 from pathways.models import deadline_state
 
-
 # The deadline badges of the portfolio rows, computed once here rather than by
 # an include per row (the list renders 50 rows at a time).
 DEADLINE_BADGES = {
