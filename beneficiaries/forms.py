@@ -9,7 +9,7 @@ from pathways.enums import Stage
 
 DEADLINE_STATUS_CHOICES = [
     ("", _("Tous")),
-    ("overdue", _("Délai dépassé")),
+    ("overdue", _("En retard")),
     ("due_soon", _("Échéance proche")),
     ("entry_pending", _("Entrée en parcours à faire")),
     ("entry_met", _("Entrée en parcours effectuée")),

@@ -35,7 +35,8 @@ DEADLINE_BADGES = {
     DeadlineState.OPEN: ("text-bg-light border", _lazy("En cours")),
 }
 URGENT_BADGES = {
-    state: DEADLINE_BADGES[state] for state in (DeadlineState.OVERDUE, DeadlineState.DUE_SOON)
+    DeadlineState.OVERDUE: ("text-bg-danger", _lazy("En retard")),
+    DeadlineState.DUE_SOON: ("text-bg-warning", _lazy("Bientôt")),
 }
 
 

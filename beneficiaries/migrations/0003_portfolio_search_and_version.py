@@ -5,18 +5,19 @@ from django.db import migrations, models
 # Case-insensitive name-prefix search (UPPER(name) LIKE 'X%') on PostgreSQL; the
 # embedded SQLite default has no operator classes and does without.
 SEARCH_INDEXES = {
-    "beneficiary_search_last_name": "last_name",
-    "beneficiary_search_first_name": "first_name",
+    "beneficiary_search_last_name": ("beneficiaries_beneficiary", "last_name"),
+    "beneficiary_search_first_name": ("beneficiaries_beneficiary", "first_name"),
+    # the portfolio's search by commune name (caseload's table, searched from here)
+    "commune_search_name": ("caseload_commune", "name"),
 }
 
 
 def create_search_indexes(apps, schema_editor):
     if schema_editor.connection.vendor != "postgresql":
         return
-    for name, column in SEARCH_INDEXES.items():
+    for name, (table, column) in SEARCH_INDEXES.items():
         schema_editor.execute(
-            f"CREATE INDEX IF NOT EXISTS {name} ON beneficiaries_beneficiary "
-            f"(UPPER({column}) text_pattern_ops)"
+            f"CREATE INDEX IF NOT EXISTS {name} ON {table} (UPPER({column}) text_pattern_ops)"
         )
 
 
