@@ -245,6 +245,9 @@ def seed(people):
     )
     from django.db import connection
 
+    from pathways.services import next_deadline_refresh
+
+    next_deadline_refresh(beneficiary_ids=Beneficiary.objects.values("pk"))
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
     print(f"Données créées en {time.perf_counter() - started:.0f} s")

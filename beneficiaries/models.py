@@ -120,8 +120,9 @@ class BeneficiaryQuerySet(models.QuerySet):
         )
 
     def with_deadline_status(self, status, today):
-        """overdue / due_soon: an open deadline of the open pathway in that
-        state; entry_pending / entry_met: the 15-day entry deadline."""
+        """overdue / due_soon: the person's next open deadline in that state
+        (`next_deadline_on`); entry_pending / entry_met: the 15-day entry
+        deadline of the open pathway."""
         from pathways.enums import DeadlineKind
         from pathways.models import Deadline
 
@@ -130,9 +131,9 @@ class BeneficiaryQuerySet(models.QuerySet):
         )
         soon = today + datetime.timedelta(days=settings.DEADLINE_DUE_SOON_DAYS)
         if status == "overdue":
-            deadlines = deadlines.open().filter(due_on__lt=today)
+            return self.filter(next_deadline_on__lt=today)
         elif status == "due_soon":
-            deadlines = deadlines.open().filter(due_on__gte=today, due_on__lte=soon)
+            return self.filter(next_deadline_on__gte=today, next_deadline_on__lte=soon)
         elif status == "entry_pending":
             deadlines = deadlines.open().filter(kind=DeadlineKind.ENTRY)
         elif status == "entry_met":
@@ -188,16 +189,8 @@ class BeneficiaryQuerySet(models.QuerySet):
             pathway_programme=models.Subquery(open_pathway.values("programme")[:1]),
             entry_due_on=models.Subquery(entry_deadline.values("due_on")[:1]),
             entry_met_on=models.Subquery(entry_deadline.values("met_on")[:1]),
-            next_due_on=models.Subquery(next_deadline.values("due_on")[:1]),
+            next_due_on=models.F("next_deadline_on"),
             next_due_kind=models.Subquery(next_deadline.values("kind")[:1]),
-        )
-        qs = qs.annotate(
-            urgency=models.Case(
-                models.When(next_due_on__lt=today, then=models.Value(0)),
-                models.When(next_due_on__lte=soon, then=models.Value(1)),
-                default=models.Value(2),
-                output_field=models.IntegerField(),
-            )
         )
         if staff_id is not None:
             qs = qs.annotate(
@@ -210,10 +203,13 @@ class BeneficiaryQuerySet(models.QuerySet):
                     )
                 )
             )
+        # Overdue and due-soon deadlines come first, earliest first (an overdue
+        # date is always before a due-soon one); then everyone else, the
+        # oldest last contact first. Read from the denormalised column, so the
+        # sort costs no subquery per person (a territory holds thousands).
         return qs.order_by(
-            "urgency",
             models.Case(
-                models.When(urgency__lt=2, then=models.F("next_due_on")),
+                models.When(next_deadline_on__lte=soon, then=models.F("next_deadline_on")),
                 default=models.Value(None),
                 output_field=models.DateField(),
             ).asc(nulls_last=True),
@@ -301,6 +297,17 @@ class Beneficiary(models.Model):
     reinforced_consent_on = models.DateField("date du consentement", null=True, blank=True)
 
     last_contact_at = models.DateTimeField("dernier contact", null=True, blank=True)
+    next_deadline_on = models.DateField(
+        "prochaine échéance",
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=(
+            "Échéance ouverte la plus proche du parcours en cours, tenue à jour par les "
+            "services des délais (pathways.services) : le tri par urgence du portefeuille "
+            "la lit sans sous-requête."
+        ),
+    )
     version = models.PositiveIntegerField(
         "version", default=1, help_text="Incrémentée à chaque modification (saisies concurrentes)."
     )
@@ -322,6 +329,9 @@ class Beneficiary(models.Model):
             models.Index(fields=["commune"], name="beneficiary_by_commune"),
             models.Index(fields=["caf_number"], name="beneficiary_by_caf_number"),
             models.Index(fields=["last_contact_at"], name="beneficiary_by_last_contact"),
+            models.Index(
+                fields=["territory", "next_deadline_on"], name="beneficiary_by_next_deadline"
+            ),
             # Portfolio search by name prefix, case-insensitive (UPPER(name) LIKE 'X%'):
             # PostgreSQL-only functional indexes, created by migration
             # 0003_portfolio_search_and_version (RunSQL, skipped on SQLite).

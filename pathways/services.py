@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -49,14 +49,33 @@ STAGE_ROLES = {
 }
 
 
+def next_deadline_refresh(*, beneficiary_ids):
+    """Recompute `Beneficiary.next_deadline_on`, the earliest open deadline of
+    the person's open pathway (the portfolio's urgency sort reads it). Called
+    by every deadline service; bulk loaders call it once for their people."""
+    from beneficiaries.models import Beneficiary
+
+    earliest = (
+        Deadline.objects.open()
+        .filter(pathway__beneficiary_id=OuterRef("pk"), pathway__closed_at__isnull=True)
+        .order_by("due_on")
+        .values("due_on")[:1]
+    )
+    return Beneficiary.objects.filter(pk__in=beneficiary_ids).update(
+        next_deadline_on=Subquery(earliest)
+    )
+
+
 def deadline_open(*, pathway, kind, reference_date: datetime.date):
     """Open a deadline of a kind, computed from its reference date."""
-    return Deadline.objects.create(
+    deadline = Deadline.objects.create(
         pathway=pathway,
         kind=kind,
         reference_date=reference_date,
         due_on=due_date(kind, reference_date),
     )
+    next_deadline_refresh(beneficiary_ids=[pathway.beneficiary_id])
+    return deadline
 
 
 def deadline_meet(*, pathway, kind, on: datetime.date):
@@ -65,12 +84,18 @@ def deadline_meet(*, pathway, kind, on: datetime.date):
     A guarded UPDATE, so two concurrent events cannot both meet it; returns
     the number of deadlines met (0 or 1).
     """
-    return Deadline.objects.open().filter(pathway=pathway, kind=kind).update(met_on=on)
+    met = Deadline.objects.open().filter(pathway=pathway, kind=kind).update(met_on=on)
+    if met:
+        next_deadline_refresh(beneficiary_ids=[pathway.beneficiary_id])
+    return met
 
 
 def deadline_cancel(*, pathway, kind, on: datetime.date):
     """Cancel the open deadline of a kind (e.g. a restarted contract delay)."""
-    return Deadline.objects.open().filter(pathway=pathway, kind=kind).update(cancelled_on=on)
+    cancelled = Deadline.objects.open().filter(pathway=pathway, kind=kind).update(cancelled_on=on)
+    if cancelled:
+        next_deadline_refresh(beneficiary_ids=[pathway.beneficiary_id])
+    return cancelled
 
 
 @transaction.atomic
@@ -183,6 +208,7 @@ def pathway_advance(
     if to_stage == Stage.EXIT:
         for kind in DeadlineKind.values:
             deadline_cancel(pathway=pathway, kind=kind, on=today)
+        next_deadline_refresh(beneficiary_ids=[pathway.beneficiary_id])
     elif to_stage == Stage.SOCIAL:
         if (
             not Deadline.objects.open()

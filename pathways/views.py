@@ -289,6 +289,7 @@ def catalogue(request):
         if data.get("person"):
             person = _person_or_404(request, data["person"])
             offers = offers.filter(pk__in=catalogue_for(person).values("pk"))
+            access_log_record(user=request.user, beneficiary=person, detail="offre de service")
         if data.get("q"):
             offers = offers.filter(Q(title__icontains=data["q"]) | Q(provider__icontains=data["q"]))
         if data.get("theme"):
