@@ -186,4 +186,5 @@ def record_context(user, person):
         "show_health": show_health,
         "health_notes": health_notes,
         "due_soon_days": settings.DEADLINE_DUE_SOON_DAYS,
+        "prescription_statuses": PrescriptionStatus.choices,
     }

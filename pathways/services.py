@@ -20,6 +20,7 @@ from pathways.enums import (
     InterviewKind,
     InterviewStatus,
     ObjectiveState,
+    PrescriptionStatus,
     Stage,
 )
 from pathways.models import (
@@ -525,6 +526,26 @@ def prescription_create(
         prescribed_by=acting_user,
     )
     _trace(acting_user, beneficiary, "prescription")
+    return prescription
+
+
+@transaction.atomic
+def prescription_set_status(*, acting_user, prescription, status):
+    """Follow a prescribed action: in progress, completed, abandoned. Only
+    active ones (prescribed, in progress) count in the weekly hours."""
+    if status not in PrescriptionStatus.values:
+        raise ValidationError({"status": _("Statut inconnu.")})
+    today = timezone.localdate()
+    prescription.status = status
+    fields = ["status"]
+    if status == PrescriptionStatus.IN_PROGRESS and prescription.starts_on is None:
+        prescription.starts_on = today
+        fields.append("starts_on")
+    if status in (PrescriptionStatus.COMPLETED, PrescriptionStatus.ABANDONED):
+        prescription.ends_on = max(today, prescription.starts_on or today)
+        fields.append("ends_on")
+    prescription.save(update_fields=fields)
+    _trace(acting_user, prescription.beneficiary, "prescription suivie")
     return prescription
 
 

@@ -31,5 +31,10 @@ urlpatterns = [
         views.prescribe_view,
         name="prescribe",
     ),
+    path(
+        "portefeuille/personnes/<int:pk>/prescriptions/<int:prescription_pk>/statut/",
+        views.prescription_status_view,
+        name="prescription_status",
+    ),
     path("offre-de-service/", views.catalogue, name="catalogue"),
 ]

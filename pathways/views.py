@@ -2,7 +2,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import Http404
+from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -27,7 +27,7 @@ from pathways.forms import (
     PrescriptionFormSet,
     StageForm,
 )
-from pathways.models import Interview, Pathway, ServiceOffer
+from pathways.models import Interview, Pathway, Prescription, ServiceOffer
 from pathways.services import (
     catalogue_for,
     contract_create,
@@ -35,6 +35,7 @@ from pathways.services import (
     interview_update,
     pathway_advance,
     prescription_create,
+    prescription_set_status,
 )
 
 CATALOGUE_PAGE_SIZE = 30
@@ -309,6 +310,25 @@ def catalogue(request):
     if request.htmx and request.htmx.target == "resultats":
         return render(request, "pathways/_catalogue_results.html", context)
     return render(request, "pathways/catalogue.html", context)
+
+
+@require_POST
+def prescription_status_view(request, pk, prescription_pk):
+    """Change the status of a prescribed action from the record."""
+    person = _editable_person_or_404(request, pk)
+    prescription = get_object_or_404(
+        Prescription.objects.filter(beneficiary=person).select_related("beneficiary"),
+        pk=prescription_pk,
+    )
+    try:
+        prescription_set_status(
+            acting_user=request.user,
+            prescription=prescription,
+            status=request.POST.get("status", ""),
+        )
+    except ValidationError:
+        return HttpResponseBadRequest(_("Statut inconnu."))
+    return render_record(request, person, flash=_("Prescription mise à jour."))
 
 
 @require_POST

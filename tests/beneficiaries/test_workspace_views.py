@@ -467,3 +467,36 @@ def test_the_record_shows_recent_interviews_and_loads_older_ones(login, staff, p
     assert "Note numéro 02" in html and "Note numéro 00" in html
     assert "Note numéro 03" not in html
     assert "Afficher les entretiens plus anciens" not in html
+
+
+def test_prescription_status_from_the_record(login, staff, person):
+    offer = offer_for(staff, title="Atelier numérique")
+    from pathways.services import prescription_create
+
+    prescription = prescription_create(
+        acting_user=staff.user, beneficiary=person, offer=offer, hours_per_week=16
+    )
+    client = login(staff)
+    html = client.get(person.get_absolute_url()).content.decode()
+    assert "dans l&#x27;objectif" in html or "dans l'objectif" in html
+    url = reverse("pathways:prescription_status", args=[person.pk, prescription.pk])
+    assert client.post(url, {"status": "nonsense"}, **HTMX).status_code == 400
+    response = client.post(url, {"status": "abandoned"}, **HTMX)
+    assert response.status_code == 200
+    assert "sous le minimum" in response.content.decode()
+    prescription.refresh_from_db()
+    assert prescription.status == "abandoned" and prescription.ends_on is not None
+    # someone else's prescription, guessed under the referent's person or their own
+    other_staff = StaffProfileFactory(structure=staff.structure)
+    stranger = person_followed_by(other_staff)
+    foreign = prescription_create(
+        acting_user=other_staff.user,
+        beneficiary=stranger,
+        offer=offer_for(other_staff),
+        hours_per_week=3,
+    )
+    for args in ([stranger.pk, foreign.pk], [person.pk, foreign.pk]):
+        url = reverse("pathways:prescription_status", args=args)
+        assert client.post(url, {"status": "completed"}, **HTMX).status_code == 404
+    foreign.refresh_from_db()
+    assert foreign.status == "prescribed"
