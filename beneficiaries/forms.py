@@ -40,7 +40,8 @@ class PortfolioFilterForm(forms.Form):
     )
     deadline = forms.ChoiceField(label=_("Délais"), required=False, choices=DEADLINE_STATUS_CHOICES)
     no_interview_days = forms.IntegerField(
-        label=_("Sans entretien depuis (jours)"),
+        label=_("Jours sans entretien"),
+        help_text=_("Aucun entretien réalisé depuis ce nombre de jours"),
         required=False,
         min_value=1,
         max_value=3650,
