@@ -500,3 +500,36 @@ def test_prescription_status_from_the_record(login, staff, person):
         assert client.post(url, {"status": "completed"}, **HTMX).status_code == 404
     foreign.refresh_from_db()
     assert foreign.status == "prescribed"
+
+
+def test_get_views_write_nothing_but_the_read_trace(login, staff, person):
+    from django.apps import apps
+
+    from beneficiaries.models import RecordAccessLog
+
+    interview = _interview(staff, person)
+    offer = offer_for(staff)
+    client = login(staff)
+
+    def counts():
+        return {
+            model._meta.label: model.objects.count()
+            for model in apps.get_models()
+            if model._meta.app_label in {"beneficiaries", "pathways", "caseload"}
+        }
+
+    before = counts()
+    for _name, (method, url) in _urls(person, interview, offer).items():
+        if method == "get":
+            client.get(url)
+            client.get(url, **HTMX)
+    after = counts()
+    changed = {label for label in before if before[label] != after[label]}
+    assert changed == {"beneficiaries.RecordAccessLog"}
+    reads = RecordAccessLog.objects.filter(beneficiary_id=person.pk, action="read")
+    assert reads.filter(detail="fiche").count() == 2
+    assert (
+        not RecordAccessLog.objects.filter(beneficiary_id=person.pk, action="read")
+        .filter(user_id=None)
+        .exists()
+    )
