@@ -26,10 +26,15 @@ class BeneficiaryQuerySet(models.QuerySet):
     def visible_to(self, user):
         """The people a user may see. Every view that shows a person starts here.
 
-        - a referent: the people they follow now, directly or through a binôme;
+        - a referent: the people they follow now, directly or through a binôme,
+          and, read-only, the people they followed until less than
+          `PREVIOUS_REFERENT_ACCESS_DAYS` ago (a change of referent);
         - a manager: the people of their territories;
         - an admin: the people of their Département;
         - a superuser: everyone; anyone else: no one.
+
+        Pages that change a record start from `writable_by(user)`, which leaves
+        out the previous referents' read-only access.
         """
         from caseload.models import Assignment
         from caseload.perms import scope_of
@@ -45,6 +50,27 @@ class BeneficiaryQuerySet(models.QuerySet):
         if scope.is_manager:
             return qs.filter(territory_id__in=scope.territory_ids)
         if scope.is_referent:
+            since = timezone.now() - datetime.timedelta(days=settings.PREVIOUS_REFERENT_ACCESS_DAYS)
+            return qs.filter(
+                Exists(
+                    Assignment.objects.filter(
+                        Q(ended_at__isnull=True) | Q(ended_at__gte=since),
+                        beneficiary_id=OuterRef("pk"),
+                        staff_id=scope.staff_id,
+                    )
+                )
+            )
+        return self.none()
+
+    def writable_by(self, user):
+        """The people whose record a user may change: `visible_to(user)` minus
+        the read-only access a previous referent keeps for a while."""
+        from caseload.models import Assignment
+        from caseload.perms import scope_of
+
+        scope = scope_of(user)
+        qs = self.visible_to(user)
+        if scope.is_referent:
             return qs.filter(
                 Exists(
                     Assignment.objects.filter(
@@ -54,7 +80,7 @@ class BeneficiaryQuerySet(models.QuerySet):
                     )
                 )
             )
-        return self.none()
+        return qs
 
     def followed_by(self, staff):
         from caseload.models import Assignment
@@ -178,7 +204,8 @@ class BeneficiaryQuerySet(models.QuerySet):
             pathway__beneficiary_id=OuterRef("pk"),
             pathway__closed_at__isnull=True,
             kind=DeadlineKind.ENTRY,
-        ).order_by("-created_at")
+            cancelled_on__isnull=True,
+        ).order_by("-created_at", "-pk")
         next_deadline = (
             Deadline.objects.open()
             .filter(pathway__beneficiary_id=OuterRef("pk"), pathway__closed_at__isnull=True)

@@ -1,3 +1,5 @@
+import datetime
+
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -23,7 +25,7 @@ from caseload.perms import scope_of
 from core.exceptions import StaleVersionError
 from core.forms_utils import apply_service_errors
 from pathways.enums import DeadlineKind, DeadlineState, Stage
-from pathways.models import deadline_state
+from pathways.models import Deadline, deadline_state
 
 # The deadline badges of the portfolio rows, computed once here rather than by
 # an include per row (the list renders 50 rows at a time).
@@ -38,6 +40,8 @@ URGENT_BADGES = {
     DeadlineState.OVERDUE: ("text-bg-danger", _lazy("En retard")),
     DeadlineState.DUE_SOON: ("text-bg-warning", _lazy("Bientôt")),
 }
+DUE_THIS_WEEK_DAYS = 6
+DUE_THIS_WEEK_LIMIT = 20
 
 
 @require_GET
@@ -48,7 +52,9 @@ def portfolio(request):
     scope = scope_of(request.user)
     today = timezone.localdate()
     form = PortfolioFilterForm(request.GET or None)
-    people = form.filter(Beneficiary.objects.visible_to(request.user), today).with_portfolio_data(
+    # writable_by: a previous referent's read-only access does not list the
+    # person in their portfolio.
+    people = form.filter(Beneficiary.objects.writable_by(request.user), today).with_portfolio_data(
         staff_id=scope.staff_id if scope.is_referent else None, today=today
     )
     page = Paginator(people, settings.PORTFOLIO_PAGE_SIZE).get_page(request.GET.get("page"))
@@ -76,7 +82,25 @@ def portfolio(request):
     }
     if request.htmx and request.htmx.target == "resultats":
         return render(request, "beneficiaries/_portfolio_results.html", context)
-    return render(request, "beneficiaries/portfolio.html", context)
+    # The week's deadlines, above the list (referents only; not refreshed by
+    # the filters).
+    due_this_week = []
+    if scope.is_referent:
+        due_this_week = [
+            (deadline, deadline.state_on(today))
+            for deadline in Deadline.objects.visible_to(request.user)
+            .open()
+            .filter(
+                pathway__closed_at__isnull=True,
+                due_on__gte=today,
+                due_on__lte=today + datetime.timedelta(days=DUE_THIS_WEEK_DAYS),
+            )
+            .select_related("pathway__beneficiary")
+            .order_by("due_on", "pk")[:DUE_THIS_WEEK_LIMIT]
+        ]
+    return render(
+        request, "beneficiaries/portfolio.html", {**context, "due_this_week": due_this_week}
+    )
 
 
 def _person_or_404(request, pk):
@@ -87,8 +111,13 @@ def _person_or_404(request, pk):
 
 
 def _editable_person_or_404(request, pk):
+    """The person, for a page that changes their record: a 404 when the user
+    may not see them, a 403 when they only read it (a manager, or a previous
+    referent's read-only access)."""
     person = _person_or_404(request, pk)
-    if not can_edit_record(request.user):
+    if not can_edit_record(request.user) or not (
+        Beneficiary.objects.writable_by(request.user).filter(pk=person.pk).exists()
+    ):
         raise PermissionDenied
     return person
 

@@ -390,6 +390,21 @@ class Assignment(models.Model):
         blank=True,
         verbose_name="décidé par",
     )
+    binome_agreement_at = models.DateTimeField(
+        "accord du membre du binôme",
+        null=True,
+        blank=True,
+        help_text="Accompagnement global : date de l'accord de ce membre du binôme.",
+    )
+    ended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        verbose_name="terminée par",
+    )
+    end_detail = models.CharField("précision sur la fin", max_length=500, blank=True)
 
     objects = AssignmentQuerySet.as_manager()
 
@@ -421,6 +436,13 @@ class Assignment(models.Model):
                 condition=Q(ended_at__isnull=True) | ~Q(end_reason=""),
                 name="assignment_end_has_reason",
                 violation_error_message="Une affectation terminée doit indiquer son motif de fin.",
+            ),
+            models.CheckConstraint(
+                condition=Q(binome__isnull=True) | Q(binome_agreement_at__isnull=False),
+                name="assignment_binome_has_agreement",
+                violation_error_message=(
+                    "Un suivi en binôme enregistre l'accord de chacun de ses membres."
+                ),
             ),
         ]
 

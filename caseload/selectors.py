@@ -3,7 +3,11 @@
 import math
 from dataclasses import dataclass
 
-from caseload.enums import Programme
+from django.conf import settings
+from django.db import models
+from django.db.models import Count, Exists, OuterRef, Subquery
+
+from caseload.enums import Programme, StaffRole
 from caseload.models import Assignment, CapPolicy
 
 
@@ -36,8 +40,11 @@ class ProgrammeLoad:
 
     @property
     def ratio(self):
-        if not self.cap:
+        if self.cap is None:
             return None
+        if self.cap == 0:
+            # A cap scaled down to nothing: any one person is over it.
+            return 1.0 if self.active == 0 else float(self.active + 1)
         return self.active / self.cap
 
     @property
@@ -51,11 +58,16 @@ class ProgrammeLoad:
 
     @property
     def near_cap(self):
-        return self.cap is not None and not self.over_cap and self.active >= 0.9 * self.cap
+        return (
+            self.cap is not None
+            and not self.over_cap
+            and self.active >= settings.NEAR_CAP_RATIO * self.cap
+        )
 
 
 def programme_loads(staff, caps):
-    """Loads of a staff member annotated by `StaffProfileQuerySet.with_load_counts`."""
+    """Loads of a staff member annotated by `StaffProfileQuerySet.with_load_counts`
+    or given their counts by `attach_load_counts`."""
     return [
         ProgrammeLoad(
             programme=programme.value,
@@ -76,8 +88,314 @@ def staff_load(staff, programme=None):
     if programme is not None:
         cap = effective_cap(caps.get((staff.role, programme)), staff.part_time_ratio)
         return active_qs.filter(programme=programme).count(), cap
-    total = active_qs.count()
-    role_caps = [caps.get((staff.role, p.value)) for p in Programme]
-    known = [c for c in role_caps if c is not None]
+    held = dict(
+        active_qs.order_by()
+        .values("programme")
+        .annotate(active=Count("pk"))
+        .values_list("programme", "active")
+    )
+    known = [caps[(staff.role, p)] for p in held if caps.get((staff.role, p)) is not None]
     cap = effective_cap(max(known), staff.part_time_ratio) if known else None
-    return total, cap
+    return sum(held.values()), cap
+
+
+# --- Dashboard ---------------------------------------------------------------------
+
+
+def attach_load_counts(staff_list):
+    """Set `load_<programme>` on each staff member: their active assignments
+    per programme, counted in one grouped query on the partial index of active
+    assignments (faster than a join + GROUP BY on the staff rows at scale)."""
+    counts = {}
+    rows = (
+        Assignment.objects.active()
+        .filter(staff_id__in=[staff.pk for staff in staff_list])
+        .order_by()
+        .values("staff_id", "programme")
+        .annotate(n=models.Count("pk"))
+        .values_list("staff_id", "programme", "n")
+    )
+    for staff_id, programme, n in rows:
+        counts[(staff_id, programme)] = n
+    for staff in staff_list:
+        for programme in Programme:
+            setattr(staff, f"load_{programme.value}", counts.get((staff.pk, programme.value), 0))
+    return staff_list
+
+
+def team_rows(staff_queryset):
+    """[(staff, [ProgrammeLoad…])] for the staff of a queryset, with their
+    loads and the caps of their Départements (three queries in all)."""
+    staff_list = attach_load_counts(list(staff_queryset))
+    caps = cap_tables(staff.structure.departement_id for staff in staff_list)
+    return [
+        (staff, programme_loads(staff, caps.get(staff.structure.departement_id, {})))
+        for staff in staff_list
+    ]
+
+
+@dataclass
+class Total:
+    label: str
+    active: int = 0
+    cap: int = 0
+    uncapped_staff: int = 0
+
+    @property
+    def percent(self):
+        return None if not self.cap else min(100, round(self.active / self.cap * 100))
+
+
+def load_totals(rows):
+    """Totals of active people and effective caps, by role and by programme."""
+    by_role, by_programme = {}, {}
+    for staff, loads in rows:
+        role_total = by_role.get(staff.role)
+        if role_total is None:
+            role_total = by_role[staff.role] = Total(label=staff.get_role_display())
+        for load in loads:
+            programme_total = by_programme.get(load.programme)
+            if programme_total is None:
+                programme_total = by_programme[load.programme] = Total(label=load.label)
+            for total in (role_total, programme_total):
+                total.active += load.active
+                if load.cap is None:
+                    if load.active:
+                        total.uncapped_staff += 1
+                else:
+                    total.cap += load.cap
+    return list(by_role.values()), [
+        by_programme[p.value] for p in Programme if p.value in by_programme
+    ]
+
+
+# --- Suggestions ----------------------------------------------------------------------
+
+# The roles that follow each stage; a person waiting for orientation may go to
+# any referent role.
+STAGE_ROLES = {
+    "social": [StaffRole.SOCIAL_WORKER],
+    "sociopro": [StaffRole.SOCIOPRO_REFERENT],
+    "employment": [StaffRole.PE_ADVISOR, StaffRole.JOB_CONSULTANT],
+    "pending": [
+        StaffRole.SOCIOPRO_REFERENT,
+        StaffRole.SOCIAL_WORKER,
+        StaffRole.PE_ADVISOR,
+        StaffRole.JOB_CONSULTANT,
+    ],
+}
+
+
+@dataclass
+class Candidate:
+    staff: object
+    programme: str
+    active: int
+    cap: int | None
+    continuity: bool = False
+
+    @property
+    def headroom(self):
+        return None if self.cap is None else self.cap - self.active
+
+    @property
+    def load(self):
+        return ProgrammeLoad(
+            programme=self.programme,
+            label=Programme(self.programme).label,
+            active=self.active,
+            cap=self.cap,
+        )
+
+
+class SuggestionPool:
+    """The staff a manager may assign to, with their loads, read once (four
+    queries) and then ranked for any number of people without more queries.
+    Ranking: continuity with a previous referent first, then the most room
+    left in proportion to the cap (an unset cap after every known one), then
+    the lighter load.
+    `take()` counts a planned assignment, so a balancing plan never plans past
+    a cap."""
+
+    def __init__(self, user):
+        from caseload.models import StaffProfile
+
+        self.staff = attach_load_counts(
+            list(
+                StaffProfile.objects.visible_to(user)
+                .active()
+                .filter(role__in=StaffRole.referent_roles())
+                .select_related("user", "structure")
+                .prefetch_related("territories")
+                .order_by("pk")
+            )
+        )
+        self.caps = cap_tables(s.structure.departement_id for s in self.staff)
+        self.extra = {}
+        # Plain tuples per role, read in the ranking loop (no model attribute
+        # access there: it runs for every person of a page or a plan).
+        self._by_role = {}
+        for s in self.staff:
+            caps = {
+                p.value: effective_cap(
+                    self.caps.get(s.structure.departement_id, {}).get((s.role, p.value)),
+                    s.part_time_ratio,
+                )
+                for p in Programme
+            }
+            loads = {p.value: getattr(s, f"load_{p.value}") for p in Programme}
+            territories = frozenset(t.pk for t in s.territories.all())
+            self._by_role.setdefault(s.role, []).append((s.pk, s, territories, loads, caps))
+
+    def candidates(self, *, territory_id, stage, programme, previous_staff_ids=(), limit=None):
+        """The eligible staff, best first: role matching the stage, working in
+        the person's territory, with room under their cap."""
+        roles = STAGE_ROLES.get(stage or "pending", STAGE_ROLES["pending"])
+        extra = self.extra
+        found = []
+        for role in roles:
+            for pk, staff, territories, loads, caps in self._by_role.get(role, ()):
+                if territory_id is not None and territory_id not in territories:
+                    continue
+                active = loads[programme] + extra.get((pk, programme), 0)
+                cap = caps[programme]
+                if cap is not None and active >= cap:
+                    continue
+                ratio = -1.0 if cap is None else (cap - active) / cap
+                found.append(
+                    ((pk not in previous_staff_ids, -ratio, active, pk), staff, active, cap)
+                )
+        found.sort(key=lambda item: item[0])
+        return [
+            Candidate(
+                staff=staff,
+                programme=programme,
+                active=active,
+                cap=cap,
+                continuity=not key[0],
+            )
+            for key, staff, active, cap in found[:limit]
+        ]
+
+    def take(self, candidate):
+        key = (candidate.staff.pk, candidate.programme)
+        self.extra[key] = self.extra.get(key, 0) + 1
+
+
+def staff_choice_groups(staff_list):
+    """[(role label, [staff…])] for a select with one group per role (the
+    label translated once per role, not once per option)."""
+    groups = {}
+    for staff in sorted(
+        staff_list, key=lambda s: (s.role, s.user.last_name, s.user.first_name, s.pk)
+    ):
+        groups.setdefault(staff.role, []).append(staff)
+    return [(StaffRole(role).label, members) for role, members in groups.items()]
+
+
+def previous_referents(beneficiary_ids):
+    """{beneficiary_id: {staff_id…}} of the people's past referents (continuity)."""
+    result = {}
+    for beneficiary_id, staff_id in Assignment.objects.filter(
+        beneficiary_id__in=list(beneficiary_ids), ended_at__isnull=False
+    ).values_list("beneficiary_id", "staff_id"):
+        result.setdefault(beneficiary_id, set()).add(staff_id)
+    return result
+
+
+def binome_candidates(user, *, territory_id=None):
+    """Active binômes a manager may enrol people with, ranked by the smaller
+    headroom of their two members in accompagnement global (full ones left out)."""
+    from caseload.models import Binome, StaffProfile
+
+    visible = StaffProfile.objects.visible_to(user)
+    binomes = list(
+        Binome.objects.filter(
+            dissolved_at__isnull=True, pe_advisor__in=visible, social_worker__in=visible
+        )
+        .select_related("pe_advisor__user", "pe_advisor__structure", "social_worker__user")
+        .prefetch_related("pe_advisor__territories", "social_worker__territories")
+        .order_by("pk")
+    )
+    programme = Programme.ACCOMPAGNEMENT_GLOBAL
+    staff_ids = {b.pe_advisor_id for b in binomes} | {b.social_worker_id for b in binomes}
+    loads = dict(
+        Assignment.objects.active()
+        .filter(staff_id__in=staff_ids, programme=programme)
+        .values("staff_id")
+        .annotate(n=models.Count("pk"))
+        .values_list("staff_id", "n")
+    )
+    caps = cap_tables(b.pe_advisor.structure.departement_id for b in binomes)
+    ranked = []
+    for binome in binomes:
+        members = []
+        for member in (binome.pe_advisor, binome.social_worker):
+            cap = effective_cap(
+                caps.get(binome.pe_advisor.structure.departement_id, {}).get(
+                    (member.role, programme)
+                ),
+                member.part_time_ratio,
+            )
+            members.append(
+                ProgrammeLoad(
+                    programme=programme,
+                    label=Programme(programme).label,
+                    active=loads.get(member.pk, 0),
+                    cap=cap,
+                )
+            )
+        if any(m.cap is not None and m.active >= m.cap for m in members):
+            continue
+        if territory_id is not None and not (
+            {t.pk for t in binome.pe_advisor.territories.all()}
+            | {t.pk for t in binome.social_worker.territories.all()}
+        ) & {territory_id}:
+            continue
+        headroom = min((m.cap - m.active) / m.cap if m.cap else 1.0 for m in members)
+        ranked.append((binome, members, headroom))
+    ranked.sort(key=lambda item: (-item[2], item[0].pk))
+    return [
+        (binome, list(zip((binome.pe_advisor, binome.social_worker), members, strict=True)))
+        for binome, members, _h in ranked
+    ]
+
+
+# --- Unassigned queue ------------------------------------------------------------------
+
+
+def unassigned_queue(user):
+    """People of the manager's territories with no active referent (new
+    applicants, people whose referent ended the follow-up or is no longer in
+    post), with their open pathway and its
+    most urgent open deadline; the oldest deadline first."""
+    from beneficiaries.models import Beneficiary
+    from pathways.models import Deadline, Pathway
+
+    open_pathway = Pathway.objects.filter(beneficiary_id=OuterRef("pk"), closed_at__isnull=True)
+    next_deadline = (
+        Deadline.objects.open()
+        .filter(pathway__beneficiary_id=OuterRef("pk"), pathway__closed_at__isnull=True)
+        .order_by("due_on", "pk")
+    )
+    return (
+        Beneficiary.objects.visible_to(user)
+        .filter(anonymised_at__isnull=True)
+        .filter(
+            ~Exists(
+                Assignment.objects.active().filter(
+                    beneficiary_id=OuterRef("pk"), staff__is_active=True
+                )
+            )
+        )
+        .filter(Exists(open_pathway))
+        .select_related("territory")
+        .annotate(
+            pathway_id=Subquery(open_pathway.values("pk")[:1]),
+            pathway_stage=Subquery(open_pathway.values("stage")[:1]),
+            pathway_programme=Subquery(open_pathway.values("programme")[:1]),
+            deadline_kind=Subquery(next_deadline.values("kind")[:1]),
+            deadline_due_on=Subquery(next_deadline.values("due_on")[:1]),
+        )
+        .order_by(models.F("deadline_due_on").asc(nulls_last=True), "last_name", "first_name", "pk")
+    )

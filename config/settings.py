@@ -145,6 +145,7 @@ STATIC_ROOT = VAR_DIR / "static"
 STATICFILES_DIRS = [
     BASE_DIR / "static",
     ("vendor/bootstrap", BASE_DIR / "node_modules" / "bootstrap" / "dist"),
+    ("vendor/chartjs", BASE_DIR / "node_modules" / "chart.js" / "dist"),
 ]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -176,7 +177,17 @@ else:
 CELERY_BROKER_DIR = VAR_DIR / "celery"
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+    # A task not acknowledged within this delay is delivered again: longer than
+    # any task's time limit (scan 10 min, recompute 30 min) and any retry
+    # countdown (email backoff at most 10 min), so that a running or waiting
+    # task is never duplicated; short enough that a task of a killed worker
+    # comes back within the hour (and the next scan finds its rows anyway).
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600),
+        # How often a worker looks for messages of dead workers to deliver again.
+        "unacked_restore_interval": env.int("CELERY_UNACKED_RESTORE_INTERVAL", default=10),
+        "unacked_restore_throttle": env.int("CELERY_UNACKED_RESTORE_THROTTLE", default=10),
+    }
 else:
     CELERY_BROKER_URL = "filesystem://"
     for folder in ("queue", "processed"):
@@ -189,18 +200,31 @@ else:
     }
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_RESULT_BACKEND = None
+# Safety: a task is acknowledged after it ran, and given back to the queue when
+# its worker process dies; one message at a time per process; a hard time
+# limit so that a stuck task cannot outlive the visibility timeout.
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_TIME_LIMIT = 30 * 60
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 WORKER_HEARTBEAT_SECONDS = env.int("WORKER_HEARTBEAT_SECONDS", default=60)
+DEADLINE_SCAN_INTERVAL_SECONDS = env.int("DEADLINE_SCAN_INTERVAL_SECONDS", default=300)
 CELERY_BEAT_SCHEDULE = {
     "worker-heartbeat": {
         "task": "core.tasks.record_worker_heartbeat",
         "schedule": WORKER_HEARTBEAT_SECONDS,
+    },
+    # The deadline scan: every due reminder is found again by the next run,
+    # so a run lost with Redis costs one interval, never a reminder.
+    "deadline-scan": {
+        "task": "pathways.tasks.scan_deadlines",
+        "schedule": DEADLINE_SCAN_INTERVAL_SECONDS,
+        "options": {"expires": DEADLINE_SCAN_INTERVAL_SECONDS},
     },
 }
 
@@ -218,6 +242,8 @@ EMAIL_PORT = env.int("EMAIL_PORT", default=25)
 EMAIL_HOST_USER = env.str("EMAIL_HOST_USER", default="")
 EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", default="")
 EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
+# Absolute links in emails (the path to the person's record is appended).
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 DEFAULT_FROM_EMAIL = env.str(
     "DEFAULT_FROM_EMAIL", default="Parcours RSA <ne-pas-repondre@localhost>"
 )
@@ -263,3 +289,17 @@ SOCIAL_REVIEW_DELAY_MONTHS = env.int("SOCIAL_REVIEW_DELAY_MONTHS", default=12)
 DEADLINE_DUE_SOON_DAYS = env.int("DEADLINE_DUE_SOON_DAYS", default=3)
 RECORD_RETENTION_DAYS = env.int("RECORD_RETENTION_DAYS", default=730)
 PORTFOLIO_PAGE_SIZE = 50
+DEADLINE_REMINDER_DAYS_BEFORE = env.str("DEADLINE_REMINDER_DAYS_BEFORE", default="7,3,1")
+DEADLINE_ESCALATION_DAYS_AFTER = env.int("DEADLINE_ESCALATION_DAYS_AFTER", default=1)
+DEADLINE_WORKING_DAYS = env.bool("DEADLINE_WORKING_DAYS", default=False)
+# Reminders claimed per transaction by the deadline scan.
+DEADLINE_SCAN_BATCH_SIZE = env.int("DEADLINE_SCAN_BATCH_SIZE", default=500)
+# Test-only: hold each scan batch open this long (worker-kill test); 0 in use.
+DEADLINE_SCAN_TEST_PAUSE_SECONDS = env.float("DEADLINE_SCAN_TEST_PAUSE_SECONDS", default=0)
+DEADLINE_SCAN_TEST_PAUSE_MARKER = env.str("DEADLINE_SCAN_TEST_PAUSE_MARKER", default="")
+# A referent keeps read access to a person's record this long after the end of
+# their assignment (a change of referent), then loses it.
+PREVIOUS_REFERENT_ACCESS_DAYS = env.int("PREVIOUS_REFERENT_ACCESS_DAYS", default=30)
+# Share of the cap from which a load is flagged "proche du plafond".
+NEAR_CAP_RATIO = 0.9
+QUEUE_PAGE_SIZE = 50

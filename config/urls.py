@@ -21,6 +21,7 @@ urlpatterns = [
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("portefeuille/", include("beneficiaries.urls")),
     path("equipe/", include("caseload.urls")),
+    path("notifications/", include("core.urls")),
     path("", include("pathways.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -18,6 +18,7 @@ def navigation(request):
     if scope.is_manager or scope.is_admin or scope.everything:
         items.append((_("Équipe et plafonds"), reverse("caseload:team"), "team"))
         items.append((_("Personnes suivies"), reverse("beneficiaries:portfolio"), "portfolio"))
+        items.append((_("Délais dépassés"), reverse("pathways:overdue"), "overdue"))
     if scope.is_admin or user.is_staff:
         items.append((_("Administration"), reverse("admin:index"), "admin"))
     return {"nav_items": items, "user_scope": scope}

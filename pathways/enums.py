@@ -113,3 +113,29 @@ class ObjectiveState(models.TextChoices):
     OPEN = "open", _("En cours")
     ACHIEVED = "achieved", _("Atteint")
     DROPPED = "dropped", _("Abandonné")
+
+
+class ReminderStep(models.TextChoices):
+    """Steps of a deadline's reminders. Steps before the due date are named
+    `before_<days>` from the policy's reminder days (7, 3 and 1 by default)."""
+
+    UNASSIGNED = "unassigned", _("Personne sans référent")
+    ESCALATION = "escalation", _("Délai dépassé")
+
+    @staticmethod
+    def before(days):
+        return f"before_{days}"
+
+    @staticmethod
+    def days_before(step):
+        """7 for "before_7"; None for the other steps."""
+        if step.startswith("before_"):
+            return int(step.removeprefix("before_"))
+        return None
+
+
+class ReminderStatus(models.TextChoices):
+    PENDING = "pending", _("À envoyer")
+    SENT = "sent", _("Envoyé")
+    SKIPPED = "skipped", _("Non envoyé (remplacé ou sans objet)")
+    CANCELLED = "cancelled", _("Annulé (délai respecté ou clos)")

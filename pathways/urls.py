@@ -37,4 +37,5 @@ urlpatterns = [
         name="prescription_status",
     ),
     path("offre-de-service/", views.catalogue, name="catalogue"),
+    path("delais/depasses/", views.overdue, name="overdue"),
 ]

@@ -1,7 +1,8 @@
+from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Q
+from django.db.models import Prefetch, Q
 from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -14,10 +15,11 @@ from beneficiaries.selectors import interviews_page
 from beneficiaries.services import access_log_record
 from beneficiaries.views import _editable_person_or_404, _person_or_404
 from caseload.models import StaffProfile, Territory
-from caseload.perms import scope_of
+from caseload.perms import can_manage_territories, scope_of
 from core.exceptions import StaleVersionError
 from core.forms_utils import apply_service_errors
-from pathways.enums import Stage
+from core.models import Notification
+from pathways.enums import ReminderStatus, Stage
 from pathways.forms import (
     CatalogueFilterForm,
     ContractForm,
@@ -27,7 +29,14 @@ from pathways.forms import (
     PrescriptionFormSet,
     StageForm,
 )
-from pathways.models import Interview, Pathway, Prescription, ServiceOffer
+from pathways.models import (
+    Deadline,
+    DeadlineReminder,
+    Interview,
+    Pathway,
+    Prescription,
+    ServiceOffer,
+)
 from pathways.services import (
     catalogue_for,
     contract_create,
@@ -356,4 +365,61 @@ def prescribe_view(request, pk, offer_pk):
         "pathways/prescribe_error.html",
         {"person": person, "form": form, "offer": offer},
         status=422,
+    )
+
+
+@require_GET
+def overdue(request):
+    """The manager's overdue deadlines, per territory: how late each one is,
+    and who was reminded when. `?territoire=<id>` narrows to one of the
+    manager's territories (another one is a 404)."""
+    if not can_manage_territories(request.user):
+        raise PermissionDenied
+    territories = list(Territory.objects.visible_to(request.user).order_by("name", "pk"))
+    today = timezone.localdate()
+    deadlines = (
+        Deadline.objects.visible_to(request.user)
+        .open()
+        .filter(due_on__lt=today, pathway__closed_at__isnull=True)
+    )
+    territory = None
+    if request.GET.get("territoire"):
+        try:
+            territory_id = int(request.GET["territoire"])
+        except ValueError:
+            territory_id = None
+        territory = get_object_or_404(Territory.objects.visible_to(request.user), pk=territory_id)
+        deadlines = deadlines.filter(pathway__beneficiary__territory=territory)
+    deadlines = (
+        deadlines.select_related("pathway__beneficiary__territory")
+        .prefetch_related(
+            Prefetch(
+                "reminders",
+                queryset=DeadlineReminder.objects.filter(status=ReminderStatus.SENT)
+                .prefetch_related(
+                    Prefetch(
+                        "notifications",
+                        queryset=Notification.objects.select_related("recipient").order_by(
+                            "created_at", "pk"
+                        ),
+                    )
+                )
+                .order_by("processed_at", "pk"),
+                to_attr="sent_reminders",
+            )
+        )
+        .order_by("pathway__beneficiary__territory__name", "due_on", "pk")
+    )
+    page = Paginator(deadlines, settings.PORTFOLIO_PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = [{"deadline": d, "age": (today - d.due_on).days} for d in page]
+    return render(
+        request,
+        "pathways/overdue.html",
+        {
+            "page": page,
+            "rows": rows,
+            "territories": territories,
+            "territory": territory,
+            "active_nav": "overdue",
+        },
     )

@@ -25,7 +25,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ("beneficiaries", "0003_portfolio_search_and_version"),
         ("caseload", "0003_referent_change_request"),
-        ("pathways", "0002_interview_revisions_and_portfolio_indexes"),
+        ("pathways", "0003_interview_revisions_and_portfolio_indexes"),
     ]
 
     operations = [

@@ -4,7 +4,7 @@ import factory
 from factory.django import DjangoModelFactory
 
 from beneficiaries.enums import BarrierKind, BarrierState, HouseholdRole
-from beneficiaries.models import Barrier, Beneficiary
+from beneficiaries.models import Barrier, Beneficiary, HealthNote
 from beneficiaries.validators import nir_with_key
 from tests.caseload.factories import DepartementFactory, TerritoryFactory
 
@@ -54,3 +54,12 @@ class BarrierFactory(DjangoModelFactory):
     kind = BarrierKind.MOBILITY
     state = BarrierState.IDENTIFIED
     identified_on = factory.LazyFunction(datetime.date.today)
+
+
+class HealthNoteFactory(DjangoModelFactory):
+    class Meta:
+        model = HealthNote
+
+    beneficiary = factory.SubFactory(BeneficiaryFactory)
+    text = factory.Sequence(lambda n: f"Suivi médical confidentiel numéro {n}")
+    author = factory.SubFactory("tests.caseload.factories.UserFactory")

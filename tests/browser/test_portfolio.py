@@ -35,14 +35,15 @@ def test_referent_logs_in_and_sees_their_portfolio(page, live_server, log_in, as
     log_in(page, staff.user.username)
 
     expect(page.get_by_role("heading", name="Mon portefeuille")).to_be_visible()
+    table = page.get_by_role("table")
     for person in people:
         expect(
-            page.get_by_role("link", name=f"{person.last_name.upper()} {person.first_name}")
+            table.get_by_role("link", name=f"{person.last_name.upper()} {person.first_name}")
         ).to_be_visible()
     expect(page.get_by_text("Dépassé")).to_have_count(1)
     assert_accessible(page)
 
-    page.get_by_role("link", name=f"{people[0].last_name.upper()} {people[0].first_name}").click()
+    table.get_by_role("link", name=f"{people[0].last_name.upper()} {people[0].first_name}").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text(people[0].first_name)
     assert_accessible(page)
 

@@ -1,7 +1,10 @@
+import datetime
+
 import factory
+from django.utils import timezone
 from factory.django import DjangoModelFactory
 
-from caseload.enums import Programme, StaffRole, StructureKind
+from caseload.enums import AssignmentEndReason, Programme, StaffRole, StructureKind
 from caseload.models import (
     Assignment,
     Binome,
@@ -97,7 +100,7 @@ class StaffProfileFactory(DjangoModelFactory):
             return
         if extracted is None:
             extracted = [TerritoryFactory(departement=obj.structure.departement)]
-        obj.territories.set(extracted)
+        obj.territories.add(*extracted)
 
 
 class BinomeFactory(DjangoModelFactory):
@@ -120,3 +123,12 @@ class AssignmentFactory(DjangoModelFactory):
     staff = factory.SubFactory(StaffProfileFactory)
     programme = Programme.DROIT_COMMUN
     reason = "Affectation initiale"
+
+    class Params:
+        # An assignment that ran for a month and ended yesterday (explicit
+        # dates, so it stays valid under a frozen clock).
+        ended = factory.Trait(
+            started_at=factory.LazyFunction(lambda: timezone.now() - datetime.timedelta(days=31)),
+            ended_at=factory.LazyFunction(lambda: timezone.now() - datetime.timedelta(days=1)),
+            end_reason=AssignmentEndReason.REBALANCING,
+        )

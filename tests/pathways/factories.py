@@ -1,9 +1,13 @@
 import datetime
 
 import factory
+from django.utils import timezone
 from factory.django import DjangoModelFactory
 
-from pathways.enums import DeadlineKind, InterviewKind, OfferTheme, Stage
+from beneficiaries.models import Beneficiary
+from caseload.enums import Programme
+from caseload.models import Assignment
+from pathways.enums import DeadlineKind, ExitOutcome, InterviewKind, OfferTheme, Stage
 from pathways.models import Deadline, Interview, Pathway, Prescription, ServiceOffer
 from tests.beneficiaries.factories import BeneficiaryFactory
 from tests.caseload.factories import DepartementFactory, UserFactory
@@ -17,6 +21,16 @@ class PathwayFactory(DjangoModelFactory):
     stage = Stage.PENDING
     opened_on = factory.LazyFunction(datetime.date.today)
 
+    class Params:
+        closed = factory.Trait(
+            stage=Stage.EXIT,
+            outcome=ExitOutcome.CDI,
+            opened_on=factory.LazyFunction(
+                lambda: datetime.date.today() - datetime.timedelta(days=400)
+            ),
+            closed_at=factory.LazyFunction(lambda: timezone.now() - datetime.timedelta(days=30)),
+        )
+
 
 class DeadlineFactory(DjangoModelFactory):
     class Meta:
@@ -26,6 +40,12 @@ class DeadlineFactory(DjangoModelFactory):
     kind = DeadlineKind.ENTRY
     reference_date = factory.LazyFunction(datetime.date.today)
     due_on = factory.LazyAttribute(lambda d: d.reference_date + datetime.timedelta(days=15))
+
+    class Params:
+        met = factory.Trait(
+            met_on=factory.LazyAttribute(lambda d: d.reference_date + datetime.timedelta(days=3))
+        )
+        cancelled = factory.Trait(cancelled_on=factory.LazyAttribute(lambda d: d.reference_date))
 
 
 class InterviewFactory(DjangoModelFactory):
@@ -58,3 +78,32 @@ class PrescriptionFactory(DjangoModelFactory):
     )
     hours_per_week = 6
     prescribed_on = factory.LazyFunction(datetime.date.today)
+
+
+def people_with_pathways(count, *, departement, territory, followed_by=None, opened_on=None):
+    """`count` people of a territory, each with an open pathway, its entry and
+    orientation deadlines and (when `followed_by` is given) an assignment,
+    inserted in one query per table so that large portfolios stay fast."""
+    opened_on = opened_on or datetime.date.today()
+    people = Beneficiary.objects.bulk_create(
+        BeneficiaryFactory.build_batch(count, departement=departement, territory=territory)
+    )
+    if followed_by is not None:
+        Assignment.objects.bulk_create(
+            Assignment(beneficiary=person, staff=followed_by, programme=Programme.DROIT_COMMUN)
+            for person in people
+        )
+    pathways = Pathway.objects.bulk_create(
+        Pathway(beneficiary=person, stage=Stage.PENDING, opened_on=opened_on) for person in people
+    )
+    Deadline.objects.bulk_create(
+        Deadline(
+            pathway=pathway,
+            kind=kind,
+            reference_date=opened_on,
+            due_on=opened_on + datetime.timedelta(days=days),
+        )
+        for pathway in pathways
+        for kind, days in ((DeadlineKind.ENTRY, 15), (DeadlineKind.ORIENTATION, 42))
+    )
+    return people

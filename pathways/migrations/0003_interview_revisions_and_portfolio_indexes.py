@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ("beneficiaries", "0003_portfolio_search_and_version"),
         ("caseload", "0003_referent_change_request"),
-        ("pathways", "0001_initial"),
+        ("pathways", "0002_deadline_policy_and_reminders"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -1,0 +1,21 @@
+from celery import shared_task
+
+from pathways.reminders import scan_deadlines as scan
+from pathways.services import deadlines_recompute
+
+
+@shared_task(
+    name="pathways.tasks.scan_deadlines",
+    ignore_result=True,
+    time_limit=600,
+    soft_time_limit=540,
+)
+def scan_deadlines():
+    """Beat, every few minutes: send the due reminders (see pathways.reminders)."""
+    return scan().summary
+
+
+@shared_task(name="pathways.tasks.recompute_deadlines", ignore_result=True, time_limit=1800)
+def recompute_deadlines(departement_id=None):
+    """After an admin changed a delay setting: recompute open deadlines."""
+    return deadlines_recompute(departement_id=departement_id)

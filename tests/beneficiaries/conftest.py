@@ -1,0 +1,1 @@
+from tests.caseload.world import world  # noqa: F401  (fixture shared by the scoping tests)

@@ -1,0 +1,40 @@
+import datetime
+
+from playwright.sync_api import expect
+
+from beneficiaries.services import beneficiary_create
+from pathways.reminders import scan_deadlines
+from tests.caseload.factories import AssignmentFactory, StaffProfileFactory
+
+
+def test_the_bell_shows_a_reminder_and_clicking_it_opens_the_person(
+    page, live_server, log_in, assert_accessible
+):
+    staff = StaffProfileFactory(user__username="referente-cloche", user__first_name="Camille")
+    person = beneficiary_create(
+        acting_user=None,
+        departement=staff.structure.departement,
+        territory=staff.territories.first(),
+        caf_number="4000001",
+        household_role="demandeur",
+        first_name="Yasmina",
+        last_name="Benali",
+        rsa_application_date=datetime.date.today() - datetime.timedelta(days=8),
+    )
+    AssignmentFactory(beneficiary=person, staff=staff)
+    assert scan_deadlines().sent == 1  # the day-8 reminder
+
+    log_in(page, staff.user.username)
+
+    bell = page.get_by_role("button", name="Notifications")
+    expect(bell).to_contain_text("1")
+    assert_accessible(page)
+    bell.click()
+    item = page.get_by_role("button", name="Yasmina")
+    expect(item).to_be_visible()
+    assert_accessible(page)
+    item.click()
+
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Yasmina")
+    expect(page.get_by_role("button", name="Notifications")).not_to_contain_text("1")
+    assert_accessible(page)

@@ -1,0 +1,110 @@
+"""The console's pages keep a constant number of SQL queries whatever the
+data size (measured at two sizes, pinned)."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from caseload.enums import Programme
+from caseload.models import Assignment, ReferentChangeRequest
+from caseload.services import assignment_create, binome_create, binome_enrol
+from tests.beneficiaries.factories import BeneficiaryFactory
+from tests.caseload.factories import StaffProfileFactory
+from tests.caseload.helpers import new_applicant, territory_team
+
+DASHBOARD_QUERIES = 12
+QUEUE_QUERIES = 11
+PERSON_QUERIES = 18
+STAFF_QUERIES = 9
+
+
+def _populate(territory, manager, referent, size):
+    departement = territory.departement
+    staff = [referent]
+    for index in range(size):
+        role = ["sociopro_referent", "social_worker", "job_consultant"][index % 3]
+        staff.append(
+            StaffProfileFactory(role=role, structure=manager.structure, territories=[territory])
+        )
+    people = BeneficiaryFactory.create_batch(size * 2, departement=departement, territory=territory)
+    Assignment.objects.bulk_create(
+        [
+            Assignment(
+                beneficiary=person,
+                staff=staff[index % len(staff)],
+                programme=list(Programme)[index % 3],
+                over_cap_reason="Urgence" if index % 5 == 0 else "",
+            )
+            for index, person in enumerate(people)
+        ]
+    )
+    for _index in range(max(1, size // 5)):
+        advisor = StaffProfileFactory(
+            pe_advisor=True, structure__departement=departement, territories=[territory]
+        )
+        worker = StaffProfileFactory(
+            social_worker=True, structure=manager.structure, territories=[territory]
+        )
+        binome = binome_create(pe_advisor=advisor, social_worker=worker)
+        binome_enrol(
+            beneficiary=new_applicant(territory),
+            binome=binome,
+            acting_user=manager.user,
+            advisor_agrees=True,
+            social_worker_agrees=True,
+        )
+    for index in range(size):
+        new_applicant(territory, days_ago=index)
+    ReferentChangeRequest.objects.create(
+        beneficiary=people[0], requested_by=referent.user, reason="Étape"
+    )
+
+
+def _count(client, url):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(queries)
+
+
+@pytest.mark.parametrize(
+    ("url_name", "expected"),
+    [("caseload:team", DASHBOARD_QUERIES), ("caseload:queue", QUEUE_QUERIES)],
+)
+def test_console_list_pages_are_constant(login, url_name, expected):
+    counts = []
+    for size in (3, 30):
+        territory, manager, referent = territory_team()
+        _populate(territory, manager, referent, size)
+        counts.append(_count(login(manager), reverse(url_name)))
+    assert counts == [expected, expected]
+
+
+def test_person_and_staff_pages_are_constant(login):
+    counts = []
+    for size in (3, 30):
+        territory, manager, referent = territory_team()
+        _populate(territory, manager, referent, size)
+        person = new_applicant(territory)
+        assignment_create(beneficiary=person, staff=referent, acting_user=manager.user)
+        client = login(manager)
+        counts.append(
+            (
+                _count(client, reverse("caseload:person", args=[person.pk])),
+                _count(client, reverse("caseload:staff", args=[referent.pk])),
+            )
+        )
+    assert counts == [(PERSON_QUERIES, STAFF_QUERIES)] * 2
+
+
+def test_dashboard_is_constant_from_10_to_1000_staff(login):
+    from tests.caseload.bulk import bulk_people, bulk_staff
+
+    counts = []
+    for size in (10, 1000):
+        territory, manager, _referent = territory_team()
+        staff = bulk_staff(structure=manager.structure, territory=territory, count=size)
+        bulk_people(territory=territory, staff=staff, count=size * 2)
+        counts.append(_count(login(manager), reverse("caseload:team")))
+    assert counts == [DASHBOARD_QUERIES, DASHBOARD_QUERIES]

@@ -1,0 +1,137 @@
+import datetime
+
+import pytest
+from django.urls import reverse
+
+from caseload.enums import StaffRole
+from pathways.reminders import scan_deadlines
+from tests.caseload.factories import StaffProfileFactory, TerritoryFactory
+from tests.pathways.conftest import DAY0
+
+
+def day(n):
+    return DAY0 + datetime.timedelta(days=n)
+
+
+@pytest.fixture
+def on_day(time_machine):
+    def _on(n):
+        time_machine.move_to(
+            datetime.datetime.combine(day(n), datetime.time(9), datetime.UTC), tick=False
+        )
+
+    return _on
+
+
+def test_the_manager_sees_overdue_deadlines_with_age_and_who_was_reminded(
+    login, on_day, new_applicant, referent, manager
+):
+    on_day(0)
+    late = new_applicant(followed_by=referent, first_name="Inès")
+    on_day(8)
+    scan_deadlines()
+    on_day(16)
+    scan_deadlines()
+    on_day(20)
+
+    response = login(manager).get(reverse("pathways:overdue"))
+
+    assert response.status_code == 200
+    (row,) = response.context["rows"]
+    assert row["deadline"].pathway.beneficiary == late
+    assert row["age"] == 5
+    steps = [
+        (r.step, [n.recipient_id for n in r.notifications.all()])
+        for r in row["deadline"].sent_reminders
+    ]
+    assert steps == [("before_7", [referent.user_id]), ("escalation", [manager.user_id])]
+    html = response.content.decode()
+    assert "5 jours" in html and "Rappel J-7" in html
+    assert referent.user.get_full_name() in html
+
+
+def test_the_overdue_list_is_scoped_to_the_managers_territories(
+    login, on_day, new_applicant, manager, territory
+):
+    elsewhere = TerritoryFactory(departement=territory.departement)
+    on_day(0)
+    mine = new_applicant()
+    new_applicant(person_territory=elsewhere)
+    on_day(20)
+    client = login(manager)
+
+    rows = client.get(reverse("pathways:overdue")).context["rows"]
+    assert {r["deadline"].pathway.beneficiary for r in rows} == {mine}
+    filtered = client.get(reverse("pathways:overdue"), {"territoire": territory.pk})
+    assert filtered.context["territory"] == territory
+    assert client.get(reverse("pathways:overdue"), {"territoire": elsewhere.pk}).status_code == 404
+    assert client.get(reverse("pathways:overdue"), {"territoire": "x"}).status_code == 404
+
+
+def test_referents_may_not_see_the_overdue_list(login, referent):
+    assert login(referent).get(reverse("pathways:overdue")).status_code == 403
+
+
+def test_the_admin_sees_every_territory_of_their_departement(
+    login, on_day, new_applicant, territory
+):
+    admin = StaffProfileFactory(role=StaffRole.ADMIN, structure__departement=territory.departement)
+    on_day(0)
+    new_applicant()
+    on_day(20)
+
+    assert len(login(admin).get(reverse("pathways:overdue")).context["rows"]) == 1
+
+
+@pytest.mark.parametrize("count", [2, 25])
+def test_the_overdue_list_keeps_a_constant_number_of_queries(
+    login, on_day, new_applicant, referent, manager, count, django_assert_num_queries
+):
+    on_day(0)
+    for _ in range(count):
+        new_applicant(followed_by=referent)
+    on_day(8)
+    scan_deadlines()
+    on_day(17)
+    scan_deadlines()
+    client = login(manager)
+    client.get(reverse("pathways:overdue"))
+
+    # session, user, scope (2), territories, count, deadlines, reminders, notifications
+    with django_assert_num_queries(9):
+        response = client.get(reverse("pathways:overdue"))
+    assert len(response.context["rows"]) == count
+
+
+def test_the_referent_sees_the_deadlines_due_this_week_on_the_portfolio(
+    login, on_day, new_applicant, referent, django_assert_num_queries
+):
+    on_day(0)
+    soon = new_applicant(followed_by=referent, first_name="Awa")
+    on_day(5)
+    later = new_applicant(followed_by=referent, first_name="Zoé", applied_on=day(5))
+    on_day(10)  # entry due on day 15 for the first, day 20 for the second
+
+    response = login(referent).get(reverse("beneficiaries:portfolio"))
+
+    due = response.context["due_this_week"]
+    assert [(d.pathway.beneficiary, state) for d, state in due] == [(soon, "open")]
+    assert later not in [d.pathway.beneficiary for d, _ in due]
+    assert "Échéances de la semaine" in response.content.decode()
+
+
+@pytest.mark.parametrize("count", [2, 30])
+def test_the_portfolio_with_its_week_block_keeps_a_constant_number_of_queries(
+    login, on_day, new_applicant, referent, count, django_assert_num_queries
+):
+    on_day(0)
+    for _ in range(count):
+        new_applicant(followed_by=referent)
+    on_day(10)
+    client = login(referent)
+    client.get(reverse("beneficiaries:portfolio"))
+
+    # session, user, scope (2), count, people, deadlines due this week
+    with django_assert_num_queries(7):
+        response = client.get(reverse("beneficiaries:portfolio"))
+    assert len(response.context["due_this_week"]) == min(count, 20)
