@@ -2,7 +2,7 @@
 
 Usage (a dedicated PostgreSQL database, created and migrated if needed):
 
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/parcours_rsa_bench \\
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/parcours_rsa_pages \\
         .venv/bin/python benchmarks/pages_bench.py [--people 100000] [--runs 30]
 
 The data is generated here with bulk_create (one Département, 4 territories,
@@ -26,7 +26,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings_test")
-os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/parcours_rsa_bench")
+os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/parcours_rsa_pages")
 
 BATCH = 5000
 
