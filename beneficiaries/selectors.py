@@ -10,7 +10,7 @@ from django.utils import timezone
 from beneficiaries.models import BarrierEvent, Beneficiary
 from caseload.enums import ChangeRequestStatus
 from caseload.models import Assignment, ReferentChangeRequest
-from caseload.perms import can_see_nir, can_view_health_notes
+from caseload.perms import can_see_nir, can_view_health_notes, scope_of
 from pathways.enums import PrescriptionStatus
 from pathways.models import (
     MIN_WEEKLY_HOURS,
@@ -44,6 +44,17 @@ def household_partner(user, person):
         .exclude(pk=person.pk)
         .only("pk", "first_name", "last_name", "household_role")
         .first()
+    )
+
+
+def follows_now(user, assignments):
+    """The user is one of the person's current referents (or a superuser),
+    given the person's assignments."""
+    scope = scope_of(user)
+    if scope.everything:
+        return True
+    return scope.staff_id is not None and any(
+        a.staff_id == scope.staff_id and a.is_active for a in assignments
     )
 
 
@@ -152,7 +163,9 @@ def record_context(user, person):
     outreach = list(
         person.outreach_attempts.select_related("made_by").order_by("-attempted_on", "-pk")
     )
-    show_health = can_view_health_notes(user, person)
+    # Health data: the nurse and the person's social worker, following the
+    # person now (not through any wider read access).
+    show_health = can_view_health_notes(user, person) and follows_now(user, assignments)
     health_notes = (
         list(person.health_notes.select_related("author").order_by("-created_at", "-pk"))
         if show_health
