@@ -443,8 +443,15 @@ def test_portfolio_urgency_order_and_binome_marker(login):
     soon = person_followed_by(staff, last_name="Bientot", days_ago=14)
     calm = person_followed_by(staff, last_name="Calme", days_ago=0)
     shared = person_followed_by(staff, last_name="Partage", days_ago=0)
-    shared.assignments.update(binome=binome)
-    AssignmentFactory(beneficiary=shared, staff=binome.pe_advisor, binome=binome)
+    from django.utils import timezone
+
+    shared.assignments.update(binome=binome, binome_agreement_at=timezone.now())
+    AssignmentFactory(
+        beneficiary=shared,
+        staff=binome.pe_advisor,
+        binome=binome,
+        binome_agreement_at=timezone.now(),
+    )
     html = login(staff).get(reverse("beneficiaries:portfolio")).content.decode()
     html = html[html.index('id="resultats"') :]
     positions = [html.index(p.last_name.upper()) for p in (late, soon, calm)]
