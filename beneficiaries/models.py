@@ -93,17 +93,112 @@ class BeneficiaryQuerySet(models.QuerySet):
             )
         )
 
-    def with_portfolio_data(self, staff_id=None):
-        """Everything the portfolio list shows, in the same query: the open
-        pathway's stage and programme, the 15-day entry deadline, and (for a
-        referent) whether the person is followed through a binôme.
+    def search(self, text):
+        """Portfolio search: a CAF number prefix (digits), otherwise each word a
+        prefix of the last name, first name or commune name (case-insensitive;
+        PostgreSQL indexes on UPPER(name))."""
+        from caseload.models import Commune
 
-        Ordered by urgency: open entry deadlines first, earliest due first.
+        text = (text or "").strip()
+        if not text:
+            return self
+        if text.isdigit():
+            return self.filter(caf_number__startswith=text)
+        qs = self
+        for word in text.split()[:4]:
+            qs = qs.filter(
+                Q(last_name__istartswith=word)
+                | Q(first_name__istartswith=word)
+                | Q(commune__in=Commune.objects.filter(name__istartswith=word).values("pk"))
+            )
+        return qs
+
+    def in_stage(self, stage):
+        from pathways.models import Pathway
+
+        return self.filter(
+            Exists(
+                Pathway.objects.filter(
+                    beneficiary_id=OuterRef("pk"), closed_at__isnull=True, stage=stage
+                )
+            )
+        )
+
+    def in_programme(self, programme):
+        from pathways.models import Pathway
+
+        return self.filter(
+            Exists(
+                Pathway.objects.filter(
+                    beneficiary_id=OuterRef("pk"), closed_at__isnull=True, programme=programme
+                )
+            )
+        )
+
+    def with_open_barrier(self, kind):
+        """People with this barrier not (yet) lifted."""
+        return self.filter(
+            Exists(
+                Barrier.objects.filter(beneficiary_id=OuterRef("pk"), kind=kind).exclude(
+                    state=BarrierState.LIFTED
+                )
+            )
+        )
+
+    def with_deadline_status(self, status, today):
+        """overdue / due_soon: the person's next open deadline in that state
+        (`next_deadline_on`); entry_pending / entry_met: the 15-day entry
+        deadline of the open pathway."""
+        from pathways.enums import DeadlineKind
+        from pathways.models import Deadline
+
+        deadlines = Deadline.objects.filter(
+            pathway__beneficiary_id=OuterRef("pk"), pathway__closed_at__isnull=True
+        )
+        soon = today + datetime.timedelta(days=settings.DEADLINE_DUE_SOON_DAYS)
+        if status == "overdue":
+            return self.filter(next_deadline_on__lt=today)
+        elif status == "due_soon":
+            return self.filter(next_deadline_on__gte=today, next_deadline_on__lte=soon)
+        elif status == "entry_pending":
+            deadlines = deadlines.open().filter(kind=DeadlineKind.ENTRY)
+        elif status == "entry_met":
+            deadlines = deadlines.filter(kind=DeadlineKind.ENTRY, met_on__isnull=False)
+        else:
+            return self
+        return self.filter(Exists(deadlines))
+
+    def without_interview_since(self, days, today):
+        """No interview held in the last `days` days (or never)."""
+        from pathways.enums import InterviewStatus
+        from pathways.models import Interview
+
+        since = today - datetime.timedelta(days=days)
+        return self.exclude(
+            Exists(
+                Interview.objects.filter(
+                    beneficiary_id=OuterRef("pk"),
+                    status=InterviewStatus.HELD,
+                    occurred_on__gte=since,
+                )
+            )
+        )
+
+    def with_portfolio_data(self, staff_id=None, today=None):
+        """Everything the portfolio list shows, in the same query: the open
+        pathway's stage and programme, the 15-day entry deadline, the next open
+        deadline, and (for a referent) whether the person is followed through
+        a binôme.
+
+        Ordered by urgency: an overdue deadline first, then one due soon
+        (earliest first), then the oldest last contact (never contacted first).
         """
         from caseload.models import Assignment
         from pathways.enums import DeadlineKind
         from pathways.models import Deadline, Pathway
 
+        today = today or timezone.localdate()
+        soon = today + datetime.timedelta(days=settings.DEADLINE_DUE_SOON_DAYS)
         open_pathway = Pathway.objects.filter(beneficiary_id=OuterRef("pk"), closed_at__isnull=True)
         entry_deadline = Deadline.objects.filter(
             pathway__beneficiary_id=OuterRef("pk"),
@@ -111,11 +206,18 @@ class BeneficiaryQuerySet(models.QuerySet):
             kind=DeadlineKind.ENTRY,
             cancelled_on__isnull=True,
         ).order_by("-created_at", "-pk")
-        qs = self.select_related("territory").annotate(
+        next_deadline = (
+            Deadline.objects.open()
+            .filter(pathway__beneficiary_id=OuterRef("pk"), pathway__closed_at__isnull=True)
+            .order_by("due_on")
+        )
+        qs = self.select_related("territory", "commune").annotate(
             pathway_stage=models.Subquery(open_pathway.values("stage")[:1]),
             pathway_programme=models.Subquery(open_pathway.values("programme")[:1]),
             entry_due_on=models.Subquery(entry_deadline.values("due_on")[:1]),
             entry_met_on=models.Subquery(entry_deadline.values("met_on")[:1]),
+            next_due_on=models.F("next_deadline_on"),
+            next_due_kind=models.Subquery(next_deadline.values("kind")[:1]),
         )
         if staff_id is not None:
             qs = qs.annotate(
@@ -128,9 +230,17 @@ class BeneficiaryQuerySet(models.QuerySet):
                     )
                 )
             )
+        # Overdue and due-soon deadlines come first, earliest first (an overdue
+        # date is always before a due-soon one); then everyone else, the
+        # oldest last contact first. Read from the denormalised column, so the
+        # sort costs no subquery per person (a territory holds thousands).
         return qs.order_by(
-            models.F("entry_met_on").asc(nulls_first=True),
-            models.F("entry_due_on").asc(nulls_last=True),
+            models.Case(
+                models.When(next_deadline_on__lte=soon, then=models.F("next_deadline_on")),
+                default=models.Value(None),
+                output_field=models.DateField(),
+            ).asc(nulls_last=True),
+            models.F("last_contact_at").asc(nulls_first=True),
             "last_name",
             "first_name",
             "pk",
@@ -214,6 +324,20 @@ class Beneficiary(models.Model):
     reinforced_consent_on = models.DateField("date du consentement", null=True, blank=True)
 
     last_contact_at = models.DateTimeField("dernier contact", null=True, blank=True)
+    next_deadline_on = models.DateField(
+        "prochaine échéance",
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=(
+            "Échéance ouverte la plus proche du parcours en cours, tenue à jour par les "
+            "services des délais (pathways.services) : le tri par urgence du portefeuille "
+            "la lit sans sous-requête."
+        ),
+    )
+    version = models.PositiveIntegerField(
+        "version", default=1, help_text="Incrémentée à chaque modification (saisies concurrentes)."
+    )
     anonymised_at = models.DateTimeField("anonymisé le", null=True, blank=True)
     created_at = models.DateTimeField("créé le", db_default=Now())
     updated_at = models.DateTimeField("modifié le", auto_now=True)
@@ -232,6 +356,17 @@ class Beneficiary(models.Model):
             models.Index(fields=["commune"], name="beneficiary_by_commune"),
             models.Index(fields=["caf_number"], name="beneficiary_by_caf_number"),
             models.Index(fields=["last_contact_at"], name="beneficiary_by_last_contact"),
+            models.Index(
+                fields=["territory", "next_deadline_on"], name="beneficiary_by_next_deadline"
+            ),
+            # Portfolio search by name prefix, case-insensitive (UPPER(name) LIKE 'X%'):
+            # PostgreSQL-only functional indexes, created by migration
+            # 0003_portfolio_search_and_version (RunSQL, skipped on SQLite).
+            models.Index(
+                fields=["caf_number"],
+                opclasses=["varchar_pattern_ops"],
+                name="beneficiary_search_caf_number",
+            ),
         ]
         constraints = [
             models.UniqueConstraint(

@@ -1,21 +1,45 @@
 import datetime
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Prefetch
-from django.shortcuts import get_object_or_404, render
+from django.http import Http404
+from django.shortcuts import render
 from django.utils import timezone
-from django.views.decorators.http import require_GET
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+from django.views.decorators.http import require_GET, require_http_methods
 
+from beneficiaries.forms import ContactForm, OutreachForm, PortfolioFilterForm
 from beneficiaries.models import Beneficiary
-from beneficiaries.services import access_log_record
+from beneficiaries.perms import can_edit_record
+from beneficiaries.responses import render_panel, render_record
+from beneficiaries.selectors import record_context, visible_person
+from beneficiaries.services import (
+    access_log_record,
+    beneficiary_update_contact,
+    outreach_attempt_create,
+)
 from caseload.enums import Programme
-from caseload.models import Assignment
-from caseload.perms import can_see_nir, can_view_health_notes, scope_of
-from pathways.enums import Stage
-from pathways.models import Deadline, Interview, Pathway, deadline_state
+from caseload.perms import scope_of
+from core.exceptions import StaleVersionError
+from core.forms_utils import apply_service_errors
+from pathways.enums import DeadlineKind, DeadlineState, Stage
+from pathways.models import Deadline, deadline_state
 
-RECENT_INTERVIEWS = 10
+# The deadline badges of the portfolio rows, computed once here rather than by
+# an include per row (the list renders 50 rows at a time).
+DEADLINE_BADGES = {
+    DeadlineState.MET: ("text-bg-success", _lazy("Respecté")),
+    DeadlineState.OVERDUE: ("text-bg-danger", _lazy("Dépassé")),
+    DeadlineState.DUE_SOON: ("text-bg-warning", _lazy("Échéance proche")),
+    DeadlineState.CANCELLED: ("text-bg-secondary", _lazy("Annulé")),
+    DeadlineState.OPEN: ("text-bg-light border", _lazy("En cours")),
+}
+URGENT_BADGES = {
+    DeadlineState.OVERDUE: ("text-bg-danger", _lazy("En retard")),
+    DeadlineState.DUE_SOON: ("text-bg-warning", _lazy("Bientôt")),
+}
 DUE_THIS_WEEK_DAYS = 6
 DUE_THIS_WEEK_LIMIT = 20
 
@@ -23,15 +47,17 @@ DUE_THIS_WEEK_LIMIT = 20
 @require_GET
 def portfolio(request):
     """ "Mon portefeuille": the people the user follows (a manager: their
-    territories'), the most urgent entry deadline first."""
+    territories'), searched and filtered from the query string, most urgent
+    first. An htmx request gets the results only; the URL keeps the filters."""
     scope = scope_of(request.user)
+    today = timezone.localdate()
+    form = PortfolioFilterForm(request.GET or None)
     # writable_by: a previous referent's read-only access does not list the
     # person in their portfolio.
-    people = Beneficiary.objects.writable_by(request.user).with_portfolio_data(
-        staff_id=scope.staff_id if scope.is_referent else None
+    people = form.filter(Beneficiary.objects.writable_by(request.user), today).with_portfolio_data(
+        staff_id=scope.staff_id if scope.is_referent else None, today=today
     )
     page = Paginator(people, settings.PORTFOLIO_PAGE_SIZE).get_page(request.GET.get("page"))
-    today = timezone.localdate()
     rows = [
         {
             "person": person,
@@ -39,12 +65,25 @@ def portfolio(request):
             "programme": (
                 Programme(person.pathway_programme).label if person.pathway_programme else None
             ),
-            "entry_state": deadline_state(
-                due_on=person.entry_due_on, met_on=person.entry_met_on, today=today
+            "entry_badge": DEADLINE_BADGES.get(
+                deadline_state(due_on=person.entry_due_on, met_on=person.entry_met_on, today=today)
             ),
+            "next_badge": URGENT_BADGES.get(deadline_state(due_on=person.next_due_on, today=today)),
+            "next_kind": DeadlineKind(person.next_due_kind).label if person.next_due_kind else None,
         }
         for person in page
     ]
+    context = {
+        "page": page,
+        "rows": rows,
+        "form": form,
+        "is_referent": scope.is_referent,
+        "active_nav": "portfolio",
+    }
+    if request.htmx and request.htmx.target == "resultats":
+        return render(request, "beneficiaries/_portfolio_results.html", context)
+    # The week's deadlines, above the list (referents only; not refreshed by
+    # the filters).
     due_this_week = []
     if scope.is_referent:
         due_this_week = [
@@ -60,77 +99,93 @@ def portfolio(request):
             .order_by("due_on", "pk")[:DUE_THIS_WEEK_LIMIT]
         ]
     return render(
-        request,
-        "beneficiaries/portfolio.html",
-        {
-            "page": page,
-            "rows": rows,
-            "due_this_week": due_this_week,
-            "is_referent": scope.is_referent,
-            "active_nav": "portfolio",
-        },
+        request, "beneficiaries/portfolio.html", {**context, "due_this_week": due_this_week}
     )
+
+
+def _person_or_404(request, pk):
+    person = visible_person(request.user, pk)
+    if person is None:
+        raise Http404
+    return person
+
+
+def _editable_person_or_404(request, pk):
+    """The person, for a page that changes their record: a 404 when the user
+    may not see them, a 403 when they only read it (a manager, or a previous
+    referent's read-only access)."""
+    person = _person_or_404(request, pk)
+    if not can_edit_record(request.user) or not (
+        Beneficiary.objects.writable_by(request.user).filter(pk=person.pk).exists()
+    ):
+        raise PermissionDenied
+    return person
 
 
 @require_GET
 def detail(request, pk):
-    """A person's record, read-only: identity, referents, pathway and deadlines.
+    """A person's record, every section on one page.
 
     Reading is traced in the append-only access log (the one write a GET
     makes, by design: every read of a record is traced).
     """
-    person = get_object_or_404(
-        Beneficiary.objects.visible_to(request.user).select_related(
-            "territory", "commune", "departement"
-        ),
-        pk=pk,
-    )
-    pathways = list(
-        Pathway.objects.filter(beneficiary=person)
-        .prefetch_related(Prefetch("deadlines", queryset=Deadline.objects.order_by("due_on", "pk")))
-        .order_by("-opened_on", "-pk")
-    )
-    assignments = list(
-        Assignment.objects.filter(beneficiary=person)
-        .select_related("staff__user", "staff__structure", "binome")
-        .order_by("-started_at", "-pk")
-    )
-    barriers = list(person.barriers.order_by("kind", "pk"))
-    interviews = list(
-        Interview.objects.filter(beneficiary=person)
-        .select_related("author")
-        .order_by("-occurred_on", "-pk")[:RECENT_INTERVIEWS]
-    )
-    show_health = can_view_health_notes(
-        request.user,
-        person,
-        current_referent_ids={a.staff_id for a in assignments if a.is_active},
-    )
-    health_notes = (
-        list(person.health_notes.select_related("author").order_by("-created_at", "-pk"))
-        if show_health
-        else []
-    )
-    today = timezone.localdate()
-    open_pathway = next((p for p in pathways if p.is_open), None)
-    deadlines = (
-        [(d, d.state_on(today)) for d in open_pathway.deadlines.all()] if open_pathway else []
-    )
+    person = _person_or_404(request, pk)
+    context = record_context(request.user, person)
     access_log_record(user=request.user, beneficiary=person, detail="fiche")
     return render(
         request,
         "beneficiaries/detail.html",
-        {
-            "person": person,
-            "pathways": pathways,
-            "open_pathway": open_pathway,
-            "deadlines": deadlines,
-            "current_assignments": [a for a in assignments if a.is_active],
-            "past_assignments": [a for a in assignments if not a.is_active],
-            "show_nir": can_see_nir(request.user),
-            "barriers": barriers,
-            "interviews": interviews,
-            "show_health": show_health,
-            "health_notes": health_notes,
-        },
+        {**context, "can_edit": can_edit_record(request.user), "flash": None},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def contact_edit(request, pk):
+    person = _editable_person_or_404(request, pk)
+    if request.method == "POST":
+        form = ContactForm(request.POST, instance=Beneficiary.objects.get(pk=person.pk))
+        if form.is_valid():
+            try:
+                beneficiary_update_contact(
+                    acting_user=request.user,
+                    beneficiary=person,
+                    expected_version=form.cleaned_data["version"],
+                    **{name: form.cleaned_data[name] for name in ContactForm.Meta.fields},
+                )
+            except StaleVersionError as error:
+                form.add_error(None, error)
+                return _panel(request, person, form, "contact", status=409, stale=True)
+            except ValidationError as error:
+                apply_service_errors(form, error)
+            else:
+                return render_record(request, person, flash=_("Coordonnées enregistrées."))
+        return _panel(request, person, form, "contact", status=422)
+    form = ContactForm(instance=person, initial={"version": person.version})
+    return _panel(request, person, form, "contact")
+
+
+@require_http_methods(["GET", "POST"])
+def outreach_create(request, pk):
+    person = _editable_person_or_404(request, pk)
+    form = OutreachForm(request.POST or None)
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                outreach_attempt_create(
+                    acting_user=request.user, beneficiary=person, **form.cleaned_data
+                )
+            except ValidationError as error:
+                apply_service_errors(form, error)
+            else:
+                return render_record(request, person, flash=_("Tentative de contact enregistrée."))
+        return _panel(request, person, form, "outreach", status=422)
+    return _panel(request, person, form, "outreach")
+
+
+def _panel(request, person, form, kind, *, status=200, stale=False):
+    return render_panel(
+        request,
+        f"beneficiaries/_{kind}_form.html",
+        {"person": person, "form": form, "stale": stale},
+        status=status,
     )

@@ -22,7 +22,7 @@ urlpatterns = [
     path("portefeuille/", include("beneficiaries.urls")),
     path("equipe/", include("caseload.urls")),
     path("notifications/", include("core.urls")),
-    path("delais/", include("pathways.urls")),
+    path("", include("pathways.urls")),
     path("imports/", include("beneficiaries.imports.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -14,6 +14,7 @@ def navigation(request):
     items = []
     if scope.is_referent:
         items.append((_("Mon portefeuille"), reverse("beneficiaries:portfolio"), "portfolio"))
+        items.append((_("Offre de service"), reverse("pathways:catalogue"), "catalogue"))
     if scope.is_manager or scope.is_admin or scope.everything:
         items.append((_("Équipe et plafonds"), reverse("caseload:team"), "team"))
         items.append((_("Personnes suivies"), reverse("beneficiaries:portfolio"), "portfolio"))

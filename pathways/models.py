@@ -119,6 +119,12 @@ class Pathway(models.Model):
         indexes = [
             models.Index(fields=["programme", "stage"], name="pathway_by_programme_stage"),
             models.Index(fields=["outcome", "closed_at"], name="pathway_by_outcome"),
+            # Portfolio filters on the open pathway (stage, programme) and its annotations.
+            models.Index(
+                fields=["beneficiary", "stage", "programme"],
+                condition=Q(closed_at__isnull=True),
+                name="pathway_open_by_person",
+            ),
         ]
         constraints = [
             models.UniqueConstraint(
@@ -264,6 +270,12 @@ class Deadline(models.Model):
                 name="deadline_open_by_due_date",
             ),
             models.Index(fields=["pathway", "kind"], name="deadline_by_pathway_kind"),
+            # Portfolio urgency sort and deadline-status filter: the next open deadline.
+            models.Index(
+                fields=["pathway", "due_on"],
+                condition=Q(met_on__isnull=True, cancelled_on__isnull=True),
+                name="deadline_open_by_pathway",
+            ),
         ]
         constraints = [
             models.UniqueConstraint(
@@ -523,10 +535,48 @@ class Interview(models.Model):
         indexes = [
             models.Index(fields=["beneficiary", "-occurred_on"], name="interview_by_person_date"),
             models.Index(fields=["pathway", "status"], name="interview_by_pathway_status"),
+            # Portfolio filter "no interview held for N days".
+            models.Index(
+                fields=["beneficiary", "occurred_on"],
+                condition=Q(status="held"),
+                name="interview_held_by_person",
+            ),
         ]
 
     def __str__(self):
         return f"{self.get_kind_display()} du {self.occurred_on:%d/%m/%Y}"
+
+
+class InterviewRevision(models.Model):
+    """The state of an interview before one of its edits: editing keeps history."""
+
+    interview = models.ForeignKey(
+        Interview, on_delete=models.CASCADE, related_name="revisions", verbose_name="entretien"
+    )
+    version = models.PositiveIntegerField("version remplacée")
+    snapshot = models.JSONField("contenu avant modification")
+    edited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="modifié par",
+    )
+    edited_at = models.DateTimeField("modifié le", db_default=Now())
+
+    class Meta:
+        verbose_name = "version antérieure d'un entretien"
+        verbose_name_plural = "versions antérieures des entretiens"
+        ordering = ["-version", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["interview", "version"],
+                name="interview_revision_unique_version",
+                violation_error_message="Cette version de l'entretien est déjà archivée.",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.interview} (v{self.version})"
 
 
 class ServiceOffer(models.Model):

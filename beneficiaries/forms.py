@@ -1,0 +1,106 @@
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from beneficiaries.enums import BarrierKind, OutreachChannel, OutreachResult
+from beneficiaries.models import Beneficiary
+from caseload.enums import Programme
+from pathways.enums import Stage
+
+DEADLINE_STATUS_CHOICES = [
+    ("", _("Tous")),
+    ("overdue", _("En retard")),
+    ("due_soon", _("Échéance proche")),
+    ("entry_pending", _("Entrée en parcours à faire")),
+    ("entry_met", _("Entrée en parcours effectuée")),
+]
+
+
+class PortfolioFilterForm(forms.Form):
+    """The portfolio's search and filters, read from the query string so that
+    every filtered list has its own (bookmarkable) URL."""
+
+    q = forms.CharField(
+        label=_("Rechercher"),
+        required=False,
+        max_length=100,
+        help_text=_("Nom, prénom, n° allocataire CAF ou commune"),
+        widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
+    )
+    stage = forms.ChoiceField(
+        label=_("Étape"), required=False, choices=[("", _("Toutes"))] + list(Stage.choices)
+    )
+    programme = forms.ChoiceField(
+        label=_("Dispositif"), required=False, choices=[("", _("Tous"))] + list(Programme.choices)
+    )
+    barrier = forms.ChoiceField(
+        label=_("Frein non levé"),
+        required=False,
+        choices=[("", _("Tous"))] + list(BarrierKind.choices),
+    )
+    deadline = forms.ChoiceField(label=_("Délais"), required=False, choices=DEADLINE_STATUS_CHOICES)
+    no_interview_days = forms.IntegerField(
+        label=_("Jours sans entretien"),
+        help_text=_("Aucun entretien réalisé depuis ce nombre de jours"),
+        required=False,
+        min_value=1,
+        max_value=3650,
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():
+            css = "form-select" if isinstance(field, forms.ChoiceField) else "form-control"
+            if self.is_bound and name in self.errors:
+                css += " is-invalid"
+            field.widget.attrs["class"] = css
+
+    def filter(self, queryset, today):
+        """Apply the valid filters (an invalid one is ignored and shown in error)."""
+        data = self.cleaned_data if self.is_valid() else {}
+        if data.get("q"):
+            queryset = queryset.search(data["q"])
+        if data.get("stage"):
+            queryset = queryset.in_stage(data["stage"])
+        if data.get("programme"):
+            queryset = queryset.in_programme(data["programme"])
+        if data.get("barrier"):
+            queryset = queryset.with_open_barrier(data["barrier"])
+        if data.get("deadline"):
+            queryset = queryset.with_deadline_status(data["deadline"], today)
+        if data.get("no_interview_days"):
+            queryset = queryset.without_interview_since(data["no_interview_days"], today)
+        return queryset
+
+    @property
+    def is_filtered(self):
+        return self.is_bound and any(self.data.get(name) for name in self.fields)
+
+
+class ContactForm(forms.ModelForm):
+    """Contact details, with the version the edit started from."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    class Meta:
+        model = Beneficiary
+        fields = ["phone", "email", "address_line", "postcode", "city"]
+        widgets = {
+            "phone": forms.TextInput(attrs={"autocomplete": "off", "inputmode": "tel"}),
+        }
+
+
+class OutreachForm(forms.Form):
+    channel = forms.ChoiceField(label=_("Moyen"), choices=OutreachChannel.choices)
+    result = forms.ChoiceField(label=_("Résultat"), choices=OutreachResult.choices)
+    attempted_on = forms.DateField(
+        label=_("Date"),
+        initial=timezone.localdate,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    notes = forms.CharField(
+        label=_("Remarques"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
