@@ -165,7 +165,9 @@ def record_context(user, person):
     )
     # Health data: the nurse and the person's social worker, following the
     # person now (not through any wider read access).
-    show_health = can_view_health_notes(user, person) and follows_now(user, assignments)
+    show_health = can_view_health_notes(
+        user, person, current_referent_ids={a.staff_id for a in assignments if a.is_active}
+    )
     health_notes = (
         list(person.health_notes.select_related("author").order_by("-created_at", "-pk"))
         if show_health

@@ -86,6 +86,8 @@ BULK_CREATE_DEFAULTS = {
     "reinforced_consent_on": None,
     "last_contact_at": None,
     "anonymised_at": None,
+    "next_deadline_on": None,
+    "version": 1,
 }
 
 
