@@ -138,21 +138,30 @@ def _selected_people(request):
     return all_or_404(Beneficiary.objects.visible_to(request.user), ids)
 
 
-@require_POST
-@manager_required
-def queue_assign(request):
-    """Assign the selected people to one referent: all or nothing."""
-    form = AssignForm(request.POST)
+def _read_batch(request, form):
+    """(people, None) when the selection and the form are valid, otherwise
+    (None, the queue page with the French message and a 400)."""
     try:
         people = _selected_people(request)
         if not form.is_valid():
             raise BadInput
     except BadInput:
         messages.error(request, errors_text(form) or _("Sélection illisible."))
-        return _queue_page(request, status=400)
+        return None, _queue_page(request, status=400)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
-        return _queue_page(request, status=400)
+        return None, _queue_page(request, status=400)
+    return people, None
+
+
+@require_POST
+@manager_required
+def queue_assign(request):
+    """Assign the selected people to one referent: all or nothing."""
+    form = AssignForm(request.POST)
+    people, error_response = _read_batch(request, form)
+    if error_response is not None:
+        return error_response
     staff = get_object_or_404(_referents(request.user), pk=form.cleaned_data["staff"])
     try:
         assignments_create_many(
@@ -177,16 +186,9 @@ def queue_assign(request):
 def queue_orient(request):
     """The same orientation decision for the selected new applicants."""
     form = OrientationForm(request.POST)
-    try:
-        people = _selected_people(request)
-        if not form.is_valid():
-            raise BadInput
-    except BadInput:
-        messages.error(request, errors_text(form) or _("Sélection illisible."))
-        return _queue_page(request, status=400)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-        return _queue_page(request, status=400)
+    people, error_response = _read_batch(request, form)
+    if error_response is not None:
+        return error_response
     pathways = list(Pathway.objects.open().filter(beneficiary__in=people))
     try:
         if len(pathways) != len(people):

@@ -4,7 +4,7 @@ planner needs statistics, which ANALYZE gathers on committed rows only): run
 it on a scratch database, which it empties first (`flush`): it refuses to run
 without `--flush-scratch-database`.
 
-    DATABASE_URL=postgres://…/scratch python scripts/measure_console.py --flush-scratch-database \
+    DATABASE_URL=postgres://…/scratch python benchmarks/console_bench.py --flush-scratch-database \
         [--staff 1000] [--people 100000]
 
 Prints the median time of the dashboard and the queue over 5 requests (after
