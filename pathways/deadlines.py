@@ -154,8 +154,9 @@ def delay_for(kind, policy=None):
 def due_date(kind, reference_date: datetime.date, policy=None) -> datetime.date:
     policy = policy or default_policy()
     delay = delay_for(kind, policy)
-    if delay.months:
-        # Month delays run on the calendar; with the working-days option a due
+    if delay.years or delay.months:
+        # Month delays run on the calendar (relativedelta folds 12 months
+        # into one year, hence both); with the working-days option a due
         # date falling on a day off moves to the next working day.
         return next_working_day(reference_date + delay, policy)
     return add_days(reference_date, delay.days, policy)

@@ -25,9 +25,14 @@ from pathways.models import (
     Prescription,
     StageTransition,
 )
+from pathways.services import next_deadline_refresh
 
 TODAY = datetime.date(2026, 11, 22)
 PEOPLE = 100
+
+
+def row_counts():
+    return (Departement.objects.count(), User.objects.count(), Beneficiary.objects.count())
 
 
 def seed_demo(*options, beneficiaries=PEOPLE, seed=1):
@@ -168,6 +173,16 @@ def test_no_staff_member_exceeds_their_effective_cap():
         assert cap is None or total <= cap, (staff.user.username, total, cap)
 
 
+def test_next_deadlines_match_what_the_deadline_services_compute():
+    seed_demo()
+    seeded = dict(Beneficiary.objects.values_list("pk", "next_deadline_on"))
+
+    next_deadline_refresh(beneficiary_ids=list(seeded))
+
+    assert dict(Beneficiary.objects.values_list("pk", "next_deadline_on")) == seeded
+    assert any(seeded.values())
+
+
 def test_nirs_have_valid_keys_matching_civility_and_birth_date():
     seed_demo()
 
@@ -209,13 +224,30 @@ def test_seeded_rows_pass_field_validation():
             row.clean_fields(exclude=relations)
 
 
+def test_a_failure_while_writing_people_leaves_nothing_behind(monkeypatch):
+    write = demo.insert_rows
+
+    def failing_on_contracts(model, rows, *args):
+        if model is Contract:
+            raise RuntimeError("disque plein")
+        write(model, rows, *args)
+
+    monkeypatch.setattr(demo, "insert_rows", failing_on_contracts)
+    before = row_counts()
+
+    with pytest.raises(RuntimeError, match="disque plein"):
+        seed_demo()
+
+    assert row_counts() == before
+
+
 def test_if_empty_creates_nothing_on_a_seeded_database_and_shows_the_logins():
     seed_demo()
-    counts = (Beneficiary.objects.count(), User.objects.count(), Pathway.objects.count())
+    before = row_counts()
 
     out = seed_demo("--if-empty", seed=2)
 
-    assert (Beneficiary.objects.count(), User.objects.count(), Pathway.objects.count()) == counts
+    assert row_counts() == before
     assert "rien n'a été créé" in out
     assert "travailleur.social" in out
     assert demo.DEMO_PASSWORD in out
@@ -229,10 +261,11 @@ def test_seeding_a_database_that_has_data_without_if_empty_is_refused():
 
 
 def test_logins_only_creates_nothing():
+    before = row_counts()
+
     out = seed_demo("--logins-only")
 
-    assert not Departement.objects.exists()
-    assert not User.objects.exists()
+    assert row_counts() == before
     for login in demo.DEMO_LOGINS:
         assert login.username in out
     assert "compte absent" in out

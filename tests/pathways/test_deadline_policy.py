@@ -191,3 +191,13 @@ def test_the_policy_admin_pages_render(admin_client, territory):
 
     assert admin_client.get("/admin/pathways/deadlinepolicy/").status_code == 200
     assert admin_client.get("/admin/pathways/deadlinepolicy/add/").status_code == 200
+
+
+def test_the_social_review_falls_twelve_months_after_its_reference_date():
+    assert due_date(DeadlineKind.SOCIAL_REVIEW, datetime.date(2026, 3, 2)) == datetime.date(
+        2027, 3, 2
+    )
+
+
+def test_the_contract_deadline_falls_one_month_after_the_orientation():
+    assert due_date(DeadlineKind.CONTRACT, datetime.date(2026, 1, 31)) == datetime.date(2026, 2, 28)
