@@ -80,9 +80,14 @@ def programme_loads(staff, caps):
 
 
 def staff_load(staff, programme=None):
-    """(active, cap) of a staff member, all programmes or one. `cap` is None
-    when not set for the role in that programme (or, for all programmes, when
-    none of the programmes the staff member holds people in has one)."""
+    """(active, cap) of a staff member, in one programme or in all.
+
+    Caps are hard limits per programme (the assignment services enforce them
+    programme by programme). For all programmes, `cap` is the sum of the
+    effective caps of the programmes the staff member holds people in, so the
+    total is over it only when some programme is; it is None when one of those
+    programmes has no cap set (nothing bounds the total then).
+    """
     caps = cap_table(staff.structure.departement_id)
     active_qs = Assignment.objects.active().filter(staff=staff)
     if programme is not None:
@@ -94,8 +99,8 @@ def staff_load(staff, programme=None):
         .annotate(active=Count("pk"))
         .values_list("programme", "active")
     )
-    known = [caps[(staff.role, p)] for p in held if caps.get((staff.role, p)) is not None]
-    cap = effective_cap(max(known), staff.part_time_ratio) if known else None
+    held_caps = [effective_cap(caps.get((staff.role, p)), staff.part_time_ratio) for p in held]
+    cap = None if not held_caps or None in held_caps else sum(held_caps)
     return sum(held.values()), cap
 
 

@@ -126,13 +126,20 @@ def test_staff_load_uses_the_caps_of_the_staff_members_departement():
     assert staff_load(referent, DC) == (1, 130)
 
 
-def test_staff_load_of_all_programmes_counts_every_active_assignment():
+def test_staff_load_of_all_programmes_adds_up_the_programmes_held_and_their_caps():
     social_worker = StaffProfileFactory(social_worker=True)
     AssignmentFactory(staff=social_worker, programme=DC)
     AssignmentFactory(staff=social_worker, programme=FTR)
+
+    assert staff_load(social_worker) == (2, 80 + 30)
+
+
+def test_staff_load_of_all_programmes_is_not_set_when_a_programme_held_has_no_cap():
+    social_worker = StaffProfileFactory(social_worker=True)
+    AssignmentFactory(staff=social_worker, programme=DC)
     AssignmentFactory(staff=social_worker, programme=AG)
 
-    assert staff_load(social_worker) == (3, 80)
+    assert staff_load(social_worker) == (2, None)
 
 
 def test_staff_load_of_all_programmes_is_not_set_when_no_programme_has_a_cap():
