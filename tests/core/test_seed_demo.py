@@ -232,7 +232,8 @@ def test_a_failure_while_writing_people_leaves_nothing_behind(monkeypatch):
             raise RuntimeError("disque plein")
         write(model, rows, *args)
 
-    monkeypatch.setattr(demo, "insert_rows", failing_on_contracts)
+    # Patched where `Rows.save` looks it up.
+    monkeypatch.setattr(demo.writer, "insert_rows", failing_on_contracts)
     before = row_counts()
 
     with pytest.raises(RuntimeError, match="disque plein"):

@@ -1,4 +1,4 @@
-"""`python manage.py seed_demo`: the demo dataset and its logins (core/demo.py)."""
+"""`python manage.py seed_demo`: the demo dataset and its logins (core/demo/)."""
 
 import argparse
 import datetime
