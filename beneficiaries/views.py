@@ -31,6 +31,7 @@ from pathways.models import Deadline, deadline_state
 # an include per row (the list renders 50 rows at a time).
 DEADLINE_BADGES = {
     DeadlineState.MET: ("text-bg-success", _lazy("Respecté")),
+    DeadlineState.MET_LATE: ("text-bg-secondary", _lazy("Tenu en retard")),
     DeadlineState.OVERDUE: ("text-bg-danger", _lazy("Dépassé")),
     DeadlineState.DUE_SOON: ("text-bg-warning", _lazy("Échéance proche")),
     DeadlineState.CANCELLED: ("text-bg-secondary", _lazy("Annulé")),

@@ -40,6 +40,7 @@ class DeadlineKind(models.TextChoices):
 
 class DeadlineState(models.TextChoices):
     MET = "met", _("Respectée")
+    MET_LATE = "met_late", _("Respectée en retard")
     CANCELLED = "cancelled", _("Annulée")
     OVERDUE = "overdue", _("Dépassée")
     DUE_SOON = "due_soon", _("Échéance proche")

@@ -313,6 +313,10 @@ def deadline_state(*, due_on, met_on=None, cancelled_on=None, today):
     """The state of a deadline on a given day (shared by pages that only have
     the dates, from annotations)."""
     if met_on is not None:
+        # Met, but after the due date: the person waited longer than the rule
+        # allows, which the outcome figures must not count as met in time.
+        if due_on is not None and met_on > due_on:
+            return DeadlineState.MET_LATE
         return DeadlineState.MET
     if cancelled_on is not None:
         return DeadlineState.CANCELLED
