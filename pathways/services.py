@@ -466,8 +466,42 @@ def pathways_open_bulk(*, openings, departement_id, acting_user=None, reason=OPE
                 for d, step, send_on, status in reminders
             ]
         )
-    next_deadline_refresh(beneficiary_ids=[person_id for person_id, _o, _r in openings])
+    _next_deadlines_set(_earliest_due_by_person(pathway_ids, openings, planned))
     return pathway_ids
+
+
+def _earliest_due_by_person(pathway_ids, openings, planned):
+    earliest = {}
+    for pathway_id, deadline in planned:
+        current = earliest.get(pathway_id)
+        if current is None or deadline.due_on < current:
+            earliest[pathway_id] = deadline.due_on
+    return [
+        (person_id, earliest[pathway_id])
+        for pathway_id, (person_id, _o, _r) in zip(pathway_ids, openings, strict=True)
+    ]
+
+
+def _next_deadlines_set(pairs):
+    """Set `Beneficiary.next_deadline_on` of new people whose deadlines were
+    just written in bulk: one UPDATE joined to the values on PostgreSQL
+    (`next_deadline_refresh`'s subquery per person is too slow for an import
+    batch), the generic refresh elsewhere."""
+    from beneficiaries.models import Beneficiary
+
+    pairs = list(pairs)
+    if not pairs:
+        return
+    if connection.vendor != "postgresql":
+        next_deadline_refresh(beneficiary_ids=[person_id for person_id, _d in pairs])
+        return
+    table = connection.ops.quote_name(Beneficiary._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} AS b SET next_deadline_on = v.due_on "
+            "FROM unnest(%s::bigint[], %s::date[]) AS v(id, due_on) WHERE b.id = v.id",
+            [[p for p, _d in pairs], [d for _p, d in pairs]],
+        )
 
 
 # --- Pathway stages -------------------------------------------------------------

@@ -10,6 +10,7 @@ from beneficiaries.imports import services
 from beneficiaries.models import ApplicantImport, Beneficiary, RecordAccessLog
 from caseload.enums import Programme, StaffRole
 from caseload.models import Assignment, CapPolicy
+from pathways.deadlines import policy_for, reminder_schedule
 from pathways.enums import DeadlineKind, Stage
 from pathways.models import Deadline, Pathway, StageTransition
 from tests.beneficiaries.imports.conftest import problems_of
@@ -35,6 +36,23 @@ def test_new_people_get_a_pending_pathway_and_both_deadlines(run_import, territo
     assert deadlines[DeadlineKind.ORIENTATION].due_on == datetime.date(2026, 12, 13)
     assert RecordAccessLog.objects.filter(beneficiary_id=marie.pk).count() == 1
     assert not Assignment.objects.exists()  # in the unassigned queue
+
+
+def test_new_people_get_their_reminders_and_their_next_deadline(run_import):
+    run_import(csv_bytes([person(1)]))
+
+    marie = Beneficiary.objects.get(caf_number="3000001")
+    # The entry deadline (17/11) comes before the orientation one (13/12).
+    assert marie.next_deadline_on == datetime.date(2026, 11, 17)
+    entry = Deadline.objects.get(pathway__beneficiary=marie, kind=DeadlineKind.ENTRY)
+    assert entry.reminders.count() == len(
+        reminder_schedule(
+            kind=entry.kind,
+            reference_date=entry.reference_date,
+            due_on=entry.due_on,
+            policy=policy_for(marie.departement_id),
+        )
+    )
 
 
 def test_reimporting_the_same_file_creates_and_updates_nothing(run_import):
