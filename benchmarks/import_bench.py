@@ -145,6 +145,10 @@ def prepare():
     with connection.cursor() as cursor:
         cursor.execute(
             """
+            DELETE FROM pathways_deadlinereminder WHERE deadline_id IN (
+                SELECT d.id FROM pathways_deadline d JOIN pathways_pathway p
+                ON p.id = d.pathway_id JOIN beneficiaries_beneficiary b
+                ON b.id = p.beneficiary_id WHERE b.departement_id = %(d)s);
             DELETE FROM pathways_deadline WHERE pathway_id IN (
                 SELECT p.id FROM pathways_pathway p JOIN beneficiaries_beneficiary b
                 ON b.id = p.beneficiary_id WHERE b.departement_id = %(d)s);
@@ -339,16 +343,14 @@ def main():
                         subset.write(line)
                 scale = args.rows / args.iex_rows
                 print(f"django-import-export: first {args.iex_rows} rows, time scaled x{scale:g}")
-            output = (
-                subprocess.run(
-                    [sys.executable, __file__, "--child", engine, "--file", str(source)],
-                    check=True,
-                    capture_output=True,
-                    text=True,
-                )
-                .stdout.strip()
-                .splitlines()[-1]
+            process = subprocess.run(
+                [sys.executable, __file__, "--child", engine, "--file", str(source)],
+                capture_output=True,
+                text=True,
             )
+            if process.returncode:
+                sys.exit(f"{engine} failed:\n{process.stderr}")
+            output = process.stdout.strip().splitlines()[-1]
             result = json.loads(output)
             for phase in ("dry_run", "import", "reimport"):
                 if phase in result:
