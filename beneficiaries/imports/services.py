@@ -24,6 +24,7 @@ from beneficiaries.imports import reading
 from beneficiaries.imports.columns import guess_columns
 from beneficiaries.imports.engine import ImportEngine, Recorder
 from beneficiaries.models import ApplicantImport, ColumnMapping, ImportRowIssue
+from core.logs import log_failure
 
 logger = logging.getLogger(__name__)
 
@@ -204,8 +205,8 @@ def import_analyse(*, import_id):
     except reading.UnreadableFile as exc:
         _fail(applicant_import, str(exc))
         return
-    except Exception:
-        logger.exception("dry run of import %s failed", import_id)
+    except Exception as exc:
+        log_failure(logger, "dry run of import %s failed", import_id, exc=exc)
         _fail(applicant_import, _("L'analyse s'est arrêtée sur une erreur inattendue."))
         return
     ApplicantImport.objects.filter(pk=import_id, status=ImportStatus.ANALYSING).update(
@@ -267,8 +268,8 @@ def import_run(*, import_id):
     except reading.UnreadableFile as exc:
         _fail(applicant_import, str(exc))
         return
-    except Exception:
-        logger.exception("import %s failed", import_id)
+    except Exception as exc:
+        log_failure(logger, "import %s failed", import_id, exc=exc)
         _fail(
             applicant_import,
             _(
