@@ -52,6 +52,10 @@ class StaffProfileQuerySet(models.QuerySet):
     def active(self):
         return self.filter(is_active=True)
 
+    def referents(self):
+        """Staff whose role holds a portfolio of people."""
+        return self.filter(role__in=StaffRole.referent_roles())
+
     def visible_to(self, user):
         """Staff a user may see: a manager sees the staff of their territories,
         an admin their Département's, a referent only themselves."""

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from beneficiaries.models import Beneficiary
 from caseload.console import BadInput, all_or_404, ids_from, manager_required, redirect_back
-from caseload.enums import Programme, StaffRole
+from caseload.enums import Programme
 from caseload.forms import (
     AssignForm,
     EndForm,
@@ -45,9 +45,7 @@ BALANCE_LIMIT = 200
 
 
 def _referents(user):
-    return (
-        StaffProfile.objects.visible_to(user).active().filter(role__in=StaffRole.referent_roles())
-    )
+    return StaffProfile.objects.visible_to(user).active().referents()
 
 
 LOADS_PANEL_SIZE = 30

@@ -229,7 +229,7 @@ class SuggestionPool:
             list(
                 StaffProfile.objects.visible_to(user)
                 .active()
-                .filter(role__in=StaffRole.referent_roles())
+                .referents()
                 .select_related("user", "structure")
                 .prefetch_related("territories")
                 .order_by("pk")

@@ -56,9 +56,7 @@ TEAM_PAGE_SIZE = 50
 
 
 def _referents(user):
-    return (
-        StaffProfile.objects.visible_to(user).active().filter(role__in=StaffRole.referent_roles())
-    )
+    return StaffProfile.objects.visible_to(user).active().referents()
 
 
 @require_GET
