@@ -10,8 +10,10 @@ FROM python:3.11-slim
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_DISABLE_PIP_VERSION_CHECK=1
 WORKDIR /app
 RUN useradd --create-home --uid 1000 parcours
-COPY pyproject.toml ./
-RUN pip install --no-cache-dir .
+# The lock file pins every dependency with its hashes (`make lock`); the
+# project itself is not installed, its apps run from /app.
+COPY requirements/base.txt requirements/base.txt
+RUN pip install --no-cache-dir --require-hashes -r requirements/base.txt
 COPY . .
 COPY --from=assets /build/node_modules ./node_modules
 RUN SECRET_KEY=build-only-collectstatic python manage.py collectstatic --noinput \

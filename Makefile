@@ -7,12 +7,13 @@ PYTEST_ARGS ?=
 export DJANGO_ALLOW_ASYNC_UNSAFE := true
 
 .DEFAULT_GOAL := help
-.PHONY: help run test quality format messages setup setup-dev services browser demo-logins
+.PHONY: help run test quality format messages setup setup-dev services browser demo-logins lock
 
 help:
 	@echo "make run      installe, migre, charge les données de démo et sert l'application (SQLite, sans Redis)"
 	@echo "make test     installe et lance toute la suite de tests sur PostgreSQL et Redis"
 	@echo "make quality  ruff, djlint et makemigrations --check"
+	@echo "make lock     recompile requirements/*.txt (versions + hashes) depuis pyproject.toml ; LOCK_ARGS=--upgrade pour tout remonter"
 
 # --- Installation --------------------------------------------------------------
 
@@ -20,13 +21,31 @@ $(VENV)/bin/activate:
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 
-$(VENV)/.installed: pyproject.toml | $(VENV)/bin/activate
-	$(PY) -m pip install --quiet -e .
+# The dependencies come from the lock files (every version pinned, with its
+# hashes), never straight from pyproject.toml; the project itself is not
+# installed, its apps run from the checkout.
+$(VENV)/.installed: requirements/base.txt | $(VENV)/bin/activate
+	$(PY) -m pip install --quiet --require-hashes -r requirements/base.txt
 	touch $@
 
-$(VENV)/.installed-dev: pyproject.toml | $(VENV)/bin/activate
-	$(PY) -m pip install --quiet -e '.[dev]'
+# dev.txt holds base.txt's versions plus the test and quality tools.
+$(VENV)/.installed-dev: requirements/dev.txt requirements/base.txt | $(VENV)/bin/activate
+	$(PY) -m pip install --quiet --require-hashes -r requirements/dev.txt
 	touch $(VENV)/.installed $@
+
+# Recompile the lock files from pyproject.toml, for Python 3.11 on Linux x86_64.
+# Pins already in a lock file are kept unless LOCK_ARGS=--upgrade (or
+# --upgrade-package NAME); dev.txt is constrained to base.txt's versions and
+# bench.txt to dev.txt's, so tests run on the production versions.
+LOCK_ARGS ?=
+UV_COMPILE = $(VENV)/bin/uv pip compile pyproject.toml --quiet --generate-hashes \
+	--python-version 3.11 --python-platform x86_64-unknown-linux-gnu \
+	--custom-compile-command "make lock" $(LOCK_ARGS)
+
+lock: $(VENV)/.installed-dev
+	$(UV_COMPILE) -o requirements/base.txt
+	$(UV_COMPILE) --extra dev -c requirements/base.txt -o requirements/dev.txt
+	$(UV_COMPILE) --extra dev --extra bench -c requirements/dev.txt -o requirements/bench.txt
 
 node_modules/.package-lock.json: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
