@@ -165,9 +165,9 @@ def prepare():
 
 
 def run_ours(path):
-    from beneficiaries.imports import reading
-    from beneficiaries.imports.columns import guess_columns
-    from beneficiaries.imports.engine import ImportEngine, Recorder
+    from intake.imports import reading
+    from intake.imports.columns import guess_columns
+    from intake.imports.engine import ImportEngine, Recorder
 
     departement = prepare()
     results = {}

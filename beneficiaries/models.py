@@ -416,7 +416,7 @@ class Beneficiary(models.Model):
         return self.full_name
 
     def get_absolute_url(self):
-        return reverse("beneficiaries:detail", kwargs={"pk": self.pk})
+        return reverse("workspace:detail", kwargs={"pk": self.pk})
 
     @property
     def full_name(self):

@@ -47,6 +47,9 @@ INSTALLED_APPS = [
     "caseload",
     "beneficiaries",
     "pathways",
+    "intake",
+    "web",
+    "demo",
 ]
 
 MIDDLEWARE = [
@@ -79,7 +82,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
-                "core.context_processors.navigation",
+                "web.context_processors.navigation",
             ],
             # Tests turn this into an exception (tests/conftest.py): an undefined
             # variable in a template is a bug, not an empty string.
@@ -305,7 +308,7 @@ PREVIOUS_REFERENT_ACCESS_DAYS = env.int("PREVIOUS_REFERENT_ACCESS_DAYS", default
 NEAR_CAP_RATIO = 0.9
 QUEUE_PAGE_SIZE = 50
 
-# Applicant imports (beneficiaries/imports). Uploaded files wait in their own
+# Applicant imports (intake/imports). Uploaded files wait in their own
 # storage between the upload and the end of the import, then are deleted. With
 # several hosts, point it at storage every web process and worker shares.
 STORAGES["imports"] = {
@@ -324,7 +327,7 @@ IMPORT_BATCH_SIZE = env.int("IMPORT_BATCH_SIZE", default=2000)
 # An upload never confirmed is cancelled (and its file deleted) after this delay.
 IMPORT_PENDING_MAX_HOURS = env.int("IMPORT_PENDING_MAX_HOURS", default=24)
 CELERY_BEAT_SCHEDULE["cancel-stale-imports"] = {
-    "task": "beneficiaries.imports.cancel_stale_imports",
+    "task": "intake.cancel_stale_imports",
     "schedule": 3600,
 }
 # Role of the referents new people are given to when a Département turns on

@@ -37,13 +37,13 @@ def notification_email(notification):
             "deadline_label": notification.get_deadline_kind_display(),
             "url": settings.SITE_URL.rstrip("/")
             + (
-                reverse("beneficiaries:detail", kwargs={"pk": notification.beneficiary_id})
+                reverse("workspace:detail", kwargs={"pk": notification.beneficiary_id})
                 if notification.beneficiary_id
                 else reverse("notifications:list")
             ),
         }
-        subject = render_to_string("core/emails/notification_subject.txt", context).strip()
-        body = render_to_string("core/emails/notification_body.txt", context)
+        subject = render_to_string("pathways/emails/notification_subject.txt", context).strip()
+        body = render_to_string("pathways/emails/notification_body.txt", context)
     return EmailMessage(
         subject=" ".join(subject.split()),
         body=body,

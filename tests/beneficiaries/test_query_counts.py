@@ -5,7 +5,6 @@ import factory
 import pytest
 
 from beneficiaries.enums import BarrierKind
-from beneficiaries.selectors import RECORD_INTERVIEWS
 from tests.beneficiaries.factories import BarrierFactory, BeneficiaryFactory, HealthNoteFactory
 from tests.caseload.factories import (
     AssignmentFactory,
@@ -21,6 +20,7 @@ from tests.pathways.factories import (
     PathwayFactory,
     people_with_pathways,
 )
+from web.workspace.record import RECORD_INTERVIEWS
 
 # session, user, scope (staff profile, territories), count, page
 MANAGER_PORTFOLIO_QUERIES = 6

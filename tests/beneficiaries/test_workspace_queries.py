@@ -66,7 +66,7 @@ FILTERS = [
 
 def test_portfolio_query_count_is_constant(login):
     small, large = _portfolio(5), _portfolio(200)
-    url = reverse("beneficiaries:portfolio")
+    url = reverse("workspace:portfolio")
     counts = {
         str(params): (_count(login(small), url, params), _count(login(large), url, params))
         for params in FILTERS

@@ -30,22 +30,22 @@ def person(staff):
 
 def _urls(person, interview=None, offer=None):
     urls = {
-        "detail": ("get", reverse("beneficiaries:detail", args=[person.pk])),
-        "contact_edit": ("get", reverse("beneficiaries:contact_edit", args=[person.pk])),
-        "outreach_create": ("get", reverse("beneficiaries:outreach_create", args=[person.pk])),
-        "interview_create": ("get", reverse("pathways:interview_create", args=[person.pk])),
-        "advance": ("get", reverse("pathways:advance", args=[person.pk])),
-        "contract_create": ("get", reverse("pathways:contract_create", args=[person.pk])),
-        "catalogue": ("get", reverse("pathways:catalogue") + f"?person={person.pk}"),
-        "interview_list": ("get", reverse("pathways:interview_list", args=[person.pk])),
+        "detail": ("get", reverse("workspace:detail", args=[person.pk])),
+        "contact_edit": ("get", reverse("workspace:contact_edit", args=[person.pk])),
+        "outreach_create": ("get", reverse("workspace:outreach_create", args=[person.pk])),
+        "interview_create": ("get", reverse("workspace:interview_create", args=[person.pk])),
+        "advance": ("get", reverse("workspace:advance", args=[person.pk])),
+        "contract_create": ("get", reverse("workspace:contract_create", args=[person.pk])),
+        "catalogue": ("get", reverse("workspace:catalogue") + f"?person={person.pk}"),
+        "interview_list": ("get", reverse("workspace:interview_list", args=[person.pk])),
     }
     if interview is not None:
         urls["interview_edit"] = (
             "get",
-            reverse("pathways:interview_edit", args=[person.pk, interview.pk]),
+            reverse("workspace:interview_edit", args=[person.pk, interview.pk]),
         )
     if offer is not None:
-        urls["prescribe"] = ("post", reverse("pathways:prescribe", args=[person.pk, offer.pk]))
+        urls["prescribe"] = ("post", reverse("workspace:prescribe", args=[person.pk, offer.pk]))
     return urls
 
 
@@ -90,11 +90,11 @@ def test_a_person_outside_the_portfolio_is_a_404_everywhere(login, staff, person
         response = client.post(url, {}, **extra)
         assert response.status_code in (404, 405), name
     # URL guessing: an interview of someone else under the referent's own person
-    guessed = reverse("pathways:interview_edit", args=[person.pk, interview.pk])
+    guessed = reverse("workspace:interview_edit", args=[person.pk, interview.pk])
     assert client.get(guessed).status_code == 404
     assert client.post(guessed, {}).status_code == 404
     # and an id that does not exist
-    assert client.get(reverse("beneficiaries:detail", args=[999999999])).status_code == 404
+    assert client.get(reverse("workspace:detail", args=[999999999])).status_code == 404
     assert not Interview.objects.filter(beneficiary=person).exists()
     assert not Prescription.objects.exists()
 
@@ -104,8 +104,8 @@ def test_a_manager_reads_but_does_not_write(login, staff, person):
         manager=True, structure=staff.structure, territories=list(staff.territories.all())
     )
     client = login(manager)
-    assert client.get(reverse("beneficiaries:detail", args=[person.pk])).status_code == 200
-    url = reverse("pathways:interview_create", args=[person.pk])
+    assert client.get(reverse("workspace:detail", args=[person.pk])).status_code == 200
+    url = reverse("workspace:interview_create", args=[person.pk])
     assert client.get(url).status_code == 403
     assert client.post(url, {}).status_code == 403
 
@@ -135,17 +135,17 @@ def test_health_notes_only_for_the_nurse_and_the_social_worker(login, traits, se
     )
     client = login(staff)
     for url, extra in [
-        (reverse("beneficiaries:detail", args=[person.pk]), {}),
-        (reverse("beneficiaries:outreach_create", args=[person.pk]), HTMX),
+        (reverse("workspace:detail", args=[person.pk]), {}),
+        (reverse("workspace:outreach_create", args=[person.pk]), HTMX),
     ]:
         html = client.get(url, **extra).content.decode()
         assert "Suivi cardiologique confidentiel" not in html or sees
-    html = client.get(reverse("beneficiaries:detail", args=[person.pk])).content.decode()
+    html = client.get(reverse("workspace:detail", args=[person.pk])).content.decode()
     assert ("Suivi cardiologique confidentiel" in html) is sees
     assert ("Santé (confidentiel)" in html) is sees
     # the record re-rendered after an htmx write obeys the same rule
     response = client.post(
-        reverse("beneficiaries:outreach_create", args=[person.pk]),
+        reverse("workspace:outreach_create", args=[person.pk]),
         {"channel": "phone", "result": "reached", "attempted_on": TODAY.isoformat()},
         **HTMX,
     )
@@ -206,7 +206,7 @@ def test_logging_an_interview_with_htmx_rerenders_the_record(login, staff, perso
     offer = offer_for(staff, title="Atelier mobilité")
     client = login(staff)
     response = client.post(
-        reverse("pathways:interview_create", args=[person.pk]), _interview_post(offer), **HTMX
+        reverse("workspace:interview_create", args=[person.pk]), _interview_post(offer), **HTMX
     )
     assert response.status_code == 200
     assert response["HX-Retarget"] == "#fiche"
@@ -220,7 +220,7 @@ def test_logging_an_interview_with_htmx_rerenders_the_record(login, staff, perso
 def test_logging_an_interview_without_htmx_redirects(login, staff, person):
     client = login(staff)
     response = client.post(
-        reverse("pathways:interview_create", args=[person.pk]), _interview_post()
+        reverse("workspace:interview_create", args=[person.pk]), _interview_post()
     )
     assert response.status_code == 302
     assert response["Location"] == person.get_absolute_url()
@@ -245,7 +245,7 @@ def test_bad_interview_input_gets_a_french_message_and_saves_nothing(
     offer = offer_for(staff)
     client = login(staff)
     response = client.post(
-        reverse("pathways:interview_create", args=[person.pk]),
+        reverse("workspace:interview_create", args=[person.pk]),
         _interview_post(offer, **overrides),
         **HTMX,
     )
@@ -266,7 +266,7 @@ def test_an_offer_of_another_territory_is_refused(login, staff, person):
     elsewhere.territory = TerritoryFactory(departement=staff.structure.departement)
     elsewhere.save()
     response = login(staff).post(
-        reverse("pathways:interview_create", args=[person.pk]),
+        reverse("workspace:interview_create", args=[person.pk]),
         _interview_post(elsewhere),
         **HTMX,
     )
@@ -277,7 +277,7 @@ def test_an_offer_of_another_territory_is_refused(login, staff, person):
 def test_a_stale_interview_edit_is_refused_with_a_reload_link(login, staff, person):
     interview = _interview(staff, person, notes="Version d'origine")
     client = login(staff)
-    url = reverse("pathways:interview_edit", args=[person.pk, interview.pk])
+    url = reverse("workspace:interview_edit", args=[person.pk, interview.pk])
     data = {
         "occurred_on": TODAY.isoformat(),
         "kind": "phone",
@@ -299,7 +299,7 @@ def test_a_stale_interview_edit_is_refused_with_a_reload_link(login, staff, pers
 
 def test_a_stale_contact_edit_is_refused(login, staff, person):
     client = login(staff)
-    url = reverse("beneficiaries:contact_edit", args=[person.pk])
+    url = reverse("workspace:contact_edit", args=[person.pk])
     data = {"phone": "0601020304", "email": "", "address_line": "", "postcode": "", "city": ""}
     assert client.post(url, {**data, "version": "1"}, **HTMX).status_code == 200
     response = client.post(url, {**data, "phone": "0700000000", "version": "1"}, **HTMX)
@@ -311,7 +311,7 @@ def test_a_stale_contact_edit_is_refused(login, staff, person):
 def test_stage_change_through_the_page_shows_the_pending_referent_change(login, staff, person):
     client = login(staff)
     response = client.post(
-        reverse("pathways:advance", args=[person.pk]),
+        reverse("workspace:advance", args=[person.pk]),
         {"to_stage": "employment", "expected_stage": "pending"},
         **HTMX,
     )
@@ -321,7 +321,7 @@ def test_stage_change_through_the_page_shows_the_pending_referent_change(login, 
     assert person.pathways.get().stage == Stage.EMPLOYMENT
     # the same form submitted again from the stale page
     response = client.post(
-        reverse("pathways:advance", args=[person.pk]),
+        reverse("workspace:advance", args=[person.pk]),
         {"to_stage": "sociopro", "expected_stage": "pending"},
         **HTMX,
     )
@@ -330,7 +330,7 @@ def test_stage_change_through_the_page_shows_the_pending_referent_change(login, 
 
 def test_going_back_without_reason_is_refused(login, staff, person):
     client = login(staff)
-    url = reverse("pathways:advance", args=[person.pk])
+    url = reverse("workspace:advance", args=[person.pk])
     client.post(url, {"to_stage": "sociopro", "expected_stage": "pending"})
     response = client.post(url, {"to_stage": "social", "expected_stage": "sociopro"}, **HTMX)
     assert response.status_code == 422
@@ -340,7 +340,7 @@ def test_going_back_without_reason_is_refused(login, staff, person):
 def test_contract_and_outreach_through_the_page(login, staff, person):
     client = login(staff)
     response = client.post(
-        reverse("pathways:contract_create", args=[person.pk]),
+        reverse("workspace:contract_create", args=[person.pk]),
         {
             "kind": "contrat_engagement",
             "signed_on": TODAY.isoformat(),
@@ -358,7 +358,7 @@ def test_contract_and_outreach_through_the_page(login, staff, person):
     assert "indiquez le motif" in response.content.decode()
     assert not Contract.objects.exists()
     response = client.post(
-        reverse("beneficiaries:outreach_create", args=[person.pk]),
+        reverse("workspace:outreach_create", args=[person.pk]),
         {"channel": "sms", "result": "no_answer", "attempted_on": TODAY.isoformat()},
         **HTMX,
     )
@@ -370,17 +370,17 @@ def test_catalogue_search_and_prescription(login, staff, person):
     offer_for(staff, title="Atelier CV express", theme="cv_workshop")
     fle = offer_for(staff, title="Cours de FLE", theme="fle")
     client = login(staff)
-    html = client.get(reverse("pathways:catalogue"), {"theme": "fle"}).content.decode()
+    html = client.get(reverse("workspace:catalogue"), {"theme": "fle"}).content.decode()
     assert "Cours de FLE" in html and "Atelier CV express" not in html
-    html = client.get(reverse("pathways:catalogue"), {"q": "express"}).content.decode()
+    html = client.get(reverse("workspace:catalogue"), {"q": "express"}).content.decode()
     assert "Atelier CV express" in html and "Cours de FLE" not in html
     response = client.post(
-        reverse("pathways:prescribe", args=[person.pk, fle.pk]), {"hours_per_week": "40"}
+        reverse("workspace:prescribe", args=[person.pk, fle.pk]), {"hours_per_week": "40"}
     )
     assert response.status_code == 422
     assert "comprises entre 0 et 35" in response.content.decode()
     response = client.post(
-        reverse("pathways:prescribe", args=[person.pk, fle.pk]), {"hours_per_week": "12"}
+        reverse("workspace:prescribe", args=[person.pk, fle.pk]), {"hours_per_week": "12"}
     )
     assert response.status_code == 302
     assert Prescription.objects.get().offer == fle
@@ -398,7 +398,7 @@ def test_portfolio_search_filters_and_htmx(login, staff):
         staff, last_name="Petit", first_name="Bruno", commune=montargis, caf_number="7654321"
     )
     client = login(staff)
-    url = reverse("beneficiaries:portfolio")
+    url = reverse("workspace:portfolio")
 
     def names(params, **extra):
         response = client.get(url, params, **extra)
@@ -452,7 +452,7 @@ def test_portfolio_urgency_order_and_binome_marker(login):
         binome=binome,
         binome_agreement_at=timezone.now(),
     )
-    html = login(staff).get(reverse("beneficiaries:portfolio")).content.decode()
+    html = login(staff).get(reverse("workspace:portfolio")).content.decode()
     html = html[html.index('id="resultats"') :]
     positions = [html.index(p.last_name.upper()) for p in (late, soon, calm)]
     assert positions == sorted(positions)
@@ -469,7 +469,7 @@ def test_the_record_shows_recent_interviews_and_loads_older_ones(login, staff, p
     assert "Note numéro 02" not in html
     assert "Afficher les entretiens plus anciens" in html
     response = client.get(
-        reverse("pathways:interview_list", args=[person.pk]), {"offset": "20"}, **HTMX
+        reverse("workspace:interview_list", args=[person.pk]), {"offset": "20"}, **HTMX
     )
     html = response.content.decode()
     assert "Note numéro 02" in html and "Note numéro 00" in html
@@ -487,7 +487,7 @@ def test_prescription_status_from_the_record(login, staff, person):
     client = login(staff)
     html = client.get(person.get_absolute_url()).content.decode()
     assert "dans l&#x27;objectif" in html or "dans l'objectif" in html
-    url = reverse("pathways:prescription_status", args=[person.pk, prescription.pk])
+    url = reverse("workspace:prescription_status", args=[person.pk, prescription.pk])
     assert client.post(url, {"status": "nonsense"}, **HTMX).status_code == 400
     response = client.post(url, {"status": "abandoned"}, **HTMX)
     assert response.status_code == 200
@@ -504,7 +504,7 @@ def test_prescription_status_from_the_record(login, staff, person):
         hours_per_week=3,
     )
     for args in ([stranger.pk, foreign.pk], [person.pk, foreign.pk]):
-        url = reverse("pathways:prescription_status", args=args)
+        url = reverse("workspace:prescription_status", args=args)
         assert client.post(url, {"status": "completed"}, **HTMX).status_code == 404
     foreign.refresh_from_db()
     assert foreign.status == "prescribed"

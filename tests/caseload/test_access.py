@@ -68,7 +68,7 @@ def test_the_root_sends_a_user_without_staff_profile_to_an_empty_portfolio(login
 
     response = client.get("/", follow=True)
 
-    assert response.redirect_chain == [(reverse("beneficiaries:portfolio"), 302)]
+    assert response.redirect_chain == [(reverse("workspace:portfolio"), 302)]
     assert "Aucune personne n'est suivie pour le moment." in text_of(response.content.decode())
 
 

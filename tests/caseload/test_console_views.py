@@ -32,12 +32,12 @@ def _other_territory_setup(manager):
 
 
 PAGES = [
-    ("caseload:team", None),
-    ("caseload:queue", None),
-    ("caseload:balance", None),
-    ("caseload:binomes", None),
-    ("caseload:requests", None),
-    ("caseload:caps", None),
+    ("console:team", None),
+    ("console:queue", None),
+    ("console:balance", None),
+    ("console:binomes", None),
+    ("console:requests", None),
+    ("console:caps", None),
 ]
 
 
@@ -57,34 +57,34 @@ def test_person_and_staff_pages_render(login, team):
     assignment_create(beneficiary=person, staff=referent, acting_user=manager.user)
     client = login(manager)
 
-    assert client.get(reverse("caseload:person", args=[person.pk])).status_code == 200
-    response = client.get(reverse("caseload:staff", args=[referent.pk]))
+    assert client.get(reverse("console:person", args=[person.pk])).status_code == 200
+    response = client.get(reverse("console:staff", args=[referent.pk]))
     assert response.status_code == 200
     assert person.last_name.upper() in response.content.decode()
 
 
 ALL_VIEWS = [
-    ("get", "caseload:team", False),
-    ("get", "caseload:queue", False),
-    ("get", "caseload:balance", False),
-    ("post", "caseload:balance_confirm", False),
-    ("post", "caseload:queue_assign", False),
-    ("post", "caseload:queue_orient", False),
-    ("get", "caseload:binomes", False),
-    ("post", "caseload:binomes", False),
-    ("get", "caseload:requests", False),
-    ("get", "caseload:caps", False),
-    ("get", "caseload:staff", True),
-    ("post", "caseload:staff_bulk", True),
-    ("post", "caseload:binome_dissolve", True),
-    ("post", "caseload:request_accept", True),
-    ("post", "caseload:request_refuse", True),
-    ("get", "caseload:person", True),
-    ("post", "caseload:person_assign", True),
-    ("post", "caseload:person_orient", True),
-    ("post", "caseload:person_enrol", True),
-    ("post", "caseload:assignment_end", True),
-    ("post", "caseload:assignment_reassign", True),
+    ("get", "console:team", False),
+    ("get", "console:queue", False),
+    ("get", "console:balance", False),
+    ("post", "console:balance_confirm", False),
+    ("post", "console:queue_assign", False),
+    ("post", "console:queue_orient", False),
+    ("get", "console:binomes", False),
+    ("post", "console:binomes", False),
+    ("get", "console:requests", False),
+    ("get", "console:caps", False),
+    ("get", "console:staff", True),
+    ("post", "console:staff_bulk", True),
+    ("post", "console:binome_dissolve", True),
+    ("post", "console:request_accept", True),
+    ("post", "console:request_refuse", True),
+    ("get", "console:person", True),
+    ("post", "console:person_assign", True),
+    ("post", "console:person_orient", True),
+    ("post", "console:person_enrol", True),
+    ("post", "console:assignment_end", True),
+    ("post", "console:assignment_reassign", True),
 ]
 
 
@@ -101,7 +101,7 @@ def test_referents_get_403_everywhere(login, team, method, name, with_pk, role):
 
 
 def test_anonymous_is_sent_to_login(client):
-    response = client.get(reverse("caseload:queue"))
+    response = client.get(reverse("console:queue"))
     assert response.status_code == 302
     assert "/connexion/" in response["Location"]
 
@@ -113,26 +113,26 @@ def test_manager_never_sees_another_territorys_people_or_staff(login, team):
     mine = new_applicant(territory)
     client = login(manager)
 
-    assert client.get(reverse("caseload:person", args=[person.pk])).status_code == 404
-    assert client.get(reverse("caseload:staff", args=[stranger.pk])).status_code == 404
-    queue = client.get(reverse("caseload:queue")).content.decode()
+    assert client.get(reverse("console:person", args=[person.pk])).status_code == 404
+    assert client.get(reverse("console:staff", args=[stranger.pk])).status_code == 404
+    queue = client.get(reverse("console:queue")).content.decode()
     assert mine.last_name.upper() in queue
     assert person.last_name.upper() not in queue
-    dashboard = client.get(reverse("caseload:team")).content.decode()
+    dashboard = client.get(reverse("console:team")).content.decode()
     assert stranger.user.get_full_name() not in dashboard
     # Acting on them: 404, nothing saved.
     for url, data in [
-        (reverse("caseload:person_assign", args=[person.pk]), {"staff": referent.pk}),
-        (reverse("caseload:person_assign", args=[mine.pk]), {"staff": stranger.pk}),
-        (reverse("caseload:queue_assign"), {"people": [person.pk], "staff": referent.pk}),
-        (reverse("caseload:queue_assign"), {"people": [mine.pk], "staff": stranger.pk}),
+        (reverse("console:person_assign", args=[person.pk]), {"staff": referent.pk}),
+        (reverse("console:person_assign", args=[mine.pk]), {"staff": stranger.pk}),
+        (reverse("console:queue_assign"), {"people": [person.pk], "staff": referent.pk}),
+        (reverse("console:queue_assign"), {"people": [mine.pk], "staff": stranger.pk}),
         (
-            reverse("caseload:assignment_end", args=[assignment.pk]),
+            reverse("console:assignment_end", args=[assignment.pk]),
             {"end_reason": AssignmentEndReason.OTHER},
         ),
-        (reverse("caseload:staff_bulk", args=[stranger.pk]), {"assignments": [assignment.pk]}),
+        (reverse("console:staff_bulk", args=[stranger.pk]), {"assignments": [assignment.pk]}),
         (
-            reverse("caseload:person_orient", args=[person.pk]),
+            reverse("console:person_orient", args=[person.pk]),
             {
                 "orientation": Orientation.SOCIALE,
                 "programme": DC,
@@ -152,8 +152,8 @@ def test_manager_of_another_departement_gets_404(login, team):
 
     client = login(foreign_manager)
 
-    assert client.get(reverse("caseload:person", args=[person.pk])).status_code == 404
-    assert client.get(reverse("caseload:staff", args=[referent.pk])).status_code == 404
+    assert client.get(reverse("console:person", args=[person.pk])).status_code == 404
+    assert client.get(reverse("console:staff", args=[referent.pk])).status_code == 404
 
 
 def test_admin_sees_their_whole_departement_only(login, team):
@@ -163,9 +163,9 @@ def test_admin_sees_their_whole_departement_only(login, team):
     foreign = StaffProfileFactory()
     client = login(admin)
 
-    assert client.get(reverse("caseload:person", args=[person.pk])).status_code == 200
-    assert client.get(reverse("caseload:staff", args=[stranger.pk])).status_code == 200
-    assert client.get(reverse("caseload:staff", args=[foreign.pk])).status_code == 404
+    assert client.get(reverse("console:person", args=[person.pk])).status_code == 200
+    assert client.get(reverse("console:staff", args=[stranger.pk])).status_code == 200
+    assert client.get(reverse("console:staff", args=[foreign.pk])).status_code == 404
 
 
 # --- actions ----------------------------------------------------------------------------
@@ -177,14 +177,14 @@ def test_assign_from_queue_then_person_leaves_the_queue(login, team):
     client = login(manager)
 
     response = client.post(
-        reverse("caseload:person_assign", args=[person.pk]),
-        {"staff": referent.pk, "next": reverse("caseload:queue")},
+        reverse("console:person_assign", args=[person.pk]),
+        {"staff": referent.pk, "next": reverse("console:queue")},
     )
 
     assert response.status_code == 302
-    assert response["Location"] == reverse("caseload:queue")
+    assert response["Location"] == reverse("console:queue")
     assert Assignment.objects.active().get(beneficiary=person).staff == referent
-    page = client.get(reverse("caseload:queue")).content.decode()
+    page = client.get(reverse("console:queue")).content.decode()
     assert person.last_name.upper() not in page
     assert "confiée à" in page
 
@@ -198,7 +198,7 @@ def test_assign_over_cap_answers_422_in_french_and_saves_nothing(login, team):
     person = new_applicant(territory)
 
     response = login(manager).post(
-        reverse("caseload:person_assign", args=[person.pk]), {"staff": referent.pk}
+        reverse("console:person_assign", args=[person.pk]), {"staff": referent.pk}
     )
 
     assert response.status_code == 422
@@ -216,12 +216,12 @@ def test_manager_override_with_reason_is_listed_on_the_dashboard(login, team):
     client = login(manager)
 
     response = client.post(
-        reverse("caseload:person_assign", args=[person.pk]),
+        reverse("console:person_assign", args=[person.pk]),
         {"staff": referent.pk, "over_cap_reason": "Remplacement d'un collègue absent"},
     )
 
     assert response.status_code == 302
-    page = client.get(reverse("caseload:team")).content.decode()
+    page = client.get(reverse("console:team")).content.decode()
     assert "Remplacement d&#x27;un collègue absent" in page
     assert "Au-delà du plafond" in page
 
@@ -238,7 +238,7 @@ def test_bad_assign_input_is_400_in_french(login, team, data):
     territory, manager, referent = team
     person = new_applicant(territory)
 
-    response = login(manager).post(reverse("caseload:person_assign", args=[person.pk]), data)
+    response = login(manager).post(reverse("console:person_assign", args=[person.pk]), data)
 
     assert response.status_code == 400
     body = response.content.decode()
@@ -253,7 +253,7 @@ def test_bulk_assign_from_queue_is_all_or_nothing(login, team):
     client = login(manager)
 
     response = client.post(
-        reverse("caseload:queue_assign"),
+        reverse("console:queue_assign"),
         {"people": [p.pk for p in people], "staff": referent.pk},
     )
     assert response.status_code == 422
@@ -261,7 +261,7 @@ def test_bulk_assign_from_queue_is_all_or_nothing(login, team):
     assert not Assignment.objects.exists()
 
     response = client.post(
-        reverse("caseload:queue_assign"),
+        reverse("console:queue_assign"),
         {"people": [p.pk for p in people[:2]], "staff": referent.pk, "reason": "Lot"},
     )
     assert response.status_code == 302
@@ -271,10 +271,10 @@ def test_bulk_assign_from_queue_is_all_or_nothing(login, team):
 def test_bulk_input_errors(login, team):
     territory, manager, referent = team
     client = login(manager)
-    assert client.post(reverse("caseload:queue_assign"), {"staff": referent.pk}).status_code == 400
+    assert client.post(reverse("console:queue_assign"), {"staff": referent.pk}).status_code == 400
     assert (
         client.post(
-            reverse("caseload:queue_assign"), {"people": ["x"], "staff": referent.pk}
+            reverse("console:queue_assign"), {"people": ["x"], "staff": referent.pk}
         ).status_code
         == 400
     )
@@ -285,7 +285,7 @@ def test_batch_orientation_from_queue(login, team):
     people = [new_applicant(territory) for _ in range(2)]
 
     response = login(manager).post(
-        reverse("caseload:queue_orient"),
+        reverse("console:queue_orient"),
         {
             "people": [p.pk for p in people],
             "orientation": Orientation.PROFESSIONNELLE,
@@ -303,7 +303,7 @@ def test_bad_orientation_is_400_and_reorientation_without_reason_422(login, team
     territory, manager, referent = team
     person = new_applicant(territory)
     client = login(manager)
-    url = reverse("caseload:person_orient", args=[person.pk])
+    url = reverse("console:person_orient", args=[person.pk])
     good = {"orientation": Orientation.SOCIALE, "programme": DC, "starting_stage": Stage.SOCIAL}
 
     assert client.post(url, {**good, "starting_stage": Stage.EXIT}).status_code == 400
@@ -322,7 +322,7 @@ def test_reassign_and_end_from_the_person_page(login, team):
     client = login(manager)
 
     response = client.post(
-        reverse("caseload:assignment_reassign", args=[assignment.pk]),
+        reverse("console:assignment_reassign", args=[assignment.pk]),
         {"staff": other.pk, "reason": "Rééquilibrage", "end_reason": "rebalancing"},
     )
     assert response.status_code == 302
@@ -330,13 +330,13 @@ def test_reassign_and_end_from_the_person_page(login, team):
     assert new.staff == other
 
     response = client.post(
-        reverse("caseload:assignment_end", args=[new.pk]), {"end_reason": "pathway_exit"}
+        reverse("console:assignment_end", args=[new.pk]), {"end_reason": "pathway_exit"}
     )
     assert response.status_code == 302
     assert not Assignment.objects.active().filter(beneficiary=person).exists()
     assert (
         client.post(
-            reverse("caseload:assignment_end", args=[new.pk]), {"end_reason": "other"}
+            reverse("console:assignment_end", args=[new.pk]), {"end_reason": "other"}
         ).status_code
         == 404
     )
@@ -354,7 +354,7 @@ def test_staff_page_bulk_reassign(login, team):
     client = login(manager)
 
     response = client.post(
-        reverse("caseload:staff_bulk", args=[referent.pk]),
+        reverse("console:staff_bulk", args=[referent.pk]),
         {
             "assignments": [a.pk for a in assignments],
             "action": "reassign",
@@ -375,14 +375,14 @@ def test_balance_plan_then_confirm(login, team):
     people = [new_applicant(territory, days_ago=i) for i in range(5)]
     client = login(manager)
 
-    page = client.get(reverse("caseload:balance"))
+    page = client.get(reverse("console:balance"))
     plan = page.context["plan"]
     planned = [(p, c) for p, c in plan if c is not None]
     # Two sociopro referents with cap 2 each, plus any other role without a set cap.
     assert {c.staff.pk for _p, c in planned} >= {referent.pk, second.pk}
     values = [f"{p.pk}:{c.staff.pk}" for p, c in planned]
 
-    response = client.post(reverse("caseload:balance_confirm"), {"plan": values})
+    response = client.post(reverse("console:balance_confirm"), {"plan": values})
 
     assert response.status_code == 302
     assert Assignment.objects.active().filter(beneficiary__in=people).count() == len(values)
@@ -400,19 +400,19 @@ def test_binome_create_and_enrol_and_dissolve(login, team):
     client = login(manager)
 
     response = client.post(
-        reverse("caseload:binomes"), {"pe_advisor": advisor.pk, "social_worker": worker.pk}
+        reverse("console:binomes"), {"pe_advisor": advisor.pk, "social_worker": worker.pk}
     )
     assert response.status_code == 302
     binome = Binome.objects.get()
     assert (
         client.post(
-            reverse("caseload:binomes"), {"pe_advisor": worker.pk, "social_worker": advisor.pk}
+            reverse("console:binomes"), {"pe_advisor": worker.pk, "social_worker": advisor.pk}
         ).status_code
         == 422
     )
 
     person = new_applicant(territory)
-    url = reverse("caseload:person_enrol", args=[person.pk])
+    url = reverse("console:person_enrol", args=[person.pk])
     response = client.post(url, {"binome": binome.pk, "advisor_agrees": "on"})
     assert response.status_code == 422
     assert "accord des deux membres" in response.content.decode()
@@ -422,7 +422,7 @@ def test_binome_create_and_enrol_and_dissolve(login, team):
     assert response.status_code == 302
     assert Assignment.objects.active().filter(beneficiary=person, binome=binome).count() == 2
 
-    response = client.post(reverse("caseload:binome_dissolve", args=[binome.pk]))
+    response = client.post(reverse("console:binome_dissolve", args=[binome.pk]))
     assert response.status_code == 302
     assert not Assignment.objects.active().filter(beneficiary=person).exists()
 
@@ -439,13 +439,13 @@ def test_change_request_accept_refuse_and_the_requester_sees_it(login, team, cli
     )
     manager_client = login(manager)
 
-    assert "Freins sociaux" in manager_client.get(reverse("caseload:requests")).content.decode()
+    assert "Freins sociaux" in manager_client.get(reverse("console:requests")).content.decode()
     response = manager_client.post(
-        reverse("caseload:request_refuse", args=[request.pk]), {"reason": ""}
+        reverse("console:request_refuse", args=[request.pk]), {"reason": ""}
     )
     assert response.status_code == 400
     response = manager_client.post(
-        reverse("caseload:request_accept", args=[request.pk]),
+        reverse("console:request_accept", args=[request.pk]),
         {"staff": worker.pk, "reason": "Étape sociale"},
     )
     assert response.status_code == 302
@@ -455,9 +455,9 @@ def test_change_request_accept_refuse_and_the_requester_sees_it(login, team, cli
     # The requester keeps read access for a while and sees the decision on the
     # record; the person has left their portfolio.
     referent_client = login(referent)
-    portfolio = referent_client.get(reverse("beneficiaries:portfolio")).content.decode()
+    portfolio = referent_client.get(reverse("workspace:portfolio")).content.decode()
     assert person.last_name.upper() not in portfolio
-    record = referent_client.get(reverse("beneficiaries:detail", args=[person.pk]))
+    record = referent_client.get(reverse("workspace:detail", args=[person.pk]))
     assert record.status_code == 200
     body = record.content.decode()
     assert "Vos demandes de changement de référent" in body
@@ -470,7 +470,7 @@ def test_cap_policies_editable_by_admins_only(login, team):
     policy = CapPolicy.objects.get(
         departement=territory.departement, role=StaffRole.SOCIAL_WORKER, programme=DC
     )
-    url = reverse("caseload:caps")
+    url = reverse("console:caps")
 
     assert login(manager).post(url, {f"cap-{policy.pk}": "12"}).status_code == 403
     response = login(admin).post(url, {f"cap-{policy.pk}": "0"})
@@ -489,12 +489,12 @@ def test_dashboard_filters_and_bad_filter(login, team):
     )
     client = login(manager)
 
-    page = client.get(reverse("caseload:team"), {"role": "social_worker", "programme": DC})
+    page = client.get(reverse("console:team"), {"role": "social_worker", "programme": DC})
     body = page.content.decode()
     assert worker.user.get_full_name() in body
     assert referent.user.get_full_name() not in body
     assert page.context["programmes"] == [Programme.DROIT_COMMUN]
-    assert client.get(reverse("caseload:team"), {"role": "pirate"}).status_code == 400
+    assert client.get(reverse("console:team"), {"role": "pirate"}).status_code == 400
 
 
 def test_dashboard_shows_cap_not_set_and_part_time_cap(login, team):
@@ -505,7 +505,7 @@ def test_dashboard_shows_cap_not_set_and_part_time_cap(login, team):
         territories=[territory],
         part_time_ratio="0.50",
     )
-    body = login(manager).get(reverse("caseload:team")).content.decode()
+    body = login(manager).get(reverse("console:team")).content.decode()
     assert "plafond non défini" in body  # pe_advisor droit commun: no figure in the sources
     assert 'aria-valuemax="50"' in body  # 100 in accompagnement global at half time
     assert advisor.user.get_full_name() in body
@@ -524,7 +524,7 @@ def test_staff_page_bulk_end_and_foreign_assignment_is_404(login, team):
         beneficiary=new_applicant(territory), staff=other, acting_user=manager.user
     )
     client = login(manager)
-    url = reverse("caseload:staff_bulk", args=[referent.pk])
+    url = reverse("console:staff_bulk", args=[referent.pk])
 
     response = client.post(
         url, {"assignments": [mine[0].pk, theirs.pk], "action": "end", "end_reason": "other"}
@@ -551,7 +551,7 @@ def test_htmx_error_answer_carries_the_message_in_the_console(login, team):
     person = new_applicant(territory)
 
     response = login(manager).post(
-        reverse("caseload:person_assign", args=[person.pk]),
+        reverse("console:person_assign", args=[person.pk]),
         {"staff": referent.pk},
         headers={"HX-Request": "true"},
     )
@@ -580,25 +580,25 @@ def test_other_territorys_binomes_requests_and_assignments_are_404(login, team):
     client = login(manager)
 
     for url, data in [
-        (reverse("caseload:binome_dissolve", args=[binome.pk]), {}),
+        (reverse("console:binome_dissolve", args=[binome.pk]), {}),
         (
-            reverse("caseload:person_enrol", args=[mine.pk]),
+            reverse("console:person_enrol", args=[mine.pk]),
             {"binome": binome.pk, "advisor_agrees": "on", "social_worker_agrees": "on"},
         ),
-        (reverse("caseload:request_accept", args=[request.pk]), {"staff": referent.pk}),
-        (reverse("caseload:request_refuse", args=[request.pk]), {"reason": "Non"}),
+        (reverse("console:request_accept", args=[request.pk]), {"staff": referent.pk}),
+        (reverse("console:request_refuse", args=[request.pk]), {"reason": "Non"}),
         (
-            reverse("caseload:assignment_reassign", args=[assignment.pk]),
+            reverse("console:assignment_reassign", args=[assignment.pk]),
             {"staff": referent.pk, "end_reason": "other"},
         ),
-        (reverse("caseload:binomes"), {"pe_advisor": advisor.pk, "social_worker": worker.pk}),
+        (reverse("console:binomes"), {"pe_advisor": advisor.pk, "social_worker": worker.pk}),
         (
-            reverse("caseload:balance_confirm"),
+            reverse("console:balance_confirm"),
             {"plan": [f"{person.pk}:{referent.pk}"]},
         ),
     ]:
         assert client.post(url, data).status_code == 404, url
-    requests_page = client.get(reverse("caseload:requests")).content.decode()
+    requests_page = client.get(reverse("console:requests")).content.decode()
     assert "Étape" not in requests_page
     binome.refresh_from_db()
     request.refresh_from_db()

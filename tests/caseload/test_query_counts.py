@@ -70,7 +70,7 @@ def _count(client, url):
 
 @pytest.mark.parametrize(
     ("url_name", "expected"),
-    [("caseload:team", DASHBOARD_QUERIES), ("caseload:queue", QUEUE_QUERIES)],
+    [("console:team", DASHBOARD_QUERIES), ("console:queue", QUEUE_QUERIES)],
 )
 def test_console_list_pages_are_constant(login, url_name, expected):
     counts = []
@@ -91,8 +91,8 @@ def test_person_and_staff_pages_are_constant(login):
         client = login(manager)
         counts.append(
             (
-                _count(client, reverse("caseload:person", args=[person.pk])),
-                _count(client, reverse("caseload:staff", args=[referent.pk])),
+                _count(client, reverse("console:person", args=[person.pk])),
+                _count(client, reverse("console:staff", args=[referent.pk])),
             )
         )
     assert counts == [(PERSON_QUERIES, STAFF_QUERIES)] * 2
@@ -106,5 +106,5 @@ def test_dashboard_is_constant_from_10_to_1000_staff(login):
         territory, manager, _referent = territory_team()
         staff = bulk_staff(structure=manager.structure, territory=territory, count=size)
         bulk_people(territory=territory, staff=staff, count=size * 2)
-        counts.append(_count(login(manager), reverse("caseload:team")))
+        counts.append(_count(login(manager), reverse("console:team")))
     assert counts == [DASHBOARD_QUERIES, DASHBOARD_QUERIES]

@@ -50,7 +50,7 @@ def test_the_bell_shows_the_unread_count_and_the_latest(login, referent, person)
 
 
 def test_every_page_loads_the_bell(login, referent):
-    response = login(referent).get(reverse("beneficiaries:portfolio"))
+    response = login(referent).get(reverse("workspace:portfolio"))
 
     assert f'hx-get="{reverse("notifications:bell")}"' in response.content.decode()
 

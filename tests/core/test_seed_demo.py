@@ -13,8 +13,8 @@ from beneficiaries.validators import validate_nir
 from caseload.enums import Programme, StaffRole
 from caseload.models import Assignment, Departement, StaffProfile
 from caseload.selectors import cap_tables, effective_cap, staff_load
-from core import demo
 from core.models import User
+from demo import generator as demo
 from pathways.enums import DeadlineKind, Stage
 from pathways.models import (
     Contract,

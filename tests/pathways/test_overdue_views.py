@@ -34,7 +34,7 @@ def test_the_manager_sees_overdue_deadlines_with_age_and_who_was_reminded(
     scan_deadlines()
     on_day(20)
 
-    response = login(manager).get(reverse("pathways:overdue"))
+    response = login(manager).get(reverse("console:overdue"))
 
     assert response.status_code == 200
     (row,) = response.context["rows"]
@@ -60,16 +60,16 @@ def test_the_overdue_list_is_scoped_to_the_managers_territories(
     on_day(20)
     client = login(manager)
 
-    rows = client.get(reverse("pathways:overdue")).context["rows"]
+    rows = client.get(reverse("console:overdue")).context["rows"]
     assert {r["deadline"].pathway.beneficiary for r in rows} == {mine}
-    filtered = client.get(reverse("pathways:overdue"), {"territoire": territory.pk})
+    filtered = client.get(reverse("console:overdue"), {"territoire": territory.pk})
     assert filtered.context["territory"] == territory
-    assert client.get(reverse("pathways:overdue"), {"territoire": elsewhere.pk}).status_code == 404
-    assert client.get(reverse("pathways:overdue"), {"territoire": "x"}).status_code == 404
+    assert client.get(reverse("console:overdue"), {"territoire": elsewhere.pk}).status_code == 404
+    assert client.get(reverse("console:overdue"), {"territoire": "x"}).status_code == 404
 
 
 def test_referents_may_not_see_the_overdue_list(login, referent):
-    assert login(referent).get(reverse("pathways:overdue")).status_code == 403
+    assert login(referent).get(reverse("console:overdue")).status_code == 403
 
 
 def test_the_admin_sees_every_territory_of_their_departement(
@@ -80,7 +80,7 @@ def test_the_admin_sees_every_territory_of_their_departement(
     new_applicant()
     on_day(20)
 
-    assert len(login(admin).get(reverse("pathways:overdue")).context["rows"]) == 1
+    assert len(login(admin).get(reverse("console:overdue")).context["rows"]) == 1
 
 
 @pytest.mark.parametrize("count", [2, 25])
@@ -95,11 +95,11 @@ def test_the_overdue_list_keeps_a_constant_number_of_queries(
     on_day(17)
     scan_deadlines()
     client = login(manager)
-    client.get(reverse("pathways:overdue"))
+    client.get(reverse("console:overdue"))
 
     # session, user, scope (2), territories, count, deadlines, reminders, notifications
     with django_assert_num_queries(9):
-        response = client.get(reverse("pathways:overdue"))
+        response = client.get(reverse("console:overdue"))
     assert len(response.context["rows"]) == count
 
 
@@ -112,7 +112,7 @@ def test_the_referent_sees_the_deadlines_due_this_week_on_the_portfolio(
     later = new_applicant(followed_by=referent, first_name="Zoé", applied_on=day(5))
     on_day(10)  # entry due on day 15 for the first, day 20 for the second
 
-    response = login(referent).get(reverse("beneficiaries:portfolio"))
+    response = login(referent).get(reverse("workspace:portfolio"))
 
     due = response.context["due_this_week"]
     assert [(d.pathway.beneficiary, state) for d, state in due] == [(soon, "open")]
@@ -129,9 +129,9 @@ def test_the_portfolio_with_its_week_block_keeps_a_constant_number_of_queries(
         new_applicant(followed_by=referent)
     on_day(10)
     client = login(referent)
-    client.get(reverse("beneficiaries:portfolio"))
+    client.get(reverse("workspace:portfolio"))
 
     # session, user, scope (2), count, people, deadlines due this week
     with django_assert_num_queries(7):
-        response = client.get(reverse("beneficiaries:portfolio"))
+        response = client.get(reverse("workspace:portfolio"))
     assert len(response.context["due_this_week"]) == min(count, 20)

@@ -1,8 +1,8 @@
 import pytest
 
-from beneficiaries.imports import reading
-from beneficiaries.imports.columns import guess_columns
-from beneficiaries.imports.engine import ImportEngine, MemoryRecorder
+from intake.imports import reading
+from intake.imports.columns import guess_columns
+from intake.imports.engine import ImportEngine, MemoryRecorder
 from tests.caseload.factories import (
     CommuneFactory,
     DepartementFactory,

@@ -6,10 +6,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 
 from beneficiaries.enums import ImportStatus
-from beneficiaries.imports import services
 from beneficiaries.models import ApplicantImport, Beneficiary, RecordAccessLog
 from caseload.enums import Programme, StaffRole
 from caseload.models import Assignment, CapPolicy
+from intake.imports import services
 from pathways.deadlines import policy_for, reminder_schedule
 from pathways.enums import DeadlineKind, Stage
 from pathways.models import Deadline, Pathway, StageTransition
@@ -271,9 +271,9 @@ def test_the_same_file_imported_twice_at_the_same_instant_creates_each_person_on
     def worker():
         import io
 
-        from beneficiaries.imports import reading
-        from beneficiaries.imports.columns import guess_columns
-        from beneficiaries.imports.engine import ImportEngine, MemoryRecorder
+        from intake.imports import reading
+        from intake.imports.columns import guess_columns
+        from intake.imports.engine import ImportEngine, MemoryRecorder
 
         try:
             fileobj = io.BytesIO(data)

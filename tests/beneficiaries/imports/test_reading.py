@@ -3,8 +3,8 @@ import io
 
 import pytest
 
-from beneficiaries.imports import reading
-from beneficiaries.imports.reading import UnreadableFile
+from intake.imports import reading
+from intake.imports.reading import UnreadableFile
 from tests.beneficiaries.imports.files import (
     HEADERS,
     csv_bytes,

@@ -2,8 +2,8 @@ import datetime
 
 import pytest
 
-from beneficiaries.imports.columns import ALIASES, guess_columns, normalise_header
-from beneficiaries.imports.validation import RowChecker, normalise_phone, parse_date
+from intake.imports.columns import ALIASES, guess_columns, normalise_header
+from intake.imports.validation import RowChecker, normalise_phone, parse_date
 from tests.beneficiaries.imports.files import HEADERS, nir_for, person
 
 TODAY = datetime.date(2026, 11, 22)

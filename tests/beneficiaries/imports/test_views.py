@@ -6,9 +6,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from beneficiaries.enums import ImportStatus
-from beneficiaries.imports import services
 from beneficiaries.models import ApplicantImport, Beneficiary, ColumnMapping
 from caseload.enums import StaffRole
+from intake.imports import services
 from tests.beneficiaries.imports.files import (
     csv_bytes,
     nir_for,
@@ -117,7 +117,7 @@ def test_the_whole_flow_through_the_pages(login, admin, django_capture_on_commit
     form = {
         f"col_{i}": applicant_import.columns[key]
         for i, key in enumerate(
-            __import__("beneficiaries.imports.columns", fromlist=["x"]).normalise_header(h)
+            __import__("intake.imports.columns", fromlist=["x"]).normalise_header(h)
             for h in applicant_import.headers
         )
     }

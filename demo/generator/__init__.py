@@ -1,0 +1,56 @@
+"""Demo data: a realistic, deterministic dataset of three Départements.
+
+`seed_demo()` builds, for a seed and a reference day, the same people, staff,
+pathways and deadlines every time: every random draw comes from one
+`random.Random(seed)` and one `Faker("fr_FR")` seeded with the same seed, in a
+fixed order, and every date is computed from the reference day.
+
+How it works, in three passes so that no cap is ever exceeded:
+
+1. plan: who lives where, at which stage, in which programme (cheap tuples);
+2. staff: as many referents per territory as the plan needs, each filled to a
+   share of their effective cap (cap × part-time ratio, rounded down), then
+   every followed person is given a referent or a binôme;
+3. rows: people and their history are generated chunk by chunk as plain
+   {field: value} rows, parents' ids reserved ahead, and written in bulk
+   (COPY on PostgreSQL, `bulk_create` elsewhere; see `insert_rows`), with no
+   query per person, inside one transaction.
+
+Places, programmes and figures come from the source documents (DESIGN.md);
+names come from Faker and never from the sources.
+
+The package, by topic:
+
+- `reference`: Départements, territories, communes, structures, catalogue;
+- `logins`: the demo logins and the table the command prints;
+- `plan`: the plan of the people (pass 1);
+- `staff`: referents, binômes and their pools (pass 2);
+- `people` and `followup`: one person and their history (pass 3);
+- `writer`: id reservation and the COPY / `bulk_create` insertion;
+- `seeder`: `seed_demo()` and the `Seeder` running the passes;
+- `helpers`: small shared helpers.
+"""
+
+from demo.generator.logins import (
+    DEMO_LOGINS,
+    DEMO_PASSWORD,
+    DEMO_USERNAME,
+    demo_login_rows,
+    has_data,
+    logins_table,
+)
+from demo.generator.seeder import DEFAULT_BENEFICIARIES, MIN_BENEFICIARIES, seed_demo
+from demo.generator.writer import insert_rows
+
+__all__ = [
+    "DEFAULT_BENEFICIARIES",
+    "DEMO_LOGINS",
+    "DEMO_PASSWORD",
+    "DEMO_USERNAME",
+    "MIN_BENEFICIARIES",
+    "demo_login_rows",
+    "has_data",
+    "insert_rows",
+    "logins_table",
+    "seed_demo",
+]

@@ -1,0 +1,529 @@
+"""The import engine: rows in, people out, in batches.
+
+For each batch of `IMPORT_BATCH_SIZE` rows:
+
+1. every row is checked (`validation.RowChecker`); rows naming the same
+   person as an earlier row of the file (same CAF number and role, same NIR
+   or same internal id) are reported as duplicates;
+2. in ONE transaction, holding a per-Département advisory lock (so that two
+   imports of the same Département — even of the same file at the same
+   instant — take turns batch by batch and the second sees what the first
+   wrote), the people the rows name are read (and locked when they are about
+   to change), each row is matched
+   (CAF number + role, else NIR, else internal id; a row whose keys name two
+   different people, or whose NIR differs from the one on record, is rejected
+   for a human to decide), new people are created in bulk with their pathway
+   and deadlines (`beneficiaries_create_bulk`), matched people get the fields
+   the file gives — and only those, never what referents entered — and the
+   import's counts and rejected rows are written.
+
+What a failure leaves: the batches committed before it, each made of whole
+people (person, pathway, transition, deadlines, access log) and counted in
+the import, which is marked failed with those counts; nothing of the failed
+batch. Re-running the same file is idempotent: committed people match and
+count as unchanged. The database constraints (unique CAF number + role, NIR,
+internal id) are the last guard: a batch that still meets one (a person
+created by hand at the same instant) is rolled back and replayed.
+"""
+
+import logging
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Q
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from beneficiaries.enums import IssueSeverity
+from beneficiaries.models import Beneficiary
+from beneficiaries.services import access_logs_record_bulk, beneficiaries_create_bulk
+from intake.imports.columns import missing_required
+from intake.imports.reading import UnreadableFile, cell_text, iter_rows
+from intake.imports.validation import RowChecker, simplify
+
+logger = logging.getLogger(__name__)
+
+ADVISORY_LOCK_NAMESPACE = 715_001
+MAX_BATCH_ATTEMPTS = 3
+
+# Fields an import may write on an existing person: the identity and contact
+# data the CAF and the Département own. Everything else (consent, contacts,
+# pathway, referents' notes) belongs to the people who work with the person.
+FILE_OWNED_FIELDS = [
+    "caf_number",
+    "household_role",
+    "civility",
+    "last_name",
+    "birth_name",
+    "first_name",
+    "birth_date",
+    "rsa_application_date",
+    "rights_opening_date",
+    "address_line",
+    "postcode",
+    "city",
+    "phone",
+    "email",
+    "nir",
+    "external_id",
+]
+
+
+@dataclass
+class Counts:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    rejected: int = 0
+    warnings: int = 0
+    assigned: int = 0
+
+    def add(self, other):
+        for name in self.__dataclass_fields__:
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+
+    def summary(self):
+        return (
+            f"created: {self.created}, updated: {self.updated}, "
+            f"unchanged: {self.unchanged}, rejected: {self.rejected}"
+        )
+
+
+@dataclass
+class Issue:
+    line_number: int
+    severity: str
+    problems: list  # [(column, reason)]
+    cells: list
+
+
+@dataclass
+class _Pending:
+    row: object
+    checked: object
+    commune_id: int | None = None
+    territory_id: int | None = None
+    keys: list = field(default_factory=list)
+
+
+def _changes(person, wanted):
+    return {name: value for name, value in wanted.items() if getattr(person, name) != value}
+
+
+class Recorder:
+    """Where the engine reports each batch; `batch_done` runs inside the
+    batch's transaction when writing."""
+
+    def __init__(self):
+        self.counts = Counts()
+        self.processed = 0
+
+    def begin(self, total):
+        pass
+
+    def batch_done(self, counts, processed, issues):
+        self.counts.add(counts)
+        self.processed += processed
+
+
+class MemoryRecorder(Recorder):
+    def __init__(self):
+        super().__init__()
+        self.issues = []
+
+    def batch_done(self, counts, processed, issues):
+        super().batch_done(counts, processed, issues)
+        self.issues.extend(issues)
+
+
+class CommuneIndex:
+    """The communes of a Département, in memory: by INSEE code, by postcode
+    and town, by postcode alone, by town alone."""
+
+    def __init__(self, departement):
+        from caseload.models import Commune
+
+        self.by_insee, self.by_postcode_city, self.by_postcode, self.by_city = {}, {}, {}, {}
+        for pk, insee, name, postcode, territory_id in Commune.objects.filter(
+            territory__departement=departement
+        ).values_list("pk", "insee_code", "name", "postcode", "territory_id"):
+            entry = (pk, territory_id)
+            self.by_insee[insee] = entry
+            self.by_postcode_city[(postcode, simplify(name))] = entry
+            self.by_postcode.setdefault(postcode, set()).add(entry)
+            self.by_city.setdefault(simplify(name), set()).add(entry)
+
+    def resolve(self, insee, postcode, city):
+        if insee:
+            return self.by_insee.get(insee)
+        city_key = simplify(city).removesuffix(" CEDEX").strip() if city else ""
+        if postcode and city_key and (postcode, city_key) in self.by_postcode_city:
+            return self.by_postcode_city[(postcode, city_key)]
+        if postcode:
+            found = self.by_postcode.get(postcode, ())
+            return next(iter(found)) if len(found) == 1 else None
+        if city_key:
+            found = self.by_city.get(city_key, ())
+            return next(iter(found)) if len(found) == 1 else None
+        return None
+
+
+class ImportEngine:
+    def __init__(
+        self,
+        *,
+        departement,
+        fileobj,
+        info,
+        columns,
+        sheet_name="",
+        acting_user=None,
+        dry_run=False,
+        recorder=None,
+        batch_size=None,
+        label="import",
+        auto_assign=None,
+    ):
+        self.departement = departement
+        self.fileobj = fileobj
+        self.info = info
+        self.columns = columns
+        self.sheet_name = sheet_name
+        self.acting_user = acting_user
+        self.dry_run = dry_run
+        self.recorder = recorder or MemoryRecorder()
+        self.batch_size = batch_size or settings.IMPORT_BATCH_SIZE
+        self.label = label
+        self.auto_assign = (
+            departement.auto_assign_imports if auto_assign is None else auto_assign
+        ) and not dry_run
+        # Identities seen in the file so far: key → line; person pk → line.
+        self.seen = {}
+        self.matched = {}
+
+    def run(self, *, total=None, resume_after=0):
+        """Import the whole file; `resume_after` rows already committed (a
+        task restarted after a worker died) are only re-read to know their
+        keys. Returns the recorder."""
+        missing = missing_required(self.columns)
+        if missing:
+            from intake.imports.columns import FIELDS
+
+            raise UnreadableFile(
+                _("Colonnes obligatoires absentes du fichier : %(fields)s.")
+                % {"fields": ", ".join(str(FIELDS[name][0]) for name in missing)}
+            )
+        headers, rows = iter_rows(self.fileobj, self.info, self.sheet_name)
+        self.headers = headers
+        self.checker = RowChecker(headers, self.columns)
+        self.communes = CommuneIndex(self.departement)
+        self.recorder.begin(total)
+        # Reading and checking the next batch (pure Python) overlaps with
+        # writing the current one (mostly waiting for PostgreSQL), in a
+        # second thread; the matching and the writes stay in order.
+        language = translation.get_language()
+
+        def checked_batches():
+            batch = []
+            for row in rows:
+                batch.append(row)
+                if len(batch) >= self.batch_size:
+                    yield batch
+                    batch = []
+            if batch:
+                yield batch
+
+        def read_and_check():
+            with translation.override(language):
+                return [(row, self.checker.check(row.cells)) for row in next(batches, [])]
+
+        done = 0
+        batches = checked_batches()
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            upcoming = pool.submit(read_and_check)
+            while True:
+                checked = upcoming.result()
+                if not checked:
+                    break
+                upcoming = pool.submit(read_and_check)
+                self._batch(checked, replay_only=done + len(checked) <= resume_after)
+                done += len(checked)
+        return self.recorder
+
+    # -- one batch ------------------------------------------------------------------
+
+    def _batch(self, checked_rows, replay_only=False):
+        pending, issues, counts = [], [], Counts()
+        local_seen = {}
+        for row, checked in checked_rows:
+            if checked.errors:
+                issues.append(self._issue(row, IssueSeverity.ERROR, checked.errors))
+                counts.rejected += 1
+                continue
+            item = _Pending(row=row, checked=checked)
+            values = checked.values
+            item.keys = [("caf", values["caf_number"], values["household_role"])]
+            if values.get("nir"):
+                item.keys.append(("nir", values["nir"]))
+            if values.get("external_id"):
+                item.keys.append(("ext", values["external_id"]))
+            duplicate = next(
+                (
+                    (key, self.seen.get(key) or local_seen.get(key))
+                    for key in item.keys
+                    if key in self.seen or key in local_seen
+                ),
+                None,
+            )
+            if duplicate:
+                key, line = duplicate
+                reason = {
+                    "caf": _("même numéro allocataire et même rôle que la ligne %(line)s"),
+                    "nir": _("même NIR que la ligne %(line)s"),
+                    "ext": _("même identifiant départemental que la ligne %(line)s"),
+                }[key[0]] % {"line": line}
+                issues.append(
+                    self._issue(
+                        row,
+                        IssueSeverity.ERROR,
+                        [(_("(toute la ligne)"), _("ligne en double : ") + reason)],
+                    )
+                )
+                counts.rejected += 1
+                continue
+            for key in item.keys:
+                local_seen[key] = row.line_number
+            self._place(item)
+            pending.append(item)
+        if replay_only:
+            self.seen.update(local_seen)
+            return
+        for attempt in range(1, MAX_BATCH_ATTEMPTS + 1):
+            try:
+                with transaction.atomic():
+                    matched = self._write(pending, issues, counts)
+            except IntegrityError:
+                if attempt == MAX_BATCH_ATTEMPTS:
+                    raise
+                logger.warning("import batch met a constraint, replaying (attempt %s)", attempt)
+                continue
+            break
+        self.seen.update(local_seen)
+        self.matched.update(matched)
+
+    def _issue(self, row, severity, problems):
+        return Issue(
+            line_number=row.line_number,
+            severity=severity,
+            problems=[(str(column), str(reason)) for column, reason in problems],
+            cells=[cell_text(c) for c in row.cells],
+        )
+
+    def _place(self, item):
+        checked = item.checked
+        if not (checked.insee_code or checked.postcode or checked.city):
+            return
+        found = self.communes.resolve(checked.insee_code, checked.postcode, checked.city)
+        if found:
+            item.commune_id, item.territory_id = found
+            return
+        column = next(
+            (
+                self.checker.column(name)
+                for name in ("insee_code", "postcode_city", "postcode", "city")
+                if name in self.checker.fields
+            ),
+            "",
+        )
+        checked.warnings.append(
+            (
+                column,
+                _(
+                    "commune inconnue dans ce Département : la personne est importée sans "
+                    "territoire et attend dans la file des personnes non affectées"
+                ),
+            )
+        )
+
+    def _write(self, pending, issues, batch_counts):
+        """The database part of a batch, inside its transaction. Works on
+        copies of the counts and issues so that a replayed batch starts over."""
+        counts = Counts(rejected=batch_counts.rejected)
+        issues = list(issues)
+        if not self.dry_run and connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                # A batch's commit need not wait for the disk: a server crash
+                # may lose the last batches, but atomically — people and the
+                # import's counts together — and a re-run imports them again.
+                cursor.execute("SET LOCAL synchronous_commit TO OFF")
+                cursor.execute(
+                    "SELECT pg_advisory_xact_lock(%s, %s)",
+                    [ADVISORY_LOCK_NAMESPACE, self.departement.pk],
+                )
+        by_caf, by_nir, by_ext = self._existing(pending)
+        to_create, to_update, matched = [], [], {}
+        changed_fields = set()
+        for item in pending:
+            values = item.checked.values
+            candidates = {
+                person.pk: person
+                for person in (
+                    by_caf.get((values["caf_number"], values["household_role"])),
+                    by_nir.get(values.get("nir")) if values.get("nir") else None,
+                    by_ext.get(values.get("external_id")) if values.get("external_id") else None,
+                )
+                if person is not None
+            }
+            reason = None
+            if len(candidates) > 1:
+                reason = _(
+                    "conflit d'identité : le numéro allocataire, le NIR ou l'identifiant "
+                    "départemental désignent des personnes différentes déjà enregistrées ; "
+                    "à trancher par un administrateur"
+                )
+            person = next(iter(candidates.values()), None)
+            if person is not None and reason is None:
+                if values.get("nir") and person.nir and person.nir != values["nir"]:
+                    reason = _(
+                        "conflit d'identité : la personne enregistrée sous ce numéro allocataire "
+                        "et ce rôle a un autre NIR ; à trancher par un administrateur"
+                    )
+                elif (
+                    values.get("external_id")
+                    and person.external_id
+                    and person.external_id != values["external_id"]
+                ):
+                    reason = _(
+                        "conflit d'identité : la personne enregistrée a un autre identifiant "
+                        "départemental ; à trancher par un administrateur"
+                    )
+                elif person.pk in self.matched or person.pk in matched:
+                    line = self.matched.get(person.pk) or matched.get(person.pk)
+                    reason = _("ligne en double : même personne que la ligne %(line)s") % {
+                        "line": line
+                    }
+            if reason:
+                issues.append(
+                    self._issue(item.row, IssueSeverity.ERROR, [(_("(toute la ligne)"), reason)])
+                )
+                counts.rejected += 1
+                continue
+            if item.checked.warnings:
+                issues.append(self._issue(item.row, IssueSeverity.WARNING, item.checked.warnings))
+                counts.warnings += 1
+            if person is None and self.dry_run:
+                counts.created += 1
+                continue
+            if person is None:
+                to_create.append(
+                    {**values, "commune_id": item.commune_id, "territory_id": item.territory_id}
+                )
+                counts.created += 1
+                continue
+            matched[person.pk] = item.row.line_number
+            wanted = dict(values)
+            if item.commune_id:
+                wanted.update(commune_id=item.commune_id, territory_id=item.territory_id)
+            if _changes(person, wanted):
+                to_update.append((person, wanted))
+            else:
+                counts.unchanged += 1
+        if to_update and not self.dry_run:
+            # Only the people about to change are locked (a lock writes to
+            # the row), then compared again under the lock.
+            locked = {
+                person.pk: person
+                for person in Beneficiary.objects.select_for_update(of=("self",))
+                .filter(pk__in=[person.pk for person, _wanted in to_update])
+                .only("pk", "commune_id", "territory_id", *FILE_OWNED_FIELDS)
+                .order_by("pk")
+            }
+            to_update = [(locked[person.pk], wanted) for person, wanted in to_update]
+        people_to_update = []
+        for person, wanted in to_update:
+            changes = _changes(person, wanted)
+            if not changes:
+                counts.unchanged += 1
+                continue
+            for name, value in changes.items():
+                setattr(person, name, value)
+            changed_fields.update(changes)
+            people_to_update.append(person)
+            counts.updated += 1
+        if not self.dry_run:
+            self._save(to_create, people_to_update, changed_fields, counts)
+        self.recorder.batch_done(counts, len(pending) + batch_counts.rejected, issues)
+        return matched
+
+    def _existing(self, pending):
+        cafs = {item.checked.values["caf_number"] for item in pending}
+        nirs = {item.checked.values["nir"] for item in pending if item.checked.values.get("nir")}
+        exts = {
+            item.checked.values["external_id"]
+            for item in pending
+            if item.checked.values.get("external_id")
+        }
+        by_caf, by_nir, by_ext = {}, {}, {}
+        if not pending:
+            return by_caf, by_nir, by_ext
+        condition = Q(caf_number__in=cafs)
+        if nirs:
+            condition |= Q(nir__in=nirs)
+        if exts:
+            condition |= Q(external_id__in=exts)
+        qs = Beneficiary.objects.filter(condition, departement=self.departement).only(
+            "pk", "commune_id", "territory_id", *FILE_OWNED_FIELDS
+        )
+        for person in qs.order_by("pk"):
+            by_caf[(person.caf_number, person.household_role)] = person
+            if person.nir:
+                by_nir[person.nir] = person
+            if person.external_id:
+                by_ext[person.external_id] = person
+        return by_caf, by_nir, by_ext
+
+    def _save(self, to_create, to_update, changed_fields, counts):
+        if to_create:
+            ids = beneficiaries_create_bulk(
+                acting_user=self.acting_user,
+                departement=self.departement,
+                people=to_create,
+                detail=self.label,
+            )
+            if self.auto_assign:
+                counts.assigned += self._assign(
+                    [
+                        Beneficiary(
+                            pk=pk,
+                            departement_id=self.departement.pk,
+                            territory_id=values["territory_id"],
+                        )
+                        for pk, values in zip(ids, to_create, strict=True)
+                    ]
+                )
+        if to_update:
+            now = timezone.now()
+            for person in to_update:
+                person.updated_at = now
+            Beneficiary.objects.bulk_update(
+                to_update, sorted(changed_fields | {"updated_at"}), batch_size=500
+            )
+            if self.acting_user is not None:
+                access_logs_record_bulk(
+                    user=self.acting_user,
+                    beneficiary_ids=[p.pk for p in to_update],
+                    detail=f"mise à jour ({self.label})",
+                )
+
+    def _assign(self, people):
+        from caseload.services import assignment_auto_for_import
+
+        assigned = 0
+        for person in people:
+            if person.territory_id and assignment_auto_for_import(
+                beneficiary=person, acting_user=self.acting_user
+            ):
+                assigned += 1
+        return assigned

@@ -1,0 +1,432 @@
+"""Validation of one row: from the cells of a file to the fields of a person.
+
+Errors reject the row; warnings keep it (an unknown commune, an unusable
+phone number or email address: the person is imported without it). Every
+problem names the column (its header in the file) and the reason, in French;
+the engine adds the line number.
+"""
+
+import datetime
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from beneficiaries.enums import Civility, HouseholdRole
+from beneficiaries.validators import nir_key, normalise_nir, validate_nir
+
+EXCEL_EPOCH = datetime.date(1899, 12, 30)
+DATE_FORMATS = ["%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y", "%d.%m.%Y", "%d/%m/%y", "%Y/%m/%d", "%d%m%Y"]
+MIN_DATE = datetime.date(1900, 1, 1)
+NIR_RE = re.compile(r"^[12][0-9]{4}(?:[0-9]{2}|2A|2B)[0-9]{8}$")
+NIR_SEPARATORS_RE = re.compile(r"[\s.\-]")
+FRENCH_DATE_RE = re.compile(r"^(\d{2})/(\d{2})/(\d{4})$")
+
+ROLE_VALUES = {
+    "demandeur": HouseholdRole.DEMANDEUR,
+    "dem": HouseholdRole.DEMANDEUR,
+    "d": HouseholdRole.DEMANDEUR,
+    "allocataire": HouseholdRole.DEMANDEUR,
+    "conjoint": HouseholdRole.CONJOINT,
+    "cjt": HouseholdRole.CONJOINT,
+    "conj": HouseholdRole.CONJOINT,
+    "c": HouseholdRole.CONJOINT,
+}
+CIVILITY_VALUES = {
+    "m": Civility.MONSIEUR,
+    "mr": Civility.MONSIEUR,
+    "monsieur": Civility.MONSIEUR,
+    "h": Civility.MONSIEUR,
+    "homme": Civility.MONSIEUR,
+    "masculin": Civility.MONSIEUR,
+    "1": Civility.MONSIEUR,
+    "mme": Civility.MADAME,
+    "madame": Civility.MADAME,
+    "mlle": Civility.MADAME,
+    "mademoiselle": Civility.MADAME,
+    "f": Civility.MADAME,
+    "femme": Civility.MADAME,
+    "feminin": Civility.MADAME,
+    "2": Civility.MADAME,
+}
+NAME_RE = re.compile(r"^[^\W\d_](?:[^\W\d_]|[ '’.\-])*$")
+POSTCODE_CITY_RE = re.compile(r"^\s*(\d{4,5})\s*[-–,/]?\s*(.*?)\s*$")
+PHONE_SPLIT_RE = re.compile(r"[/;,|]|\s{2,}|\bet\b")
+EMAIL_SPLIT_RE = re.compile(r"[\s;,|]+")
+INSEE_RE = re.compile(r"^(?:\d{2}|2A|2B)\d{3}$")
+
+MAX_LENGTHS = {
+    "last_name": 150,
+    "birth_name": 150,
+    "first_name": 150,
+    "address_line": 255,
+    "city": 150,
+    "external_id": 50,
+}
+
+
+@dataclass
+class CheckedRow:
+    values: dict = field(default_factory=dict)  # field → Python value (only the fields given)
+    errors: list = field(default_factory=list)  # (column, reason)
+    warnings: list = field(default_factory=list)
+    # commune lookup keys, resolved by the engine against the Département's communes
+    insee_code: str = ""
+    postcode: str = ""
+    city: str = ""
+
+
+def simplify(text) -> str:
+    """Uppercase, no accents, single spaces, "ST"/"STE" spelled out: to compare town names."""
+    text = unicodedata.normalize("NFKD", str(text)).encode("ascii", "ignore").decode().upper()
+    text = re.sub(r"[^A-Z0-9]+", " ", text).strip()
+    text = re.sub(r"\bSTE\b", "SAINTE", text)
+    text = re.sub(r"\bST\b", "SAINT", text)
+    return text
+
+
+def parse_date(value, today=None):
+    """A date from a cell: a date object, an Excel serial (number or digits),
+    dd/mm/yyyy, ISO and a few variants. Raises ValueError."""
+    if isinstance(value, datetime.datetime):
+        return value.date()
+    if isinstance(value, datetime.date):
+        return value
+    if isinstance(value, int | float):
+        return _excel_serial(value)
+    text = str(value).strip()
+    fast = FRENCH_DATE_RE.match(text)
+    if fast:
+        day, month, year = map(int, fast.groups())
+        return datetime.date(year, month, day)
+    if re.fullmatch(r"\d{5}(?:[.,]0+)?", text):
+        return _excel_serial(float(text.replace(",", ".")))
+    text = text.split(" ")[0].split("T")[0] if re.match(r"^\d{4}-\d{2}-\d{2}[ T]", text) else text
+    for fmt in DATE_FORMATS:
+        try:
+            return datetime.datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    raise ValueError(text)
+
+
+def _excel_serial(number):
+    if not 1 <= number < 2958466:
+        raise ValueError(number)
+    return EXCEL_EPOCH + datetime.timedelta(days=int(number))
+
+
+def _digits_of(value):
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return re.sub(r"[\s.\-]", "", str(value))
+
+
+def normalise_phone(text):
+    """A French number as "06 12 34 56 78", or None. Accepts +33, 0033, dots,
+    dashes, spaces, and a leading zero lost by a spreadsheet."""
+    digits = re.sub(r"[^\d+]", "", str(text))
+    if digits.startswith("+33"):
+        digits = "0" + digits[3:]
+    elif digits.startswith("0033"):
+        digits = "0" + digits[4:]
+    if "+" in digits:
+        return None
+    if len(digits) == 9 and digits[0] in "1234679":
+        digits = "0" + digits
+    if len(digits) != 10 or not digits.startswith("0") or digits[1] == "0":
+        return None
+    return " ".join(digits[i : i + 2] for i in range(0, 10, 2))
+
+
+class RowChecker:
+    """Checks rows against the columns mapped to fields. `headers` are the
+    file's own headers, used to name the column of each problem."""
+
+    def __init__(self, headers, columns, today=None):
+        from intake.imports.columns import normalise_header
+
+        self.today = today or timezone.localdate()
+        self.index = {}  # field → (position, header as written in the file)
+        for position, header in enumerate(headers):
+            target = columns.get(normalise_header(header), "")
+            if target and target not in self.index:
+                self.index[target] = (position, header)
+        self.width = len(headers)
+
+    @property
+    def fields(self):
+        return set(self.index)
+
+    def check(self, cells) -> CheckedRow:
+        row = CheckedRow()
+        if len(cells) != self.width:
+            row.errors.append(
+                (
+                    _("(toute la ligne)"),
+                    _(
+                        "la ligne compte %(found)s colonnes au lieu de %(expected)s : "
+                        "vérifiez le séparateur et les guillemets"
+                    )
+                    % {"found": len(cells), "expected": self.width},
+                )
+            )
+            return row
+        raw = {name: cells[pos] for name, (pos, _header) in self.index.items()}
+        text = {name: _text(value) for name, value in raw.items()}
+
+        self._caf_number(row, text)
+        self._role(row, text)
+        self._civility(row, text)
+        for name in ("last_name", "first_name", "birth_name"):
+            self._name(row, text, name)
+        self._dates(row, raw, text)
+        self._nir(row, text)
+        self._place(row, raw, text)
+        self._contact(row, text)
+        for name in ("address_line", "external_id"):
+            value = text.get(name, "")
+            if value:
+                if len(value) > MAX_LENGTHS[name]:
+                    self.error(
+                        row,
+                        name,
+                        _("trop long (%(max)s caractères au plus)") % {"max": MAX_LENGTHS[name]},
+                    )
+                else:
+                    row.values[name] = value
+        return row
+
+    # -- helpers ------------------------------------------------------------------
+
+    def column(self, name):
+        return self.index[name][1] if name in self.index else name
+
+    def error(self, row, name, reason):
+        row.errors.append((self.column(name), reason))
+
+    def warning(self, row, name, reason):
+        row.warnings.append((self.column(name), reason))
+
+    def _required(self, row, text, name):
+        value = text.get(name, "")
+        if not value:
+            self.error(row, name, _("valeur obligatoire manquante"))
+        return value
+
+    # -- fields -------------------------------------------------------------------
+
+    def _caf_number(self, row, text):
+        value = self._required(row, text, "caf_number")
+        if not value:
+            return
+        digits = _digits_of(value)
+        if not re.fullmatch(r"\d{1,10}", digits):
+            self.error(
+                row,
+                "caf_number",
+                _("« %(value)s » n'est pas un numéro allocataire (10 chiffres au plus)")
+                % {"value": value[:30]},
+            )
+            return
+        row.values["caf_number"] = digits
+
+    def _role(self, row, text):
+        value = self._required(row, text, "household_role")
+        if not value:
+            return
+        role = ROLE_VALUES.get(simplify(value).lower().replace(" ", ""))
+        if role is None:
+            self.error(
+                row,
+                "household_role",
+                _("rôle « %(value)s » inconnu (attendu : DEMANDEUR, CONJOINT, DEM ou CJT)")
+                % {"value": value[:30]},
+            )
+            return
+        row.values["household_role"] = role
+
+    def _civility(self, row, text):
+        value = text.get("civility", "")
+        if not value:
+            return
+        civility = CIVILITY_VALUES.get(simplify(value).lower().replace(" ", ""))
+        if civility is None:
+            self.error(
+                row,
+                "civility",
+                _("civilité « %(value)s » inconnue (attendu : M., Mme)") % {"value": value[:30]},
+            )
+            return
+        row.values["civility"] = civility
+
+    def _name(self, row, text, name):
+        value = " ".join(text.get(name, "").split())
+        if name in ("last_name", "first_name"):
+            value = self._required(row, {name: value}, name)
+        if not value:
+            return
+        if len(value) > MAX_LENGTHS[name]:
+            self.error(
+                row, name, _("trop long (%(max)s caractères au plus)") % {"max": MAX_LENGTHS[name]}
+            )
+        elif not NAME_RE.match(value):
+            self.error(
+                row,
+                name,
+                _(
+                    "contient des caractères qui ne peuvent pas figurer dans un nom (chiffres, symboles, formule)"
+                ),
+            )
+        else:
+            row.values[name] = value
+
+    def _dates(self, row, raw, text):
+        for name in ("birth_date", "rsa_application_date", "rights_opening_date"):
+            if name == "rsa_application_date":
+                self._required(row, text, name)
+            if not text.get(name):
+                continue
+            try:
+                value = parse_date(raw[name])
+            except ValueError:
+                self.error(
+                    row,
+                    name,
+                    _("« %(value)s » n'est pas une date (attendu : jj/mm/aaaa)")
+                    % {"value": text[name][:30]},
+                )
+                continue
+            if value < MIN_DATE or value > self.today:
+                self.error(
+                    row,
+                    name,
+                    _("date %(date)s impossible (avant 1900 ou dans le futur)")
+                    % {"date": value.strftime("%d/%m/%Y")},
+                )
+                continue
+            row.values[name] = value
+        birth = row.values.get("birth_date")
+        application = row.values.get("rsa_application_date")
+        if birth and application and birth >= application:
+            self.error(row, "birth_date", _("la date de naissance suit la date de demande de RSA"))
+            del row.values["birth_date"]
+
+    def _nir(self, row, text):
+        value = text.get("nir", "")
+        if not value:
+            return
+        nir = NIR_SEPARATORS_RE.sub("", value).upper()
+        if not (NIR_RE.match(nir) and nir_key(nir[:13]) == nir[13:]):
+            # The slow, thorough path only for what the fast one refuses.
+            nir = normalise_nir(_digits_of(value) if value[:1].isdigit() else value)
+            try:
+                validate_nir(nir)
+            except ValidationError as exc:
+                self.error(row, "nir", exc.messages[0].rstrip("."))
+                return
+        civility = row.values.get("civility")
+        sex = {Civility.MONSIEUR: "1", Civility.MADAME: "2"}.get(civility)
+        if sex and nir[0] != sex:
+            self.error(
+                row,
+                "nir",
+                _(
+                    "le NIR commence par %(digit)s, ce qui ne correspond pas à la civilité « %(civility)s »"
+                )
+                % {"digit": nir[0], "civility": Civility(civility).label},
+            )
+            return
+        birth = row.values.get("birth_date")
+        if birth:
+            year, month = nir[1:3], int(nir[3:5])
+            if year != f"{birth.year % 100:02d}" or (1 <= month <= 12 and month != birth.month):
+                self.error(
+                    row,
+                    "nir",
+                    _(
+                        "le NIR indique une naissance en %(month)s/%(year)s, la date de naissance est le %(date)s"
+                    )
+                    % {"month": nir[3:5], "year": year, "date": birth.strftime("%d/%m/%Y")},
+                )
+                return
+        row.values["nir"] = nir
+
+    def _place(self, row, raw, text):
+        insee = text.get("insee_code", "").upper()
+        if insee:
+            insee = insee.zfill(5) if insee.isdigit() else insee
+            if INSEE_RE.match(insee):
+                row.insee_code = insee
+            else:
+                self.warning(
+                    row,
+                    "insee_code",
+                    _("code INSEE « %(value)s » invalide") % {"value": insee[:10]},
+                )
+        postcode, city = text.get("postcode", ""), text.get("city", "")
+        merged = text.get("postcode_city", "")
+        if merged:
+            match = POSTCODE_CITY_RE.match(merged)
+            if match:
+                postcode, city = postcode or match.group(1), city or match.group(2)
+            else:
+                city = city or merged
+        if postcode:
+            postcode = _digits_of(postcode)
+            postcode = postcode.zfill(5) if postcode.isdigit() and len(postcode) == 4 else postcode
+            if re.fullmatch(r"\d{5}", postcode):
+                row.postcode = row.values["postcode"] = postcode
+            else:
+                self.warning(
+                    row,
+                    "postcode_city" if merged and "postcode" not in self.index else "postcode",
+                    _("code postal « %(value)s » invalide") % {"value": postcode[:10]},
+                )
+        if city:
+            city = " ".join(city.split())
+            if len(city) <= MAX_LENGTHS["city"]:
+                row.city = row.values["city"] = city
+
+    def _contact(self, row, text):
+        phones = text.get("phone", "")
+        if phones:
+            for candidate in PHONE_SPLIT_RE.split(phones):
+                phone = normalise_phone(candidate)
+                if phone:
+                    row.values["phone"] = phone
+                    break
+            else:
+                self.warning(
+                    row,
+                    "phone",
+                    _("aucun numéro de téléphone français valide : le téléphone n'est pas importé"),
+                )
+        emails = text.get("email", "")
+        if emails:
+            for candidate in EMAIL_SPLIT_RE.split(emails):
+                candidate = candidate.strip().strip("<>").lower()
+                if not candidate or len(candidate) > 254:
+                    continue
+                try:
+                    validate_email(candidate)
+                except ValidationError:
+                    continue
+                row.values["email"] = candidate
+                break
+            else:
+                self.warning(
+                    row,
+                    "email",
+                    _("aucune adresse électronique valide : le courriel n'est pas importé"),
+                )
+
+
+def _text(value):
+    from intake.imports.reading import cell_text
+
+    return cell_text(value)

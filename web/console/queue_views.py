@@ -1,0 +1,497 @@
+"""Manager console, part 2: the unassigned queue, one person's assignment
+page, orientation decisions, bulk actions and the balancing plan."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from beneficiaries.models import Beneficiary
+from caseload.enums import Programme
+from caseload.models import Assignment, Binome, StaffProfile
+from caseload.selectors import (
+    SuggestionPool,
+    binome_candidates,
+    previous_referents,
+    programme_loads,
+    staff_choice_groups,
+    unassigned_queue,
+)
+from caseload.services import (
+    assignment_end,
+    assignment_reassign,
+    assignments_create_many,
+    binome_enrol,
+)
+from pathways.models import Deadline, OrientationDecision, Pathway, deadline_state
+from pathways.services import orientation_decide, orientations_decide
+from web.console.forms import (
+    AssignForm,
+    EndForm,
+    EnrolForm,
+    OrientationForm,
+    ReassignForm,
+    errors_text,
+)
+from web.console.helpers import BadInput, all_or_404, ids_from, manager_required, redirect_back
+
+BALANCE_LIMIT = 200
+
+
+def _referents(user):
+    return StaffProfile.objects.visible_to(user).active().referents()
+
+
+LOADS_PANEL_SIZE = 30
+
+
+def _pool_loads(pool, first=()):
+    """The loads panel beside the queue: the referents suggested on the page
+    first, then the others by name, at most LOADS_PANEL_SIZE (the dashboard
+    lists them all)."""
+    first = list(dict.fromkeys(first))
+    rest = sorted(
+        (s for s in pool.staff if s.pk not in set(first)),
+        key=lambda s: (s.user.last_name, s.user.first_name, s.pk),
+    )
+    by_id = {s.pk: s for s in pool.staff}
+    chosen = ([by_id[pk] for pk in first] + rest)[:LOADS_PANEL_SIZE]
+    return [
+        (staff, programme_loads(staff, pool.caps.get(staff.structure.departement_id, {})))
+        for staff in chosen
+    ]
+
+
+# --- Queue ------------------------------------------------------------------------------
+
+
+def _queue_page(request, *, status=200):
+    page = Paginator(unassigned_queue(request.user), settings.QUEUE_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    people = list(page)
+    pool = SuggestionPool(request.user)
+    previous = previous_referents(p.pk for p in people)
+    today = timezone.localdate()
+    rows = []
+    for person in people:
+        programme = person.pathway_programme or Programme.DROIT_COMMUN
+        candidates = pool.candidates(
+            territory_id=person.territory_id,
+            stage=person.pathway_stage,
+            programme=programme,
+            previous_staff_ids=previous.get(person.pk, set()),
+            limit=1,
+        )
+        rows.append(
+            {
+                "person": person,
+                "stage_label": Pathway(stage=person.pathway_stage).get_stage_display(),
+                "programme_label": Programme(programme).label,
+                "deadline_label": (
+                    Deadline(kind=person.deadline_kind).get_kind_display()
+                    if person.deadline_kind
+                    else ""
+                ),
+                "deadline_state": deadline_state(due_on=person.deadline_due_on, today=today),
+                "suggestion": candidates[0] if candidates else None,
+            }
+        )
+    return render(
+        request,
+        "console/queue.html",
+        {
+            "page": page,
+            "rows": rows,
+            "loads": _pool_loads(
+                pool, [row["suggestion"].staff.pk for row in rows if row["suggestion"]]
+            ),
+            "programmes": list(Programme),
+            "staff_groups": staff_choice_groups(pool.staff),
+            "orientation_form": OrientationForm(),
+            "active_nav": "team",
+            "console_tab": "queue",
+        },
+        status=status,
+    )
+
+
+@require_GET
+@manager_required
+def queue(request):
+    """People with no referent, the oldest deadline first."""
+    return _queue_page(request)
+
+
+def _selected_people(request):
+    ids = ids_from(request.POST.getlist("people"))
+    if not ids:
+        raise ValidationError(_("Choisissez au moins une personne."))
+    return all_or_404(Beneficiary.objects.visible_to(request.user), ids)
+
+
+def _read_batch(request, form):
+    """(people, None) when the selection and the form are valid, otherwise
+    (None, the queue page with the French message and a 400)."""
+    try:
+        people = _selected_people(request)
+        if not form.is_valid():
+            raise BadInput
+    except BadInput:
+        messages.error(request, errors_text(form) or _("Sélection illisible."))
+        return None, _queue_page(request, status=400)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return None, _queue_page(request, status=400)
+    return people, None
+
+
+@require_POST
+@manager_required
+def queue_assign(request):
+    """Assign the selected people to one referent: all or nothing."""
+    form = AssignForm(request.POST)
+    people, error_response = _read_batch(request, form)
+    if error_response is not None:
+        return error_response
+    staff = get_object_or_404(_referents(request.user), pk=form.cleaned_data["staff"])
+    try:
+        assignments_create_many(
+            pairs=[(person, staff) for person in people],
+            acting_user=request.user,
+            reason=form.cleaned_data["reason"],
+            over_cap_reason=form.cleaned_data["over_cap_reason"],
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return _queue_page(request, status=422)
+    messages.success(
+        request,
+        _("%(count)s personne(s) confiée(s) à %(name)s.")
+        % {"count": len(people), "name": staff.user.get_full_name()},
+    )
+    return redirect_back(request, reverse("console:queue"))
+
+
+@require_POST
+@manager_required
+def queue_orient(request):
+    """The same orientation decision for the selected new applicants."""
+    form = OrientationForm(request.POST)
+    people, error_response = _read_batch(request, form)
+    if error_response is not None:
+        return error_response
+    pathways = list(Pathway.objects.open().filter(beneficiary__in=people))
+    try:
+        if len(pathways) != len(people):
+            raise ValidationError(_("Une des personnes choisies n'a pas de parcours en cours."))
+        orientations_decide(
+            pathways=pathways,
+            acting_user=request.user,
+            **form.cleaned_data,
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return _queue_page(request, status=422)
+    messages.success(
+        request, _("Orientation enregistrée pour %(count)s personne(s).") % {"count": len(people)}
+    )
+    return redirect_back(request, reverse("console:queue"))
+
+
+def _balance_plan(request):
+    """A full plan for the oldest people of the queue: each to the best-ranked
+    referent, the planned assignments counted as they are planned so that no
+    referent is planned past their cap."""
+    people = list(unassigned_queue(request.user)[:BALANCE_LIMIT])
+    pool = SuggestionPool(request.user)
+    previous = previous_referents(p.pk for p in people)
+    plan = []
+    for person in people:
+        candidates = pool.candidates(
+            territory_id=person.territory_id,
+            stage=person.pathway_stage,
+            programme=person.pathway_programme or Programme.DROIT_COMMUN,
+            previous_staff_ids=previous.get(person.pk, set()),
+            limit=1,
+        )
+        choice = candidates[0] if candidates else None
+        if choice is not None:
+            pool.take(choice)
+        plan.append((person, choice))
+    return plan
+
+
+@require_GET
+@manager_required
+def balance(request):
+    """ "Équilibrer la file": the proposed plan, to review before confirming."""
+    plan = _balance_plan(request)
+    return render(
+        request,
+        "console/balance.html",
+        {
+            "plan": plan,
+            "planned": sum(1 for _p, c in plan if c is not None),
+            "limit": BALANCE_LIMIT,
+            "active_nav": "team",
+            "console_tab": "queue",
+        },
+    )
+
+
+@require_POST
+@manager_required
+def balance_confirm(request):
+    """Apply a reviewed plan, all or nothing (caps checked again under lock)."""
+    try:
+        pairs = [value.split(":", 1) for value in request.POST.getlist("plan")]
+        person_ids = ids_from(p for p, _s in pairs)
+        staff_ids = ids_from(s for _p, s in pairs)
+        if not pairs or len(person_ids) != len(pairs):
+            raise BadInput
+    except (BadInput, ValueError):
+        messages.error(request, _("Plan illisible : recalculez-le."))
+        return _queue_page(request, status=400)
+    people = dict(
+        zip(
+            person_ids,
+            all_or_404(Beneficiary.objects.visible_to(request.user), person_ids),
+            strict=True,
+        )
+    )
+    staff = {s.pk: s for s in all_or_404(_referents(request.user), staff_ids)}
+    try:
+        assignments_create_many(
+            pairs=[(people[int(p)], staff[int(s)]) for p, s in pairs],
+            acting_user=request.user,
+            reason=_("Équilibrage de la file"),
+        )
+    except ValidationError as error:
+        messages.error(
+            request,
+            " ".join(error.messages) + " " + _("Le plan n'a pas été appliqué : recalculez-le."),
+        )
+        return _queue_page(request, status=422)
+    messages.success(
+        request, _("Plan appliqué : %(count)s personne(s) affectée(s).") % {"count": len(pairs)}
+    )
+    return redirect_back(request, reverse("console:queue"))
+
+
+# --- One person ------------------------------------------------------------------------
+
+
+def _person_page(request, pk, *, status=200):
+    person = get_object_or_404(
+        Beneficiary.objects.visible_to(request.user).select_related("territory"), pk=pk
+    )
+    pathway = (
+        Pathway.objects.open()
+        .filter(beneficiary=person)
+        .prefetch_related(
+            Prefetch("deadlines", queryset=Deadline.objects.order_by("due_on", "pk")),
+            Prefetch(
+                "orientations",
+                queryset=OrientationDecision.objects.select_related("decided_by").order_by(
+                    "-decided_on", "-pk"
+                ),
+            ),
+        )
+        .first()
+    )
+    assignments = list(
+        Assignment.objects.filter(beneficiary=person)
+        .select_related("staff__user", "binome", "created_by", "ended_by")
+        .order_by("-started_at", "-pk")
+    )
+    programme = pathway.programme if pathway else Programme.DROIT_COMMUN
+    pool = SuggestionPool(request.user)
+    candidates = pool.candidates(
+        territory_id=person.territory_id,
+        stage=pathway.stage if pathway else None,
+        programme=programme,
+        previous_staff_ids={a.staff_id for a in assignments if not a.is_active},
+        limit=5,
+    )
+    today = timezone.localdate()
+    return render(
+        request,
+        "console/person.html",
+        {
+            "person": person,
+            "pathway": pathway,
+            "deadlines": (
+                [(d, d.state_on(today)) for d in pathway.deadlines.all()] if pathway else []
+            ),
+            "current": [a for a in assignments if a.is_active],
+            "history": [a for a in assignments if not a.is_active],
+            "candidates": candidates,
+            "binomes": binome_candidates(request.user, territory_id=person.territory_id)[:5],
+            "staff_groups": staff_choice_groups(pool.staff),
+            "orientation_form": OrientationForm(
+                initial={"programme": programme} if pathway else None
+            ),
+            "end_form": EndForm(),
+            "reassign_form": ReassignForm(),
+            "enrol_form": EnrolForm(),
+            "active_nav": "team",
+            "console_tab": "queue",
+        },
+        status=status,
+    )
+
+
+@require_GET
+@manager_required
+def person(request, pk):
+    """One person: deadlines, orientation, current and past referents, the
+    ranked eligible staff and binômes."""
+    return _person_page(request, pk)
+
+
+def _visible_person(request, pk):
+    return get_object_or_404(Beneficiary.objects.visible_to(request.user), pk=pk)
+
+
+@require_POST
+@manager_required
+def person_assign(request, pk):
+    person = _visible_person(request, pk)
+    form = AssignForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, errors_text(form))
+        return _person_page(request, pk, status=400)
+    staff = get_object_or_404(_referents(request.user), pk=form.cleaned_data["staff"])
+    try:
+        assignments_create_many(
+            pairs=[(person, staff)],
+            acting_user=request.user,
+            reason=form.cleaned_data["reason"],
+            over_cap_reason=form.cleaned_data["over_cap_reason"],
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return _person_page(request, pk, status=422)
+    messages.success(
+        request,
+        _("%(person)s est confiée à %(name)s.")
+        % {"person": person.full_name, "name": staff.user.get_full_name()},
+    )
+    return redirect_back(request, reverse("console:person", args=[pk]))
+
+
+@require_POST
+@manager_required
+def person_orient(request, pk):
+    person = _visible_person(request, pk)
+    form = OrientationForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, errors_text(form))
+        return _person_page(request, pk, status=400)
+    pathway = Pathway.objects.open().filter(beneficiary=person).first()
+    try:
+        if pathway is None:
+            raise ValidationError(_("Cette personne n'a pas de parcours en cours."))
+        orientation_decide(pathway=pathway, acting_user=request.user, **form.cleaned_data)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return _person_page(request, pk, status=422)
+    messages.success(request, _("Orientation enregistrée."))
+    return redirect_back(request, reverse("console:person", args=[pk]))
+
+
+@require_POST
+@manager_required
+def person_enrol(request, pk):
+    """Enrol the person in accompagnement global with a binôme."""
+    person = _visible_person(request, pk)
+    form = EnrolForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, errors_text(form))
+        return _person_page(request, pk, status=400)
+    visible = StaffProfile.objects.visible_to(request.user)
+    binome = get_object_or_404(
+        Binome.objects.filter(pe_advisor__in=visible, social_worker__in=visible),
+        pk=form.cleaned_data["binome"],
+    )
+    try:
+        binome_enrol(
+            beneficiary=person,
+            binome=binome,
+            acting_user=request.user,
+            advisor_agrees=form.cleaned_data["advisor_agrees"],
+            social_worker_agrees=form.cleaned_data["social_worker_agrees"],
+            reason=form.cleaned_data["reason"],
+            over_cap_reason=form.cleaned_data["over_cap_reason"],
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return _person_page(request, pk, status=422)
+    messages.success(request, _("Personne suivie en accompagnement global par le binôme."))
+    return redirect_back(request, reverse("console:person", args=[pk]))
+
+
+def _visible_assignment(request, pk):
+    return get_object_or_404(
+        Assignment.objects.active()
+        .filter(beneficiary__in=Beneficiary.objects.visible_to(request.user))
+        .filter(staff__in=StaffProfile.objects.visible_to(request.user))
+        .select_related("beneficiary"),
+        pk=pk,
+    )
+
+
+@require_POST
+@manager_required
+def assignment_end_view(request, pk):
+    assignment = _visible_assignment(request, pk)
+    form = EndForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, errors_text(form))
+        return _person_page(request, assignment.beneficiary_id, status=400)
+    try:
+        assignment_end(
+            assignment=assignment,
+            acting_user=request.user,
+            end_reason=form.cleaned_data["end_reason"],
+            detail=form.cleaned_data["detail"],
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return _person_page(request, assignment.beneficiary_id, status=422)
+    messages.success(request, _("Suivi terminé."))
+    return redirect_back(request, reverse("console:person", args=[assignment.beneficiary_id]))
+
+
+@require_POST
+@manager_required
+def assignment_reassign_view(request, pk):
+    assignment = _visible_assignment(request, pk)
+    form = ReassignForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, errors_text(form))
+        return _person_page(request, assignment.beneficiary_id, status=400)
+    new_staff = get_object_or_404(_referents(request.user), pk=form.cleaned_data["staff"])
+    try:
+        assignment_reassign(
+            assignment=assignment,
+            new_staff=new_staff,
+            acting_user=request.user,
+            reason=form.cleaned_data["reason"],
+            end_reason=form.cleaned_data["end_reason"],
+            over_cap_reason=form.cleaned_data["over_cap_reason"],
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return _person_page(request, assignment.beneficiary_id, status=422)
+    messages.success(
+        request, _("Personne confiée à %(name)s.") % {"name": new_staff.user.get_full_name()}
+    )
+    return redirect_back(request, reverse("console:person", args=[assignment.beneficiary_id]))

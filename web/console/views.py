@@ -1,0 +1,471 @@
+"""Manager console, part 1: the loads dashboard, a staff member's portfolio,
+binômes, referent change requests and cap policies. Views stay thin: scoping
+through `visible_to`, input through forms, rules in `caseload.services`."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from beneficiaries.models import Beneficiary
+from caseload.enums import ChangeRequestStatus, Programme, StaffRole
+from caseload.models import (
+    Assignment,
+    Binome,
+    CapPolicy,
+    ReferentChangeRequest,
+    StaffProfile,
+    Structure,
+)
+from caseload.perms import scope_of
+from caseload.selectors import (
+    SuggestionPool,
+    attach_load_counts,
+    cap_table,
+    load_totals,
+    programme_loads,
+    staff_choice_groups,
+    team_rows,
+    unassigned_queue,
+)
+from caseload.services import (
+    assignments_end_many,
+    assignments_reassign_many,
+    binome_create,
+    binome_dissolve,
+    cap_policies_update,
+    change_request_accept,
+    change_request_refuse,
+)
+from web.console.forms import (
+    AcceptForm,
+    BinomeForm,
+    EndForm,
+    ReassignForm,
+    RefuseForm,
+    TeamFilterForm,
+    errors_text,
+)
+from web.console.helpers import BadInput, all_or_404, ids_from, manager_required, redirect_back
+
+TEAM_PAGE_SIZE = 50
+
+
+def _referents(user):
+    return StaffProfile.objects.visible_to(user).active().referents()
+
+
+@require_GET
+@manager_required
+def team(request):
+    """The loads dashboard: each staff member of the manager's territories
+    with active people / effective cap per programme, flags, totals by role
+    and programme, binômes and their shared load, cap overrides, a chart."""
+    staff_qs = _referents(request.user)
+    structures = Structure.objects.filter(pk__in=staff_qs.values("structure_id")).order_by(
+        "name", "pk"
+    )
+    form = TeamFilterForm(request.GET or None, structures=structures)
+    status = 200
+    programmes = list(Programme)
+    if form.is_bound and not form.is_valid():
+        status = 400
+        messages.error(request, errors_text(form))
+        form = TeamFilterForm(structures=structures)
+    if form.is_bound:
+        if form.cleaned_data["role"]:
+            staff_qs = staff_qs.filter(role=form.cleaned_data["role"])
+        if form.cleaned_data["structure"]:
+            staff_qs = staff_qs.filter(structure_id=form.cleaned_data["structure"])
+        if form.cleaned_data["programme"]:
+            programmes = [Programme(form.cleaned_data["programme"])]
+    rows = team_rows(
+        staff_qs.select_related("user", "structure").order_by(
+            "role", "user__last_name", "user__first_name", "pk"
+        )
+    )
+    if len(programmes) == 1:
+        rows = [
+            (staff, [load for load in loads if load.programme == programmes[0].value])
+            for staff, loads in rows
+        ]
+    role_totals, programme_totals = load_totals(rows)
+    page = Paginator(rows, TEAM_PAGE_SIZE).get_page(request.GET.get("page"))
+    visible_staff = StaffProfile.objects.visible_to(request.user)
+    binomes = (
+        Binome.objects.filter(
+            dissolved_at__isnull=True,
+            pe_advisor__in=visible_staff,
+            social_worker__in=visible_staff,
+        )
+        .select_related("pe_advisor__user", "social_worker__user")
+        .annotate(
+            shared=Count(
+                "assignments__beneficiary",
+                filter=Q(assignments__ended_at__isnull=True),
+                distinct=True,
+            )
+        )
+        .order_by("pe_advisor__user__last_name", "pk")
+    )
+    overrides = (
+        Assignment.objects.active()
+        .exclude(over_cap_reason="")
+        .filter(staff__in=visible_staff)
+        .select_related("staff__user", "beneficiary", "created_by")
+        .order_by("-started_at", "-pk")[:50]
+    )
+    chart = {
+        "labels": [str(total.label) for total in role_totals],
+        "active": [total.active for total in role_totals],
+        "cap": [total.cap for total in role_totals],
+        "active_label": _("Personnes suivies"),
+        "cap_label": _("Plafonds cumulés"),
+    }
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "console/team.html",
+        {
+            "form": form,
+            "page": page,
+            "programmes": programmes,
+            "role_totals": role_totals,
+            "programme_totals": programme_totals,
+            "binomes": binomes,
+            "overrides": overrides,
+            "chart": chart,
+            "queue_count": unassigned_queue(request.user).count(),
+            "pending_requests": ReferentChangeRequest.objects.filter(
+                status=ChangeRequestStatus.PENDING,
+                beneficiary__in=Beneficiary.objects.visible_to(request.user),
+            ).count(),
+            "filter_query": query.urlencode(),
+            "active_nav": "team",
+            "console_tab": "team",
+        },
+        status=status,
+    )
+
+
+# --- A staff member's portfolio -------------------------------------------------------
+
+
+def _staff_page(request, staff, *, status=200):
+    staff = get_object_or_404(
+        _referents(request.user).select_related("user", "structure"),
+        pk=staff.pk if hasattr(staff, "pk") else staff,
+    )
+    attach_load_counts([staff])
+    loads = programme_loads(staff, cap_table(staff.structure.departement_id))
+    assignments = list(
+        Assignment.objects.active()
+        .filter(staff=staff)
+        .select_related("beneficiary", "binome")
+        .order_by("beneficiary__last_name", "beneficiary__first_name", "pk")
+    )
+    others = [
+        s
+        for s in _referents(request.user)
+        .select_related("user")
+        .order_by("user__last_name", "user__first_name", "pk")
+        if s.pk != staff.pk
+    ]
+    return render(
+        request,
+        "console/staff_detail.html",
+        {
+            "staff": staff,
+            "loads": loads,
+            "assignments": assignments,
+            "others": others,
+            "end_form": EndForm(),
+            "reassign_form": ReassignForm(),
+            "active_nav": "team",
+            "console_tab": "team",
+        },
+        status=status,
+    )
+
+
+@require_GET
+@manager_required
+def staff_detail(request, pk):
+    """Drill-down: the people a staff member follows, with their loads; end or
+    move many at once."""
+    return _staff_page(request, pk)
+
+
+@require_POST
+@manager_required
+def assignments_bulk(request, pk):
+    """End or reassign selected assignments of a staff member, all or nothing."""
+    staff = get_object_or_404(_referents(request.user), pk=pk)
+    try:
+        ids = ids_from(request.POST.getlist("assignments"))
+    except BadInput:
+        messages.error(request, _("Sélection illisible."))
+        return _staff_page(request, staff, status=400)
+    if not ids:
+        messages.error(request, _("Choisissez au moins une personne."))
+        return _staff_page(request, staff, status=400)
+    chosen = all_or_404(
+        Assignment.objects.active().filter(staff=staff).select_related("beneficiary"), ids
+    )
+    action = request.POST.get("action")
+    try:
+        if action == "end":
+            form = EndForm(request.POST)
+            if not form.is_valid():
+                raise ValidationError(errors_text(form))
+            count = assignments_end_many(
+                assignments=chosen,
+                acting_user=request.user,
+                end_reason=form.cleaned_data["end_reason"],
+                detail=form.cleaned_data["detail"],
+            )
+            messages.success(request, _("%(count)s suivi(s) terminé(s).") % {"count": count})
+        elif action == "reassign":
+            form = ReassignForm(request.POST)
+            if not form.is_valid():
+                raise ValidationError(errors_text(form))
+            new_staff = get_object_or_404(_referents(request.user), pk=form.cleaned_data["staff"])
+            assignments_reassign_many(
+                assignments=chosen,
+                new_staff=new_staff,
+                acting_user=request.user,
+                reason=form.cleaned_data["reason"],
+                end_reason=form.cleaned_data["end_reason"],
+                over_cap_reason=form.cleaned_data["over_cap_reason"],
+            )
+            messages.success(
+                request,
+                _("%(count)s personne(s) confiée(s) à %(name)s.")
+                % {"count": len(chosen), "name": new_staff.user.get_full_name()},
+            )
+        else:
+            raise ValidationError(_("Action inconnue."))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return _staff_page(request, staff, status=422)
+    return redirect_back(request, reverse("console:staff", args=[staff.pk]))
+
+
+# --- Binômes --------------------------------------------------------------------------
+
+
+def _binomes_page(request, *, status=200):
+    visible = StaffProfile.objects.visible_to(request.user)
+    binomes = (
+        Binome.objects.filter(pe_advisor__in=visible, social_worker__in=visible)
+        .select_related("pe_advisor__user", "social_worker__user")
+        .annotate(
+            shared=Count(
+                "assignments__beneficiary",
+                filter=Q(assignments__ended_at__isnull=True),
+                distinct=True,
+            )
+        )
+        .order_by("dissolved_at", "-created_at", "-pk")
+    )
+    referents = list(_referents(request.user).select_related("user").order_by("user__last_name"))
+    return render(
+        request,
+        "console/binomes.html",
+        {
+            "binomes": binomes,
+            "advisors": [s for s in referents if s.role == StaffRole.PE_ADVISOR],
+            "social_workers": [s for s in referents if s.role == StaffRole.SOCIAL_WORKER],
+            "active_nav": "team",
+            "console_tab": "binomes",
+        },
+        status=status,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@manager_required
+def binomes(request):
+    """Binômes of the manager's territories; form a new one."""
+    if request.method == "GET":
+        return _binomes_page(request)
+    form = BinomeForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, errors_text(form))
+        return _binomes_page(request, status=400)
+    referents = _referents(request.user).select_related("structure")
+    advisor = get_object_or_404(referents, pk=form.cleaned_data["pe_advisor"])
+    worker = get_object_or_404(referents, pk=form.cleaned_data["social_worker"])
+    try:
+        binome_create(pe_advisor=advisor, social_worker=worker, acting_user=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return _binomes_page(request, status=422)
+    messages.success(request, _("Binôme formé."))
+    return redirect_back(request, reverse("console:binomes"))
+
+
+@require_POST
+@manager_required
+def binome_dissolve_view(request, pk):
+    visible = StaffProfile.objects.visible_to(request.user)
+    binome = get_object_or_404(
+        Binome.objects.filter(pe_advisor__in=visible, social_worker__in=visible), pk=pk
+    )
+    try:
+        binome_dissolve(binome=binome, acting_user=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return _binomes_page(request, status=422)
+    messages.success(
+        request, _("Binôme dissous : les personnes qu'il suivait retournent dans la file.")
+    )
+    return redirect_back(request, reverse("console:binomes"))
+
+
+# --- Referent change requests ----------------------------------------------------------
+
+
+def _requests_page(request, *, status=200):
+    visible_people = Beneficiary.objects.visible_to(request.user)
+    requests = ReferentChangeRequest.objects.filter(beneficiary__in=visible_people).select_related(
+        "beneficiary", "requested_by", "new_staff__user", "decided_by"
+    )
+    pending = list(
+        requests.filter(status=ChangeRequestStatus.PENDING).order_by("requested_at", "pk")
+    )
+    decided = list(
+        requests.exclude(status=ChangeRequestStatus.PENDING).order_by("-decided_at", "-pk")[:30]
+    )
+    pool = SuggestionPool(request.user)
+    return render(
+        request,
+        "console/change_requests.html",
+        {
+            "pending": pending,
+            "decided": decided,
+            "staff_groups": staff_choice_groups(pool.staff),
+            "active_nav": "team",
+            "console_tab": "requests",
+        },
+        status=status,
+    )
+
+
+@require_GET
+@manager_required
+def change_requests(request):
+    """Referents' requests for another referent, oldest first."""
+    return _requests_page(request)
+
+
+def _pending_request_or_404(request, pk):
+    return get_object_or_404(
+        ReferentChangeRequest.objects.filter(
+            beneficiary__in=Beneficiary.objects.visible_to(request.user)
+        ).select_related("beneficiary"),
+        pk=pk,
+    )
+
+
+@require_POST
+@manager_required
+def change_request_accept_view(request, pk):
+    change_request = _pending_request_or_404(request, pk)
+    form = AcceptForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, errors_text(form))
+        return _requests_page(request, status=400)
+    new_staff = get_object_or_404(_referents(request.user), pk=form.cleaned_data["staff"])
+    try:
+        change_request_accept(
+            change_request=change_request,
+            new_staff=new_staff,
+            acting_user=request.user,
+            reason=form.cleaned_data["reason"],
+            over_cap_reason=form.cleaned_data["over_cap_reason"],
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return _requests_page(request, status=422)
+    messages.success(request, _("Demande acceptée : nouveau référent affecté."))
+    return redirect_back(request, reverse("console:requests"))
+
+
+@require_POST
+@manager_required
+def change_request_refuse_view(request, pk):
+    change_request = _pending_request_or_404(request, pk)
+    form = RefuseForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, errors_text(form))
+        return _requests_page(request, status=400)
+    try:
+        change_request_refuse(
+            change_request=change_request,
+            acting_user=request.user,
+            reason=form.cleaned_data["reason"],
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return _requests_page(request, status=422)
+    messages.success(request, _("Demande refusée."))
+    return redirect_back(request, reverse("console:requests"))
+
+
+# --- Cap policies (admins) --------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+@manager_required
+def cap_policies(request):
+    """The caps of the Département, role × programme. Managers read them;
+    admins edit them (an empty cap means "not set")."""
+    scope = scope_of(request.user)
+    policies = list(
+        CapPolicy.objects.filter(departement_id=scope.departement_id).order_by("role", "programme")
+        if not scope.everything
+        else CapPolicy.objects.select_related("departement").order_by(
+            "departement__code", "role", "programme"
+        )
+    )
+    can_edit = scope.is_admin or scope.everything
+    status = 200
+    if request.method == "POST":
+        if not can_edit:
+            raise PermissionDenied
+        errors, caps = [], {}
+        for policy in policies:
+            raw = request.POST.get(f"cap-{policy.pk}", "").strip()
+            if raw == "":
+                caps[policy] = None
+            elif raw.isdigit() and 1 <= int(raw) <= 1000:
+                caps[policy] = int(raw)
+            else:
+                errors.append(
+                    _("%(policy)s : le plafond est un nombre entier entre 1 et 1000, ou vide.")
+                    % {"policy": f"{policy.get_role_display()} / {policy.get_programme_display()}"}
+                )
+        if errors:
+            messages.error(request, " ".join(errors))
+            status = 400
+        else:
+            cap_policies_update(caps=caps, acting_user=request.user)
+            messages.success(request, _("Plafonds enregistrés."))
+            return redirect_back(request, reverse("console:caps"))
+    return render(
+        request,
+        "console/cap_policies.html",
+        {
+            "policies": policies,
+            "can_edit": can_edit,
+            "active_nav": "team",
+            "console_tab": "caps",
+        },
+        status=status,
+    )

@@ -1,0 +1,75 @@
+"""The bell and the list of a user's notifications."""
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from beneficiaries.models import Beneficiary
+from core.models import Notification
+from core.services import notification_mark_read, notifications_mark_all_read
+
+BELL_LATEST = 5
+NOTIFICATIONS_PAGE_SIZE = 30
+
+
+def _own_notification(request, pk):
+    """A notification of the user's own; anybody else's is a 404."""
+    return get_object_or_404(Notification.objects.for_user(request.user), pk=pk)
+
+
+@require_GET
+def notification_bell(request):
+    """The bell (htmx fragment, loaded by every page): unread count and the
+    latest unread notifications."""
+    unread = Notification.objects.for_user(request.user).unread()
+    return render(
+        request,
+        "notifications/_bell.html",
+        {
+            "unread_count": unread.count(),
+            "latest": list(unread.with_list_related_data()[:BELL_LATEST]),
+        },
+    )
+
+
+@require_GET
+def notification_list(request):
+    notifications = Notification.objects.for_user(request.user).with_list_related_data()
+    page = Paginator(notifications, NOTIFICATIONS_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "notifications/list.html",
+        {"page": page, "notifications": list(page), "active_nav": "notifications"},
+    )
+
+
+@require_POST
+def notification_open(request, pk):
+    """Mark the notification read and open the person's record (when the user
+    may still see the person; otherwise back to the list, saying so)."""
+    notification = _own_notification(request, pk)
+    notification_mark_read(user=request.user, notification=notification)
+    if (
+        notification.beneficiary_id
+        and Beneficiary.objects.visible_to(request.user)
+        .filter(pk=notification.beneficiary_id)
+        .exists()
+    ):
+        return redirect("workspace:detail", pk=notification.beneficiary_id)
+    messages.info(request, _("Vous ne suivez plus cette personne."))
+    return redirect("notifications:list")
+
+
+@require_POST
+def notification_read(request, pk):
+    notification = _own_notification(request, pk)
+    notification_mark_read(user=request.user, notification=notification)
+    return redirect("notifications:list")
+
+
+@require_POST
+def notifications_read_all(request):
+    notifications_mark_all_read(user=request.user)
+    return redirect("notifications:list")

@@ -1,0 +1,364 @@
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import Http404, HttpResponseBadRequest
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from beneficiaries.perms import can_edit_record
+from beneficiaries.services import access_log_record
+from caseload.models import StaffProfile, Territory
+from caseload.perms import scope_of
+from core.exceptions import StaleVersionError
+from core.forms_utils import apply_service_errors
+from pathways.enums import Stage
+from pathways.models import (
+    Interview,
+    Pathway,
+    Prescription,
+    ServiceOffer,
+)
+from pathways.services import (
+    catalogue_for,
+    contract_create,
+    interview_create,
+    interview_update,
+    pathway_advance,
+    prescription_create,
+    prescription_set_status,
+)
+from web.workspace.followup_forms import (
+    CatalogueFilterForm,
+    ContractForm,
+    InterviewForm,
+    ObjectiveFormSet,
+    PrescribeForm,
+    PrescriptionFormSet,
+    StageForm,
+)
+from web.workspace.record import interviews_page
+from web.workspace.responses import render_panel, render_record
+from web.workspace.views import _editable_person_or_404, _person_or_404
+
+CATALOGUE_PAGE_SIZE = 30
+
+
+def _attendee_choices(request, person):
+    return (
+        StaffProfile.objects.filter(
+            Q(assignments__beneficiary=person, assignments__ended_at__isnull=True)
+            | Q(user_id=request.user.pk)
+        )
+        .select_related("user")
+        .distinct()
+        .order_by("user__last_name", "user__first_name", "pk")
+    )
+
+
+def _render_fragment(request, template, context):
+    return render_panel(request, template, context)
+
+
+def _panel(request, template, context, *, status=200):
+    return render_panel(request, f"workspace/{template}", context, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+def interview_create_view(request, pk):
+    """Log an interview: the form comes into the record through htmx and, once
+    saved, the record is re-rendered in place."""
+    person = _editable_person_or_404(request, pk)
+    barriers = list(person.barriers.order_by("kind"))
+    offers = catalogue_for(person).select_related("territory").order_by("theme", "title", "pk")
+    form = InterviewForm(
+        request.POST or None,
+        attendee_choices=_attendee_choices(request, person),
+        with_barriers=True,
+        barriers=barriers,
+        initial={"occurred_on": timezone.localdate()},
+    )
+    formset = PrescriptionFormSet(
+        request.POST or None, prefix="prescriptions", form_kwargs={"offers": offers}
+    )
+    context = {"person": person, "form": form, "formset": formset, "interview": None}
+    if request.method == "POST":
+        if form.is_valid() & formset.is_valid():
+            data = form.cleaned_data
+            try:
+                interview_create(
+                    acting_user=request.user,
+                    beneficiary=person,
+                    occurred_on=data["occurred_on"],
+                    kind=data["kind"],
+                    status=data["status"],
+                    attendees=list(data["attendees"]),
+                    other_attendees=data["other_attendees"],
+                    notes=data["notes"],
+                    next_appointment_at=data["next_appointment_at"],
+                    barrier_changes=form.barrier_changes(),
+                    prescriptions=[
+                        {"offer": line["offer"], "hours_per_week": line["hours_per_week"]}
+                        for line in formset.cleaned_data
+                        if line.get("offer")
+                    ],
+                )
+            except ValidationError as error:
+                apply_service_errors(form, error, {"prescriptions": formset})
+            else:
+                return render_record(request, person, flash=_("Entretien enregistré."))
+        return _panel(request, "_interview_form.html", context, status=422)
+    return _panel(request, "_interview_form.html", context)
+
+
+@require_GET
+def interview_list_view(request, pk):
+    """Older interviews of the record, loaded on demand (newest first)."""
+    person = _person_or_404(request, pk)
+    try:
+        offset = max(0, int(request.GET.get("offset", "0")))
+    except ValueError:
+        offset = 0
+    page = interviews_page(person, offset=offset)
+    access_log_record(user=request.user, beneficiary=person, detail="entretiens")
+    return _render_fragment(
+        request,
+        "workspace/_interviews.html",
+        {
+            "person": person,
+            "interviews": page["items"],
+            "more_interviews_from": page["next_offset"],
+            "can_edit": can_edit_record(request.user),
+            "empty_message": False,
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def interview_edit_view(request, pk, interview_pk):
+    """Edit an interview; the previous content is kept as a revision, and a
+    save based on a version someone else has changed meanwhile is refused."""
+    person = _editable_person_or_404(request, pk)
+    interview = get_object_or_404(Interview.objects.filter(beneficiary=person), pk=interview_pk)
+    initial = {
+        "occurred_on": interview.occurred_on,
+        "kind": interview.kind,
+        "status": interview.status,
+        "attendees": list(interview.attendees.all()),
+        "other_attendees": interview.other_attendees,
+        "notes": interview.notes,
+        "next_appointment_at": (
+            timezone.localtime(interview.next_appointment_at)
+            if interview.next_appointment_at
+            else None
+        ),
+        "version": interview.version,
+    }
+    form = InterviewForm(
+        request.POST or None, attendee_choices=_attendee_choices(request, person), initial=initial
+    )
+    context = {"person": person, "form": form, "formset": None, "interview": interview}
+    if request.method == "POST":
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                interview_update(
+                    acting_user=request.user,
+                    interview=interview,
+                    expected_version=data["version"] or 0,
+                    occurred_on=data["occurred_on"],
+                    kind=data["kind"],
+                    status=data["status"],
+                    attendees=list(data["attendees"]),
+                    other_attendees=data["other_attendees"],
+                    notes=data["notes"],
+                    next_appointment_at=data["next_appointment_at"],
+                )
+            except StaleVersionError as error:
+                form.add_error(None, error)
+                return _panel(
+                    request, "_interview_form.html", {**context, "stale": True}, status=409
+                )
+            except ValidationError as error:
+                apply_service_errors(form, error)
+            else:
+                return render_record(request, person, flash=_("Entretien modifié."))
+        return _panel(request, "_interview_form.html", context, status=422)
+    return _panel(request, "_interview_form.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def pathway_advance_view(request, pk):
+    person = _editable_person_or_404(request, pk)
+    pathway = Pathway.objects.open().filter(beneficiary=person).first()
+    if pathway is None:
+        raise Http404
+    form = StageForm(request.POST or None, initial={"expected_stage": pathway.stage})
+    context = {"person": person, "form": form, "pathway": pathway}
+    if request.method == "POST":
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                _pathway, change_request = pathway_advance(
+                    acting_user=request.user,
+                    pathway=pathway,
+                    to_stage=data["to_stage"],
+                    expected_stage=data["expected_stage"],
+                    reason=data["reason"],
+                    outcome=data["outcome"],
+                    outcome_detail=data["outcome_detail"],
+                )
+            except StaleVersionError as error:
+                form.add_error(None, error)
+                return _panel(request, "_stage_form.html", {**context, "stale": True}, status=409)
+            except ValidationError as error:
+                apply_service_errors(form, error)
+            else:
+                flash = _("Étape mise à jour : %(stage)s.") % {
+                    "stage": Stage(data["to_stage"]).label
+                }
+                if change_request is not None:
+                    flash += " " + _(
+                        "Cette étape demande un autre référent : une demande est transmise "
+                        "au chef de service."
+                    )
+                return render_record(request, person, flash=flash)
+        return _panel(request, "_stage_form.html", context, status=422)
+    return _panel(request, "_stage_form.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def contract_create_view(request, pk):
+    """Sign or renew the engagement contract (renewing starts from the
+    current contract's values and objectives)."""
+    person = _editable_person_or_404(request, pk)
+    current = person.contracts.prefetch_related("objectives").order_by("-signed_on", "-pk").first()
+    today = timezone.localdate()
+    initial = {"signed_on": today}
+    objectives_initial = []
+    if current is not None:
+        initial.update(
+            weekly_hours=current.weekly_hours,
+            hours_reduction_reason=current.hours_reduction_reason,
+            hours_reduction_detail=current.hours_reduction_detail,
+        )
+        objectives_initial = [
+            {"label": o.label, "state": o.state} for o in current.objectives.all()
+        ]
+    form = ContractForm(request.POST or None, initial=initial)
+    formset = ObjectiveFormSet(
+        request.POST or None, prefix="objectives", initial=objectives_initial
+    )
+    context = {"person": person, "form": form, "formset": formset, "renewal": current is not None}
+    if request.method == "POST":
+        if form.is_valid() & formset.is_valid():
+            try:
+                contract_create(
+                    acting_user=request.user,
+                    beneficiary=person,
+                    objectives=[
+                        (line["label"], line["state"])
+                        for line in formset.cleaned_data
+                        if line.get("label")
+                    ],
+                    **form.cleaned_data,
+                )
+            except ValidationError as error:
+                apply_service_errors(form, error)
+            else:
+                return render_record(request, person, flash=_("Contrat enregistré."))
+        return _panel(request, "_contract_form.html", context, status=422)
+    return _panel(request, "_contract_form.html", context)
+
+
+@require_GET
+def catalogue(request):
+    """The service catalogue of the user's Département: browse and search by
+    theme and territory; with `?person=<id>`, prescribe to that person."""
+    scope = scope_of(request.user)
+    territories = (
+        Territory.objects.filter(departement_id=scope.departement_id).order_by("name")
+        if scope.departement_id
+        else Territory.objects.none()
+    )
+    form = CatalogueFilterForm(request.GET or None, territories=territories)
+    offers = (
+        ServiceOffer.objects.visible_to(request.user)
+        .filter(is_active=True)
+        .select_related("territory")
+    )
+    person = None
+    if form.is_valid():
+        data = form.cleaned_data
+        if data.get("person"):
+            person = _person_or_404(request, data["person"])
+            offers = offers.filter(pk__in=catalogue_for(person).values("pk"))
+            access_log_record(user=request.user, beneficiary=person, detail="offre de service")
+        if data.get("q"):
+            offers = offers.filter(Q(title__icontains=data["q"]) | Q(provider__icontains=data["q"]))
+        if data.get("theme"):
+            offers = offers.filter(theme=data["theme"])
+        if data.get("territory"):
+            offers = offers.filter(Q(territory_id=data["territory"]) | Q(territory__isnull=True))
+    page = Paginator(offers.order_by("theme", "title", "pk"), CATALOGUE_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    context = {
+        "form": form,
+        "page": page,
+        "person": person,
+        "prescribe_form": PrescribeForm(),
+        "active_nav": "catalogue",
+    }
+    if request.htmx and request.htmx.target == "resultats":
+        return render(request, "workspace/_catalogue_results.html", context)
+    return render(request, "workspace/catalogue.html", context)
+
+
+@require_POST
+def prescription_status_view(request, pk, prescription_pk):
+    """Change the status of a prescribed action from the record."""
+    person = _editable_person_or_404(request, pk)
+    prescription = get_object_or_404(
+        Prescription.objects.filter(beneficiary=person).select_related("beneficiary"),
+        pk=prescription_pk,
+    )
+    try:
+        prescription_set_status(
+            acting_user=request.user,
+            prescription=prescription,
+            status=request.POST.get("status", ""),
+        )
+    except ValidationError:
+        return HttpResponseBadRequest(_("Statut inconnu."))
+    return render_record(request, person, flash=_("Prescription mise à jour."))
+
+
+@require_POST
+def prescribe_view(request, pk, offer_pk):
+    """Prescribe an action of the catalogue to a person."""
+    person = _editable_person_or_404(request, pk)
+    form = PrescribeForm(request.POST)
+    offer = catalogue_for(person).filter(pk=offer_pk).first()
+    if form.is_valid():
+        try:
+            prescription_create(
+                acting_user=request.user,
+                beneficiary=person,
+                offer=offer,
+                hours_per_week=form.cleaned_data["hours_per_week"],
+                starts_on=form.cleaned_data["starts_on"],
+            )
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, _("Action prescrite."))
+            return redirect(person.get_absolute_url() + "#titre-prescriptions")
+    return render(
+        request,
+        "workspace/prescribe_error.html",
+        {"person": person, "form": form, "offer": offer},
+        status=422,
+    )
