@@ -43,8 +43,8 @@ from caseload.models import (  # noqa: E402
     Structure,
     Territory,
 )
-from core.models import Notification, User  # noqa: E402
-from pathways.models import Deadline, DeadlineReminder, Pathway, StageTransition  # noqa: E402
+from core.models import User  # noqa: E402
+from pathways.models import Deadline, DeadlineReminder, Notification, Pathway, StageTransition  # noqa: E402
 from pathways.reminders import scan_deadlines  # noqa: E402
 
 TERRITORIES = 10

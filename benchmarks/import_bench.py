@@ -18,7 +18,7 @@ missing first names, impossible dates, duplicated rows, unknown roles) and
 3. the floor: PostgreSQL `COPY` of the same file into a staging table of
    text columns, no validation at all.
 
-Needs PostgreSQL (COPY) and the `bench` extra (`pip install -e '.[bench]'`).
+Needs PostgreSQL (COPY) and the `bench` extra (`pip install --require-hashes -r requirements/bench.txt`).
 Writes into a Département of its own (code "BN"), emptied before each run.
 """
 

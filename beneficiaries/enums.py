@@ -50,32 +50,3 @@ class AccessAction(models.TextChoices):
     READ = "read", _("Consultation")
     CHANGE = "change", _("Modification")
     EXPORT = "export", _("Export")
-
-
-class ImportStatus(models.TextChoices):
-    UPLOADED = "uploaded", _("Fichier déposé")
-    ANALYSING = "analysing", _("Analyse en cours")
-    ANALYSED = "analysed", _("Analysé, en attente de confirmation")
-    QUEUED = "queued", _("En file d'attente")
-    RUNNING = "running", _("Import en cours")
-    DONE = "done", _("Terminé")
-    FAILED = "failed", _("Échoué")
-    CANCELLED = "cancelled", _("Annulé")
-
-    @classmethod
-    def in_progress(cls):
-        return [cls.ANALYSING, cls.QUEUED, cls.RUNNING]
-
-    @classmethod
-    def finished(cls):
-        return [cls.DONE, cls.FAILED, cls.CANCELLED]
-
-
-class ImportPhase(models.TextChoices):
-    DRY_RUN = "dry_run", _("Analyse")
-    RUN = "run", _("Import")
-
-
-class IssueSeverity(models.TextChoices):
-    ERROR = "error", _("Ligne rejetée")
-    WARNING = "warning", _("Avertissement")

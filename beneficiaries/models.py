@@ -600,23 +600,3 @@ class RecordAccessLog(models.Model):
 
     def __str__(self):
         return f"{self.get_action_display()} {self.beneficiary_id} par {self.user_id}"
-
-
-# Applicant imports live in their own module (beneficiaries/imports/models.py).
-from beneficiaries.imports.models import (  # noqa: E402
-    ApplicantImport,
-    ColumnMapping,
-    ImportRowIssue,
-)
-
-__all__ = [
-    "ApplicantImport",
-    "Barrier",
-    "BarrierEvent",
-    "Beneficiary",
-    "ColumnMapping",
-    "HealthNote",
-    "ImportRowIssue",
-    "OutreachAttempt",
-    "RecordAccessLog",
-]

@@ -1,8 +1,8 @@
 from django.contrib import admin
 from django.db import transaction
 
+from caseload.admin import DepartementScopedAdmin
 from caseload.perms import scope_of
-from core.admin import DepartementScopedAdmin
 from pathways.models import DeadlinePolicy, ServiceOffer
 
 

@@ -140,3 +140,9 @@ class ReminderStatus(models.TextChoices):
     SENT = "sent", _("Envoyé")
     SKIPPED = "skipped", _("Non envoyé (remplacé ou sans objet)")
     CANCELLED = "cancelled", _("Annulé (délai respecté ou clos)")
+
+
+class NotificationKind(models.TextChoices):
+    REMINDER = "reminder", _("Rappel d'échéance")
+    ESCALATION = "escalation", _("Délai dépassé")
+    UNASSIGNED = "unassigned", _("Personne sans référent")

@@ -27,11 +27,10 @@ from django.utils import timezone
 
 from caseload.enums import StaffRole
 from caseload.models import Assignment, StaffProfile
-from core.enums import NotificationKind
-from core.models import Notification
 from pathways.deadlines import REFERENT_KINDS
-from pathways.enums import ReminderStatus, ReminderStep
-from pathways.models import DeadlineReminder
+from pathways.enums import NotificationKind, ReminderStatus, ReminderStep
+from pathways.models import DeadlineReminder, Notification
+from pathways.notifications import send_notification_emails
 
 logger = logging.getLogger(__name__)
 
@@ -221,8 +220,6 @@ def _scan_batch(*, today, batch_size, result, describe):
 
     to_email = [n.pk for n in created]
     if to_email:
-        from core.tasks import send_notification_emails
-
         transaction.on_commit(lambda: send_notification_emails.delay(to_email))
     return len(reminders)
 

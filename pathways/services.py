@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from caseload.enums import ChangeRequestStatus, Programme, StaffRole
 from core.bulk import copy_rows, reserve_ids
 from core.exceptions import StaleVersionError
-from pathways.deadlines import due_date, policies_for, policy_for, reminder_schedule
+from pathways.deadlines import due_date, reminder_schedule
 from pathways.enums import (
     ContractKind,
     DeadlineKind,
@@ -44,6 +44,7 @@ from pathways.models import (
     ServiceOffer,
     StageTransition,
 )
+from pathways.policies import policies_for, policy_for
 
 logger = logging.getLogger(__name__)
 

@@ -6,7 +6,7 @@ import django.db.models.functions.datetime
 from django.conf import settings
 from django.db import migrations, models
 
-import beneficiaries.imports.models
+import intake.models
 
 
 class Migration(migrations.Migration):
@@ -90,8 +90,8 @@ class Migration(migrations.Migration):
                     models.FileField(
                         blank=True,
                         max_length=200,
-                        storage=beneficiaries.imports.models._import_storage,
-                        upload_to=beneficiaries.imports.models._upload_to,
+                        storage=intake.models._import_storage,
+                        upload_to=intake.models._upload_to,
                         verbose_name="fichier",
                     ),
                 ),

@@ -11,7 +11,6 @@ from caseload.models import Commune, Structure
 from caseload.models import Territory as TerritoryModel
 from caseload.services import departement_create
 from demo.generator.writer import BATCH_SIZE
-from pathways.deadlines import policies_for
 from pathways.enums import (
     ExitOutcome,
     Funding,
@@ -22,6 +21,7 @@ from pathways.enums import (
     Stage,
 )
 from pathways.models import ServiceOffer
+from pathways.policies import policies_for
 
 DC = Programme.DROIT_COMMUN
 FTR = Programme.FRANCE_TRAVAIL_RENFORCE

@@ -36,9 +36,9 @@ from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from beneficiaries.enums import IssueSeverity
 from beneficiaries.models import Beneficiary
 from beneficiaries.services import access_logs_record_bulk, beneficiaries_create_bulk
+from intake.enums import IssueSeverity
 from intake.imports.columns import missing_required
 from intake.imports.reading import UnreadableFile, cell_text, iter_rows
 from intake.imports.validation import RowChecker, simplify

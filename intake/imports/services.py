@@ -19,12 +19,12 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from beneficiaries.enums import ImportPhase, ImportStatus
-from beneficiaries.models import ApplicantImport, ColumnMapping, ImportRowIssue
 from core.logs import log_failure
+from intake.enums import ImportPhase, ImportStatus
 from intake.imports import reading
 from intake.imports.columns import guess_columns
 from intake.imports.engine import ImportEngine, Recorder
+from intake.models import ApplicantImport, ColumnMapping, ImportRowIssue
 
 logger = logging.getLogger(__name__)
 

@@ -3,9 +3,8 @@ import datetime
 import pytest
 from django.urls import reverse
 
-from core.enums import NotificationKind
-from core.models import Notification
-from pathways.enums import DeadlineKind
+from pathways.enums import DeadlineKind, NotificationKind
+from pathways.models import Notification
 from tests.beneficiaries.factories import BeneficiaryFactory
 from tests.caseload.factories import StaffProfileFactory
 

@@ -9,11 +9,11 @@ from pathways.deadlines import (
     default_policy,
     due_date,
     is_working_day,
-    policy_for,
     reminder_schedule,
 )
 from pathways.enums import DeadlineKind, ReminderStatus
 from pathways.models import Deadline, DeadlinePolicy, DeadlineReminder
+from pathways.policies import policy_for
 from pathways.services import deadline_meet, deadlines_recompute
 from tests.pathways.conftest import DAY0
 

@@ -24,9 +24,8 @@ from django.db import connection
 from kombu import Connection
 
 from config.celery import app as celery_app
-from core.models import Notification
 from pathways.enums import ReminderStatus
-from pathways.models import DeadlineReminder
+from pathways.models import DeadlineReminder, Notification
 
 pytestmark = pytest.mark.django_db(transaction=True)
 ROOT = Path(settings.BASE_DIR)

@@ -12,10 +12,8 @@ from django.test.utils import CaptureQueriesContext
 from beneficiaries.models import Beneficiary
 from caseload.enums import Programme
 from caseload.models import Assignment
-from core.enums import NotificationKind
-from core.models import Notification
-from pathways.enums import DeadlineKind, ReminderStatus
-from pathways.models import Deadline, DeadlineReminder, Pathway
+from pathways.enums import DeadlineKind, NotificationKind, ReminderStatus
+from pathways.models import Deadline, DeadlineReminder, Notification, Pathway
 from pathways.reminders import scan_deadlines
 from pathways.services import deadline_cancel, deadline_meet
 from tests.caseload.factories import StaffProfileFactory
@@ -150,7 +148,7 @@ def test_the_emails_hold_the_first_name_and_the_deadline_only(
     )
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         scan_deadlines(today=day(8))
-    from core.services import notification_emails_send
+    from pathways.notifications import notification_emails_send
 
     notification_emails_send(
         notification_ids=list(Notification.objects.values_list("pk", flat=True))
@@ -177,7 +175,7 @@ def test_an_email_failure_does_not_undo_the_in_app_notification(
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", 1  # closed port: a real failure
 
-    from core.services import notification_emails_send
+    from pathways.notifications import notification_emails_send
 
     with pytest.raises(OSError):
         notification_emails_send(
@@ -309,7 +307,7 @@ def test_two_scans_at_once_send_each_reminder_once(new_applicant, referent, sett
 def test_email_failures_retry_with_backoff_below_the_visibility_timeout(settings):
     from smtplib import SMTPException
 
-    from core.tasks import send_notification_emails
+    from pathways.notifications import send_notification_emails
 
     assert {SMTPException, OSError} <= set(send_notification_emails.autoretry_for)
     assert send_notification_emails.retry_backoff and send_notification_emails.retry_jitter

@@ -8,10 +8,10 @@ import zoneinfo
 import pytest
 from django.core import mail
 
-from core.enums import NotificationKind
-from core.models import Notification, WorkerHeartbeat
+from core.models import WorkerHeartbeat
 from core.tasks import record_worker_heartbeat
-from pathways.enums import DeadlineKind
+from pathways.enums import DeadlineKind, NotificationKind
+from pathways.models import Notification
 from pathways.services import deadline_meet
 from pathways.tasks import scan_deadlines
 from tests.pathways.conftest import DAY0

@@ -10,9 +10,8 @@ from django.views.decorators.http import require_GET
 
 from caseload.models import Territory
 from caseload.perms import can_manage_territories
-from core.models import Notification
 from pathways.enums import ReminderStatus
-from pathways.models import Deadline, DeadlineReminder
+from pathways.models import Deadline, DeadlineReminder, Notification
 
 
 @require_GET

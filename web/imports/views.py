@@ -18,11 +18,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from beneficiaries.enums import ImportPhase, ImportStatus, IssueSeverity
-from beneficiaries.models import ApplicantImport, ColumnMapping, ImportRowIssue
 from caseload.models import Departement
 from caseload.perms import scope_of
+from intake.enums import ImportPhase, ImportStatus, IssueSeverity
 from intake.imports import exports, services
+from intake.models import ApplicantImport, ColumnMapping, ImportRowIssue
 from web.imports.forms import ColumnsForm, SheetForm, UploadForm
 
 ISSUES_SHOWN = 200

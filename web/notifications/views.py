@@ -7,8 +7,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from beneficiaries.models import Beneficiary
-from core.models import Notification
-from core.services import notification_mark_read, notifications_mark_all_read
+from pathways.models import Notification
+from pathways.notifications import notification_mark_read, notifications_mark_all_read
 
 BELL_LATEST = 5
 NOTIFICATIONS_PAGE_SIZE = 30

@@ -17,13 +17,13 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
-from beneficiaries.enums import ImportPhase, ImportStatus, IssueSeverity
-from beneficiaries.models import ApplicantImport, ColumnMapping, ImportRowIssue
 from caseload.models import Departement
+from intake.enums import ImportPhase, ImportStatus, IssueSeverity
 from intake.imports import reading
 from intake.imports.columns import guess_columns
 from intake.imports.engine import ImportEngine, MemoryRecorder
 from intake.imports.services import DatabaseRecorder
+from intake.models import ApplicantImport, ColumnMapping, ImportRowIssue
 
 
 class Command(BaseCommand):

@@ -1,8 +1,9 @@
 import pytest
 from django.core.management import CommandError, call_command
 
-from beneficiaries.enums import ImportStatus
-from beneficiaries.models import ApplicantImport, Beneficiary, ColumnMapping
+from beneficiaries.models import Beneficiary
+from intake.enums import ImportStatus
+from intake.models import ApplicantImport, ColumnMapping
 from tests.beneficiaries.imports.files import csv_bytes, person, zip_bomb
 
 

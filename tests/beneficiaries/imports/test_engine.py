@@ -5,14 +5,16 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 
-from beneficiaries.enums import ImportStatus
-from beneficiaries.models import ApplicantImport, Beneficiary, RecordAccessLog
+from beneficiaries.models import Beneficiary, RecordAccessLog
 from caseload.enums import Programme, StaffRole
 from caseload.models import Assignment, CapPolicy
+from intake.enums import ImportStatus
 from intake.imports import services
-from pathways.deadlines import policy_for, reminder_schedule
+from intake.models import ApplicantImport
+from pathways.deadlines import reminder_schedule
 from pathways.enums import DeadlineKind, Stage
 from pathways.models import Deadline, Pathway, StageTransition
+from pathways.policies import policy_for
 from tests.beneficiaries.imports.conftest import problems_of
 from tests.beneficiaries.imports.files import HEADERS, csv_bytes, nir_for, person, xlsx_bytes
 from tests.caseload.factories import StaffProfileFactory

@@ -5,10 +5,11 @@ from django.core.files.storage import storages
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from beneficiaries.enums import ImportStatus
-from beneficiaries.models import ApplicantImport, Beneficiary, ColumnMapping
+from beneficiaries.models import Beneficiary
 from caseload.enums import StaffRole
+from intake.enums import ImportStatus
 from intake.imports import services
+from intake.models import ApplicantImport, ColumnMapping
 from tests.beneficiaries.imports.files import (
     csv_bytes,
     nir_for,

@@ -1,7 +1,10 @@
-"""Writes of the core app: notifications and their emails."""
+"""Notifications: marked read by their recipient, and emailed by a task
+(`send_notification_emails`, registered with the other tasks of the app)."""
 
 import logging
+from smtplib import SMTPException
 
+from celery import shared_task
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
@@ -9,7 +12,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from core.models import Notification
+from pathways.models import Notification
 
 logger = logging.getLogger(__name__)
 
@@ -87,3 +90,26 @@ def notification_emails_send(*, notification_ids):
     if errors:
         raise errors[0]
     return sent
+
+
+# Email retries back off exponentially up to 10 minutes, well under the Redis
+# visibility timeout (settings.CELERY_BROKER_TRANSPORT_OPTIONS), so that a
+# retry waiting for its countdown is never delivered twice.
+EMAIL_RETRY_BACKOFF_MAX = 600
+
+
+@shared_task(
+    name="pathways.send_notification_emails",
+    ignore_result=True,
+    autoretry_for=(SMTPException, OSError),
+    retry_backoff=30,
+    retry_backoff_max=EMAIL_RETRY_BACKOFF_MAX,
+    retry_jitter=True,
+    max_retries=8,
+    time_limit=300,
+    soft_time_limit=240,
+)
+def send_notification_emails(notification_ids):
+    """Email notifications already shown in the app. A failure retries with
+    backoff; the in-app notification never waits for it."""
+    notification_emails_send(notification_ids=notification_ids)

@@ -7,7 +7,8 @@ from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Now
 
-from beneficiaries.enums import ImportPhase, ImportStatus, IssueSeverity
+from caseload.perms import scope_of
+from intake.enums import ImportPhase, ImportStatus, IssueSeverity
 
 
 def _import_storage():
@@ -22,8 +23,6 @@ def _upload_to(instance, filename):
 class ApplicantImportQuerySet(models.QuerySet):
     def visible_to(self, user):
         """Imports of the user's Département, for its admins only."""
-        from caseload.perms import scope_of
-
         scope = scope_of(user)
         if not scope.is_admin or scope.departement_id is None:
             return self.none()
@@ -32,8 +31,6 @@ class ApplicantImportQuerySet(models.QuerySet):
 
 class ColumnMappingQuerySet(models.QuerySet):
     def visible_to(self, user):
-        from caseload.perms import scope_of
-
         scope = scope_of(user)
         if not scope.is_admin or scope.departement_id is None:
             return self.none()
@@ -73,6 +70,8 @@ class ColumnMapping(models.Model):
     class Meta:
         verbose_name = "correspondance de colonnes"
         verbose_name_plural = "correspondances de colonnes"
+        # The table kept its name when the model moved from `beneficiaries`.
+        db_table = "beneficiaries_columnmapping"
         ordering = ["name", "pk"]
         constraints = [
             models.UniqueConstraint(
@@ -168,6 +167,8 @@ class ApplicantImport(models.Model):
     class Meta:
         verbose_name = "import de demandeurs"
         verbose_name_plural = "imports de demandeurs"
+        # The table kept its name when the model moved from `beneficiaries`.
+        db_table = "beneficiaries_applicantimport"
         ordering = ["-created_at", "-pk"]
         constraints = [
             models.CheckConstraint(
@@ -229,6 +230,8 @@ class ImportRowIssue(models.Model):
     class Meta:
         verbose_name = "problème d'une ligne importée"
         verbose_name_plural = "problèmes des lignes importées"
+        # The table kept its name when the model moved from `beneficiaries`.
+        db_table = "beneficiaries_importrowissue"
         ordering = ["line_number", "pk"]
         indexes = [
             models.Index(
