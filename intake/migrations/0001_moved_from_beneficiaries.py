@@ -3,9 +3,10 @@
 import django.db.models.deletion
 import django.db.models.expressions
 import django.db.models.functions.datetime
-import intake.models
 from django.conf import settings
 from django.db import migrations, models
+
+import intake.models
 
 
 class Migration(migrations.Migration):
