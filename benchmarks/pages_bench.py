@@ -245,7 +245,7 @@ def seed(people):
     )
     from django.db import connection
 
-    from pathways.services import next_deadline_refresh
+    from pathways.services.deadlines import next_deadline_refresh
 
     next_deadline_refresh(beneficiary_ids=Beneficiary.objects.values("pk"))
     with connection.cursor() as cursor:

@@ -19,7 +19,7 @@ from beneficiaries.models import (
 from beneficiaries.validators import normalise_nir
 from core.bulk import copy_rows, reserve_ids
 from core.exceptions import StaleVersionError
-from pathways.services import pathway_open, pathways_open_bulk
+from pathways.services.opening import pathway_open, pathways_open_bulk
 
 
 def applicant_pathway_dates(

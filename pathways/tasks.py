@@ -2,7 +2,7 @@ from celery import shared_task
 
 from pathways.notifications import send_notification_emails
 from pathways.reminders import scan_deadlines as scan
-from pathways.services import deadlines_recompute
+from pathways.services.deadlines import deadlines_recompute
 
 # Defined beside the services that send the emails; named here with the other tasks.
 __all__ = ["recompute_deadlines", "scan_deadlines", "send_notification_emails"]

@@ -5,7 +5,7 @@ import zoneinfo
 
 import pytest
 
-from pathways.services import next_deadline_refresh
+from pathways.services.deadlines import next_deadline_refresh
 from tests.beneficiaries.factories import BeneficiaryFactory
 from tests.caseload.factories import AssignmentFactory, StaffProfileFactory
 from tests.caseload.html import record_links, table_row, text_of

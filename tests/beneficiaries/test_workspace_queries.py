@@ -12,7 +12,7 @@ from beneficiaries.enums import BarrierKind, BarrierState
 from beneficiaries.models import HealthNote
 from beneficiaries.services import outreach_attempt_create
 from pathways.enums import InterviewKind
-from pathways.services import contract_create, interview_create
+from pathways.services.followup import contract_create, interview_create
 from tests.caseload.factories import AssignmentFactory, StaffProfileFactory
 from tests.workspace import offer_for, person_followed_by
 

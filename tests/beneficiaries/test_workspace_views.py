@@ -9,7 +9,7 @@ from django.urls import reverse
 from beneficiaries.models import HealthNote, OutreachAttempt
 from pathways.enums import DeadlineKind, InterviewKind, Stage
 from pathways.models import Contract, Deadline, Interview, Prescription
-from pathways.services import interview_create
+from pathways.services.followup import interview_create
 from tests.caseload.factories import StaffProfileFactory
 from tests.pathways.factories import ServiceOfferFactory
 from tests.workspace import offer_for, person_followed_by
@@ -415,7 +415,7 @@ def test_portfolio_search_filters_and_htmx(login, staff):
     assert names({"deadline": "entry_met"}) == {"Petit"}
     assert names({"no_interview_days": "30"}) == {"Durand"}
     pathway = bruno.pathways.get()
-    from pathways.services import pathway_advance
+    from pathways.services.transitions import pathway_advance
 
     pathway_advance(acting_user=staff.user, pathway=pathway, to_stage=Stage.SOCIOPRO)
     assert names({"stage": "sociopro"}) == {"Petit"}
@@ -479,7 +479,7 @@ def test_the_record_shows_recent_interviews_and_loads_older_ones(login, staff, p
 
 def test_prescription_status_from_the_record(login, staff, person):
     offer = offer_for(staff, title="Atelier numérique")
-    from pathways.services import prescription_create
+    from pathways.services.followup import prescription_create
 
     prescription = prescription_create(
         acting_user=staff.user, beneficiary=person, offer=offer, hours_per_week=16

@@ -25,7 +25,7 @@ from pathways.models import (
     Prescription,
     StageTransition,
 )
-from pathways.services import next_deadline_refresh
+from pathways.services.deadlines import next_deadline_refresh
 
 TODAY = datetime.date(2026, 11, 22)
 PEOPLE = 100

@@ -14,7 +14,7 @@ from pathways.deadlines import (
 from pathways.enums import DeadlineKind, ReminderStatus
 from pathways.models import Deadline, DeadlinePolicy, DeadlineReminder
 from pathways.policies import policy_for
-from pathways.services import deadline_meet, deadlines_recompute
+from pathways.services.deadlines import deadline_meet, deadlines_recompute
 from tests.pathways.conftest import DAY0
 
 

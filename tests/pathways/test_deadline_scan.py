@@ -15,7 +15,7 @@ from caseload.models import Assignment
 from pathways.enums import DeadlineKind, NotificationKind, ReminderStatus
 from pathways.models import Deadline, DeadlineReminder, Notification, Pathway
 from pathways.reminders import scan_deadlines
-from pathways.services import deadline_cancel, deadline_meet
+from pathways.services.deadlines import deadline_cancel, deadline_meet
 from tests.caseload.factories import StaffProfileFactory
 from tests.pathways.conftest import DAY0
 

@@ -12,7 +12,7 @@ from core.models import WorkerHeartbeat
 from core.tasks import record_worker_heartbeat
 from pathways.enums import DeadlineKind, NotificationKind
 from pathways.models import Notification
-from pathways.services import deadline_meet
+from pathways.services.deadlines import deadline_meet
 from pathways.tasks import scan_deadlines
 from tests.pathways.conftest import DAY0
 

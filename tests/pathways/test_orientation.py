@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from caseload.enums import Programme
 from pathways.enums import DeadlineKind, Orientation, Stage
 from pathways.models import Deadline, OrientationDecision, StageTransition
-from pathways.services import orientation_decide, orientations_decide
+from pathways.services.orientation import orientation_decide, orientations_decide
 from tests.caseload.helpers import new_applicant, territory_team
 
 

@@ -20,13 +20,13 @@ from pathways.enums import (
     Stage,
 )
 from pathways.models import Contract, Deadline, Interview, InterviewRevision, Prescription
-from pathways.services import (
+from pathways.services.followup import (
     contract_create,
     interview_create,
     interview_update,
-    pathway_advance,
     prescription_create,
 )
+from pathways.services.transitions import pathway_advance
 from tests.caseload.factories import AssignmentFactory, StaffProfileFactory
 from tests.pathways.factories import ServiceOfferFactory
 from tests.workspace import offer_for, person_followed_by
@@ -249,7 +249,7 @@ def test_a_stale_stage_change_is_refused(staff, person):
 
 def test_contract_meets_the_contract_deadline_and_reduced_hours_need_a_reason(staff, person):
     pathway = person.pathways.get()
-    from pathways.services import deadline_open
+    from pathways.services.deadlines import deadline_open
 
     deadline_open(pathway=pathway, kind=DeadlineKind.CONTRACT, reference_date=TODAY)
     with pytest.raises(ValidationError) as error:

@@ -30,7 +30,7 @@ from caseload.services import (
     binome_enrol,
 )
 from pathways.models import Deadline, OrientationDecision, Pathway, deadline_state
-from pathways.services import orientation_decide, orientations_decide
+from pathways.services.orientation import orientation_decide, orientations_decide
 from web.console.forms import (
     AssignForm,
     EndForm,

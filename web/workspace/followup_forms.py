@@ -17,7 +17,7 @@ from pathways.enums import (
     Stage,
 )
 from pathways.models import MAX_WEEKLY_HOURS
-from pathways.services import NOTES_MAX_LENGTH
+from pathways.services.followup import NOTES_MAX_LENGTH
 
 HOURS_ERRORS = {
     "min_value": _("Les heures par semaine sont comprises entre 0 et 35."),

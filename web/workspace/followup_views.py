@@ -21,15 +21,15 @@ from pathways.models import (
     Prescription,
     ServiceOffer,
 )
-from pathways.services import (
+from pathways.services.followup import (
     catalogue_for,
     contract_create,
     interview_create,
     interview_update,
-    pathway_advance,
     prescription_create,
     prescription_set_status,
 )
+from pathways.services.transitions import pathway_advance
 from web.workspace.followup_forms import (
     CatalogueFilterForm,
     ContractForm,

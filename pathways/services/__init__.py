@@ -1,0 +1,2 @@
+"""Writes of pathways, by topic: `opening`, `orientation`, `transitions`,
+`deadlines` and `followup`."""
