@@ -53,6 +53,12 @@ def ensure_database():
 
 
 def seed(people):
+    """The benchmark's dataset, in one linear script read top to bottom (a
+    Département, its staff, `people` people and their follow-up); kept whole
+    so that the figures the README states can be traced to one place.
+
+    Django is imported here: the module sets the settings before the first
+    Django import (see the top of the file)."""
     from django.contrib.auth.hashers import make_password
     from django.db import transaction
 

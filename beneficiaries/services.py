@@ -3,7 +3,7 @@
 import datetime
 
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -16,139 +16,8 @@ from beneficiaries.models import (
     OutreachAttempt,
     RecordAccessLog,
 )
-from beneficiaries.validators import normalise_nir
-from core.bulk import copy_rows, reserve_ids
+from core.bulk import insert_rows
 from core.exceptions import StaleVersionError
-from pathways.services.opening import pathway_open, pathways_open_bulk
-
-
-def applicant_pathway_dates(
-    rsa_application_date, rights_opening_date
-) -> tuple[datetime.date, datetime.date]:
-    """(opened_on, orientation_reference) of a new applicant's pathway: the
-    15-day entry deadline runs from the RSA application date (today when
-    unknown), the 6-week orientation deadline from the opening of the rights
-    (the application date when unknown). Shared by `beneficiary_create` and the
-    bulk creation of imports."""
-    opened_on = rsa_application_date or timezone.localdate()
-    return opened_on, rights_opening_date or opened_on
-
-
-@transaction.atomic
-def beneficiary_create(*, acting_user, departement, **fields):
-    """A new applicant: the person, validated by the model's own rules, and a
-    pathway pending orientation with its 15-day entry and 6-week orientation
-    deadlines. Without a referent, the person is in the territory's
-    unassigned queue.
-    """
-    if "nir" in fields:
-        fields["nir"] = normalise_nir(fields["nir"])
-    person = Beneficiary(departement=departement, **fields)
-    if person.commune_id and not person.territory_id:
-        person.territory_id = person.commune.territory_id
-    person.full_clean()
-    person.save()
-    opened_on, orientation_reference = applicant_pathway_dates(
-        person.rsa_application_date, person.rights_opening_date
-    )
-    pathway_open(
-        beneficiary=person,
-        acting_user=acting_user,
-        opened_on=opened_on,
-        orientation_reference=orientation_reference,
-    )
-    if acting_user is not None:
-        access_log_record(
-            user=acting_user, beneficiary=person, action=AccessAction.CHANGE, detail="création"
-        )
-    return person
-
-
-# Columns an import fills when it creates a person; the others keep their
-# defaults (the database's for `created_at`).
-BULK_CREATE_DEFAULTS = {
-    "territory_id": None,
-    "commune_id": None,
-    "civility": "",
-    "birth_name": "",
-    "nir": "",
-    "external_id": "",
-    "birth_date": None,
-    "address_line": "",
-    "postcode": "",
-    "city": "",
-    "phone": "",
-    "email": "",
-    "rsa_application_date": None,
-    "rights_opening_date": None,
-    "known_to_departement": False,
-    "reinforced_consent": None,
-    "reinforced_consent_on": None,
-    "last_contact_at": None,
-    "anonymised_at": None,
-    "next_deadline_on": None,
-    "version": 1,
-}
-
-
-def beneficiaries_create_bulk(*, acting_user, departement, people, detail="import"):
-    """`beneficiary_create` for many people at once (imports): the people,
-    their pathways pending orientation and deadlines (`pathways_open_bulk`),
-    and the access log, sent with COPY on PostgreSQL.
-
-    `people` are dicts of field values (attnames: `commune_id`), already
-    validated by the caller, who holds the transaction; the database
-    constraints are the last guard. Returns the new ids, in order.
-    """
-    if not people:
-        return []
-    now = timezone.now()
-    rows = [
-        {
-            **BULK_CREATE_DEFAULTS,
-            **values,
-            "departement_id": departement.pk,
-            "updated_at": now,
-        }
-        for values in people
-    ]
-    if connection.vendor == "postgresql":
-        ids = reserve_ids(Beneficiary, len(rows))
-        columns = [
-            "id",
-            "departement_id",
-            "caf_number",
-            "household_role",
-            "last_name",
-            "first_name",
-            "updated_at",
-            *BULK_CREATE_DEFAULTS,
-        ]
-        copy_rows(
-            Beneficiary,
-            columns,
-            ([pk, *(row[name] for name in columns[1:])] for pk, row in zip(ids, rows, strict=True)),
-        )
-    else:
-        ids = [
-            person.pk
-            for person in Beneficiary.objects.bulk_create(
-                [Beneficiary(**{k: v for k, v in row.items() if k != "updated_at"}) for row in rows]
-            )
-        ]
-    pathways_open_bulk(
-        openings=[
-            (pk, *applicant_pathway_dates(row["rsa_application_date"], row["rights_opening_date"]))
-            for pk, row in zip(ids, rows, strict=True)
-        ],
-        departement_id=departement.pk,
-        acting_user=acting_user,
-    )
-    if acting_user is not None:
-        access_logs_record_bulk(
-            user=acting_user, beneficiary_ids=ids, detail=f"création ({detail})"
-        )
-    return ids
 
 
 def access_log_record(*, user, beneficiary, action=AccessAction.READ, detail=""):
@@ -163,20 +32,12 @@ def access_log_record(*, user, beneficiary, action=AccessAction.READ, detail="")
 
 def access_logs_record_bulk(*, user, beneficiary_ids, action=AccessAction.CHANGE, detail=""):
     """`access_log_record` for many people at once (imports)."""
-    if connection.vendor != "postgresql":
-        RecordAccessLog.objects.bulk_create(
-            [
-                RecordAccessLog(
-                    beneficiary_id=pk, user_id=user.pk, action=action, detail=detail[:200]
-                )
-                for pk in beneficiary_ids
-            ]
-        )
-        return
-    copy_rows(
+    insert_rows(
         RecordAccessLog,
-        ["beneficiary_id", "user_id", "action", "detail"],
-        ((pk, user.pk, action, detail[:200]) for pk in beneficiary_ids),
+        (
+            {"beneficiary_id": pk, "user_id": user.pk, "action": action, "detail": detail[:200]}
+            for pk in beneficiary_ids
+        ),
     )
 
 

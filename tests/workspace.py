@@ -3,7 +3,7 @@ real services, as users would."""
 
 import datetime
 
-from beneficiaries.services import beneficiary_create
+from intake.people import beneficiary_create
 from tests.caseload.factories import AssignmentFactory, CommuneFactory, StaffProfileFactory
 from tests.pathways.factories import ServiceOfferFactory
 

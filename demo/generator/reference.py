@@ -10,7 +10,7 @@ from caseload.enums import Programme, StructureKind
 from caseload.models import Commune, Structure
 from caseload.models import Territory as TerritoryModel
 from caseload.services import departement_create
-from demo.generator.writer import BATCH_SIZE
+from core.bulk import BATCH_SIZE
 from pathways.enums import (
     ExitOutcome,
     Funding,

@@ -11,12 +11,12 @@ from caseload.enums import StaffRole
 from caseload.models import DEFAULT_CAPS, Binome
 from caseload.selectors import effective_cap
 from caseload.services import staff_create
+from core.bulk import BATCH_SIZE
 from core.models import User
 from demo.generator.helpers import ascii_slug, days
 from demo.generator.logins import DEMO_PASSWORD, DEMO_USERNAME
 from demo.generator.plan import pool_key
 from demo.generator.reference import AG, DC, DEMO_TERRITORY, DEPARTEMENTS, FTR, TERRITORIES
-from demo.generator.writer import BATCH_SIZE
 from pathways.enums import Stage
 
 

@@ -1,19 +1,19 @@
 """Writing the generated rows: ids reserved ahead, rows written in bulk.
 
-`Rows` collects a chunk's rows as {attname: value} dicts; `insert_rows`
-writes them (COPY on PostgreSQL, `bulk_create` elsewhere); `ChunkWriter`
-writes a chunk while the next one is built; `IdBlocks` reserves primary keys.
+`Rows` collects a chunk's rows as {attname: value} dicts; `insert_rows` (the
+bulk writer of `core.bulk`, which imports use too) writes them: COPY on
+PostgreSQL, `bulk_create` elsewhere. `ChunkWriter` writes a chunk while the
+next one is built; `IdBlocks` reserves primary keys.
 """
 
 import threading
 from collections import Counter
 
 from django.db import connection
-from django.db.models import NOT_PROVIDED
-from django.utils import timezone
 
 from beneficiaries.models import Barrier, BarrierEvent, Beneficiary, HealthNote, OutreachAttempt
 from caseload.models import Assignment
+from core.bulk import insert_rows
 from pathways.models import (
     Contract,
     ContractObjective,
@@ -25,8 +25,6 @@ from pathways.models import (
     Prescription,
     StageTransition,
 )
-
-BATCH_SIZE = 2500  # rows per INSERT
 
 
 class ChunkWriter:
@@ -77,50 +75,6 @@ class ChunkWriter:
         elif self.thread is not None:
             # Failing already: let the COPY end before the transaction rolls back.
             self.thread.join()
-
-
-def insert_rows(model, rows, raw_connection=None):
-    """Write rows given as {attname: value} dicts, foreign keys already set.
-
-    PostgreSQL gets the rows through COPY; other databases through
-    `bulk_create`. Django's insert path costs about 100 µs a row in Python
-    (value preparation, UNNEST arrays, RETURNING), too slow for the 2.3
-    million rows of a 100,000-person seed; COPY takes the values as they are.
-    Neither path validates row by row: the builder keeps every constraint.
-    """
-    if connection.vendor != "postgresql":
-        model.objects.bulk_create([model(**row) for row in rows], batch_size=BATCH_SIZE)
-        return
-    columns = copy_columns(model, rows[0])
-    table = connection.ops.quote_name(model._meta.db_table)
-    names = ", ".join(connection.ops.quote_name(column) for column, _, _ in columns)
-    # The writer thread passes the psycopg connection: Django's wrapper is
-    # bound to the main thread.
-    cursor = raw_connection.cursor() if raw_connection else connection.cursor()
-    with cursor, cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
-        for row in rows:
-            copy.write_row([row.get(attname, default) for _, attname, default in columns])
-
-
-def copy_columns(model, sample):
-    """(column, attname, value when the row omits it) for each column to write:
-    the field's default as Django would set it, `now` for auto_now fields;
-    database defaults and the identity are left to PostgreSQL."""
-    fields = model._meta.concrete_fields
-    unknown = set(sample) - {f.attname for f in fields}
-    if unknown:
-        raise ValueError(f"{model.__name__}: champs inconnus {sorted(unknown)}")
-    now = timezone.now()
-    columns = []
-    for f in fields:
-        if f.attname not in sample and (f.primary_key or f.db_default is not NOT_PROVIDED):
-            continue
-        if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
-            default = now
-        else:
-            default = f.get_default()  # the default, "" for text, else NULL
-        columns.append((f.column, f.attname, default))
-    return columns
 
 
 class IdBlocks:

@@ -37,11 +37,14 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from beneficiaries.models import Beneficiary
-from beneficiaries.services import access_logs_record_bulk, beneficiaries_create_bulk
+from beneficiaries.services import access_logs_record_bulk
+from caseload.models import Commune
+from caseload.services import assignment_auto_for_import
 from intake.enums import IssueSeverity
-from intake.imports.columns import missing_required
+from intake.imports.columns import FIELDS, missing_required
 from intake.imports.reading import UnreadableFile, cell_text, iter_rows
 from intake.imports.validation import RowChecker, simplify
+from intake.people import beneficiaries_create_bulk
 
 logger = logging.getLogger(__name__)
 
@@ -143,8 +146,6 @@ class CommuneIndex:
     and town, by postcode alone, by town alone."""
 
     def __init__(self, departement):
-        from caseload.models import Commune
-
         self.by_insee, self.by_postcode_city, self.by_postcode, self.by_city = {}, {}, {}, {}
         for pk, insee, name, postcode, territory_id in Commune.objects.filter(
             territory__departement=departement
@@ -209,8 +210,6 @@ class ImportEngine:
         keys. Returns the recorder."""
         missing = missing_required(self.columns)
         if missing:
-            from intake.imports.columns import FIELDS
-
             raise UnreadableFile(
                 _("Colonnes obligatoires absentes du fichier : %(fields)s.")
                 % {"fields": ", ".join(str(FIELDS[name][0]) for name in missing)}
@@ -352,58 +351,14 @@ class ImportEngine:
         copies of the counts and issues so that a replayed batch starts over."""
         counts = Counts(rejected=batch_counts.rejected)
         issues = list(issues)
-        if not self.dry_run and connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                # A batch's commit need not wait for the disk: a server crash
-                # may lose the last batches, but atomically — people and the
-                # import's counts together — and a re-run imports them again.
-                cursor.execute("SET LOCAL synchronous_commit TO OFF")
-                cursor.execute(
-                    "SELECT pg_advisory_xact_lock(%s, %s)",
-                    [ADVISORY_LOCK_NAMESPACE, self.departement.pk],
-                )
+        if not self.dry_run:
+            self._lock_departement()
         by_caf, by_nir, by_ext = self._existing(pending)
         to_create, to_update, matched = [], [], {}
         changed_fields = set()
         for item in pending:
             values = item.checked.values
-            candidates = {
-                person.pk: person
-                for person in (
-                    by_caf.get((values["caf_number"], values["household_role"])),
-                    by_nir.get(values.get("nir")) if values.get("nir") else None,
-                    by_ext.get(values.get("external_id")) if values.get("external_id") else None,
-                )
-                if person is not None
-            }
-            reason = None
-            if len(candidates) > 1:
-                reason = _(
-                    "conflit d'identité : le numéro allocataire, le NIR ou l'identifiant "
-                    "départemental désignent des personnes différentes déjà enregistrées ; "
-                    "à trancher par un administrateur"
-                )
-            person = next(iter(candidates.values()), None)
-            if person is not None and reason is None:
-                if values.get("nir") and person.nir and person.nir != values["nir"]:
-                    reason = _(
-                        "conflit d'identité : la personne enregistrée sous ce numéro allocataire "
-                        "et ce rôle a un autre NIR ; à trancher par un administrateur"
-                    )
-                elif (
-                    values.get("external_id")
-                    and person.external_id
-                    and person.external_id != values["external_id"]
-                ):
-                    reason = _(
-                        "conflit d'identité : la personne enregistrée a un autre identifiant "
-                        "départemental ; à trancher par un administrateur"
-                    )
-                elif person.pk in self.matched or person.pk in matched:
-                    line = self.matched.get(person.pk) or matched.get(person.pk)
-                    reason = _("ligne en double : même personne que la ligne %(line)s") % {
-                        "line": line
-                    }
+            person, reason = self._match(values, by_caf, by_nir, by_ext, matched)
             if reason:
                 issues.append(
                     self._issue(item.row, IssueSeverity.ERROR, [(_("(toute la ligne)"), reason)])
@@ -441,6 +396,72 @@ class ImportEngine:
                 .order_by("pk")
             }
             to_update = [(locked[person.pk], wanted) for person, wanted in to_update]
+        people_to_update = self._apply_changes(to_update, changed_fields, counts)
+        if not self.dry_run:
+            self._save(to_create, people_to_update, changed_fields, counts)
+        self.recorder.batch_done(counts, len(pending) + batch_counts.rejected, issues)
+        return matched
+
+    def _lock_departement(self):
+        """One import writes in a Département at a time (an advisory lock held
+        until the batch commits)."""
+        if connection.vendor != "postgresql":
+            return
+        with connection.cursor() as cursor:
+            # A batch's commit need not wait for the disk: a server crash
+            # may lose the last batches, but atomically — people and the
+            # import's counts together — and a re-run imports them again.
+            cursor.execute("SET LOCAL synchronous_commit TO OFF")
+            cursor.execute(
+                "SELECT pg_advisory_xact_lock(%s, %s)",
+                [ADVISORY_LOCK_NAMESPACE, self.departement.pk],
+            )
+
+    def _match(self, values, by_caf, by_nir, by_ext, matched):
+        """(the person a row designates or None, the reason to reject the row
+        or None): CAF number + role, NIR and the Département's id must not
+        designate different people, and a person is given once per import."""
+        candidates = {
+            person.pk: person
+            for person in (
+                by_caf.get((values["caf_number"], values["household_role"])),
+                by_nir.get(values.get("nir")) if values.get("nir") else None,
+                by_ext.get(values.get("external_id")) if values.get("external_id") else None,
+            )
+            if person is not None
+        }
+        reason = None
+        if len(candidates) > 1:
+            reason = _(
+                "conflit d'identité : le numéro allocataire, le NIR ou l'identifiant "
+                "départemental désignent des personnes différentes déjà enregistrées ; "
+                "à trancher par un administrateur"
+            )
+        person = next(iter(candidates.values()), None)
+        if person is not None and reason is None:
+            if values.get("nir") and person.nir and person.nir != values["nir"]:
+                reason = _(
+                    "conflit d'identité : la personne enregistrée sous ce numéro allocataire "
+                    "et ce rôle a un autre NIR ; à trancher par un administrateur"
+                )
+            elif (
+                values.get("external_id")
+                and person.external_id
+                and person.external_id != values["external_id"]
+            ):
+                reason = _(
+                    "conflit d'identité : la personne enregistrée a un autre identifiant "
+                    "départemental ; à trancher par un administrateur"
+                )
+            elif person.pk in self.matched or person.pk in matched:
+                line = self.matched.get(person.pk) or matched.get(person.pk)
+                reason = _("ligne en double : même personne que la ligne %(line)s") % {"line": line}
+        return person, reason
+
+    def _apply_changes(self, to_update, changed_fields, counts):
+        """The people whose fields the file changes, with the new values set
+        (compared again: under the lock, another import may have written
+        them)."""
         people_to_update = []
         for person, wanted in to_update:
             changes = _changes(person, wanted)
@@ -452,10 +473,7 @@ class ImportEngine:
             changed_fields.update(changes)
             people_to_update.append(person)
             counts.updated += 1
-        if not self.dry_run:
-            self._save(to_create, people_to_update, changed_fields, counts)
-        self.recorder.batch_done(counts, len(pending) + batch_counts.rejected, issues)
-        return matched
+        return people_to_update
 
     def _existing(self, pending):
         cafs = {item.checked.values["caf_number"] for item in pending}
@@ -518,8 +536,6 @@ class ImportEngine:
                 )
 
     def _assign(self, people):
-        from caseload.services import assignment_auto_for_import
-
         assigned = 0
         for person in people:
             if person.territory_id and assignment_auto_for_import(

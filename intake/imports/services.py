@@ -1,5 +1,6 @@
 """Writes of applicant imports: the life of an `ApplicantImport`, from the
-upload to the report. Views, the Celery tasks and the command call these.
+upload to the report. The admin's steps, called by the views; the work they
+start in the background is in `intake.imports.jobs`.
 
 Statuses: uploaded → (columns chosen) analysing → analysed → (confirmed)
 queued → running → done; failed when the file cannot be read or the import
@@ -9,70 +10,20 @@ a task delivered twice does nothing the second time. The uploaded file is
 deleted as soon as the import is done, failed or cancelled.
 """
 
-import datetime
 import logging
 import secrets
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F
-from django.utils import timezone
-from django.utils.translation import gettext as _
 
-from core.logs import log_failure
+from intake import tasks
 from intake.enums import ImportPhase, ImportStatus
 from intake.imports import reading
 from intake.imports.columns import guess_columns
-from intake.imports.engine import ImportEngine, Recorder
-from intake.models import ApplicantImport, ColumnMapping, ImportRowIssue
+from intake.imports.jobs import open_upload
+from intake.models import ApplicantImport, ColumnMapping
 
 logger = logging.getLogger(__name__)
-
-
-class DatabaseRecorder(Recorder):
-    """Writes each batch's counts, progress and problem rows to the import, in
-    the batch's own transaction."""
-
-    def __init__(self, applicant_import, phase):
-        super().__init__()
-        self.applicant_import = applicant_import
-        self.phase = phase
-
-    def batch_done(self, counts, processed, issues):
-        super().batch_done(counts, processed, issues)
-        ImportRowIssue.objects.bulk_create(
-            [
-                ImportRowIssue(
-                    applicant_import=self.applicant_import,
-                    phase=self.phase,
-                    severity=issue.severity,
-                    line_number=issue.line_number,
-                    problems=[{"column": c, "reason": r} for c, r in issue.problems],
-                    cells=issue.cells,
-                )
-                for issue in issues
-            ]
-        )
-        ApplicantImport.objects.filter(pk=self.applicant_import.pk).update(
-            processed_rows=F("processed_rows") + processed,
-            total_rows=_greatest(F("total_rows"), F("processed_rows") + processed),
-            created_count=F("created_count") + counts.created,
-            updated_count=F("updated_count") + counts.updated,
-            unchanged_count=F("unchanged_count") + counts.unchanged,
-            rejected_count=F("rejected_count") + counts.rejected,
-            warning_count=F("warning_count") + counts.warnings,
-            assigned_count=F("assigned_count") + counts.assigned,
-        )
-
-
-def _greatest(*expressions):
-    from django.db.models.functions import Greatest
-
-    return Greatest(*expressions)
-
-
-def _open(applicant_import):
-    return applicant_import.file.open("rb")
 
 
 def import_upload(*, acting_user, departement, uploaded_file, mapping=None):
@@ -114,7 +65,7 @@ def import_upload(*, acting_user, departement, uploaded_file, mapping=None):
 
 def import_change_sheet(*, applicant_import, sheet_name):
     """Another sheet of the workbook: its headers, guessed again."""
-    with _open(applicant_import) as fileobj:
+    with open_upload(applicant_import) as fileobj:
         try:
             headers = reading.read_headers(fileobj, reading.FileInfo(kind="xlsx"), sheet_name)
         except reading.UnreadableFile as exc:
@@ -130,8 +81,6 @@ def import_change_sheet(*, applicant_import, sheet_name):
 def import_analyse_request(*, applicant_import, acting_user, columns, save_as=""):
     """The admin has checked the columns: save them (and the source's
     mapping when named) and start the dry run in the background."""
-    from intake import tasks
-
     if save_as:
         mapping, _created = ColumnMapping.objects.update_or_create(
             departement=applicant_import.departement,
@@ -149,175 +98,12 @@ def import_analyse_request(*, applicant_import, acting_user, columns, save_as=""
     return bool(started)
 
 
-def _engine(applicant_import, fileobj, *, dry_run, recorder):
-    return ImportEngine(
-        departement=applicant_import.departement,
-        fileobj=fileobj,
-        info=reading.FileInfo(
-            kind=applicant_import.file_kind,
-            encoding=applicant_import.encoding,
-            separator=applicant_import.separator,
-        ),
-        columns=applicant_import.columns,
-        sheet_name=applicant_import.sheet_name,
-        acting_user=applicant_import.confirmed_by or applicant_import.created_by,
-        dry_run=dry_run,
-        recorder=recorder,
-        label=f"import n° {applicant_import.pk}",
-    )
-
-
-def _reset_counts(**extra):
-    return {
-        "processed_rows": 0,
-        "created_count": 0,
-        "updated_count": 0,
-        "unchanged_count": 0,
-        "rejected_count": 0,
-        "warning_count": 0,
-        "assigned_count": 0,
-        **extra,
-    }
-
-
-def import_analyse(*, import_id):
-    """The dry run: every row checked and matched, nothing written but the
-    report. Runs in the worker."""
-    applicant_import = (
-        ApplicantImport.objects.select_related("departement").filter(pk=import_id).first()
-    )
-    if applicant_import is None or applicant_import.status != ImportStatus.ANALYSING:
-        return
-    try:
-        with _open(applicant_import) as fileobj:
-            info = reading.FileInfo(
-                kind=applicant_import.file_kind,
-                encoding=applicant_import.encoding,
-                separator=applicant_import.separator,
-            )
-            total = reading.count_rows(fileobj, info, applicant_import.sheet_name)
-            ImportRowIssue.objects.filter(applicant_import=applicant_import).delete()
-            ApplicantImport.objects.filter(pk=import_id).update(
-                **_reset_counts(total_rows=total, phase_started_at=timezone.now())
-            )
-            recorder = DatabaseRecorder(applicant_import, ImportPhase.DRY_RUN)
-            _engine(applicant_import, fileobj, dry_run=True, recorder=recorder).run(total=total)
-    except reading.UnreadableFile as exc:
-        _fail(applicant_import, str(exc))
-        return
-    except Exception as exc:
-        log_failure(logger, "dry run of import %s failed", import_id, exc=exc)
-        _fail(applicant_import, _("L'analyse s'est arrêtée sur une erreur inattendue."))
-        return
-    ApplicantImport.objects.filter(pk=import_id, status=ImportStatus.ANALYSING).update(
-        status=ImportStatus.ANALYSED, total_rows=F("processed_rows")
-    )
-
-
 @transaction.atomic
 def import_confirm(*, applicant_import, acting_user):
     """The admin confirms after reading the dry run: queue the import."""
-    from intake import tasks
-
     queued = ApplicantImport.objects.filter(
         pk=applicant_import.pk, status=ImportStatus.ANALYSED
     ).update(status=ImportStatus.QUEUED, confirmed_by=acting_user)
     if queued:
         transaction.on_commit(lambda: tasks.run_import.delay(applicant_import.pk))
     return bool(queued)
-
-
-def import_run(*, import_id):
-    """The import itself, batch by batch (see engine.py for what a failure
-    leaves). A task delivered again after its worker died resumes after the
-    rows already committed."""
-    applicant_import = (
-        ApplicantImport.objects.select_related("departement", "created_by", "confirmed_by")
-        .filter(pk=import_id)
-        .first()
-    )
-    if applicant_import is None:
-        return
-    resume_after = 0
-    if applicant_import.status == ImportStatus.QUEUED:
-        with transaction.atomic():
-            started = ApplicantImport.objects.filter(
-                pk=import_id, status=ImportStatus.QUEUED
-            ).update(
-                **_reset_counts(
-                    status=ImportStatus.RUNNING,
-                    phase=ImportPhase.RUN,
-                    phase_started_at=timezone.now(),
-                )
-            )
-            if not started:
-                return
-            ImportRowIssue.objects.filter(applicant_import=applicant_import).delete()
-    elif applicant_import.status == ImportStatus.RUNNING:
-        resume_after = applicant_import.processed_rows
-        logger.warning("import %s resumes after %s rows", import_id, resume_after)
-    else:
-        return
-    applicant_import.refresh_from_db()
-    try:
-        with _open(applicant_import) as fileobj:
-            recorder = DatabaseRecorder(applicant_import, ImportPhase.RUN)
-            _engine(applicant_import, fileobj, dry_run=False, recorder=recorder).run(
-                total=applicant_import.total_rows, resume_after=resume_after
-            )
-    except reading.UnreadableFile as exc:
-        _fail(applicant_import, str(exc))
-        return
-    except Exception as exc:
-        log_failure(logger, "import %s failed", import_id, exc=exc)
-        _fail(
-            applicant_import,
-            _(
-                "L'import s'est arrêté sur une erreur inattendue. Les lots déjà enregistrés "
-                "sont complets ; déposez de nouveau le fichier pour importer le reste "
-                "(les personnes déjà importées seront reconnues)."
-            ),
-        )
-        return
-    ApplicantImport.objects.filter(pk=import_id, status=ImportStatus.RUNNING).update(
-        status=ImportStatus.DONE, finished_at=timezone.now(), total_rows=F("processed_rows")
-    )
-    _delete_file(applicant_import)
-
-
-def import_cancel(*, applicant_import):
-    cancelled = ApplicantImport.objects.filter(
-        pk=applicant_import.pk, status__in=[ImportStatus.UPLOADED, ImportStatus.ANALYSED]
-    ).update(status=ImportStatus.CANCELLED, finished_at=timezone.now())
-    if cancelled:
-        _delete_file(applicant_import)
-    return bool(cancelled)
-
-
-def imports_cancel_stale(*, now=None):
-    """Cancel the imports left unconfirmed for `IMPORT_PENDING_MAX_HOURS`
-    (uploaded or analysed, never confirmed), deleting their files: an upload
-    never stays on disk because an admin walked away. Run by Celery beat."""
-    from django.conf import settings
-
-    limit = (now or timezone.now()) - datetime.timedelta(hours=settings.IMPORT_PENDING_MAX_HOURS)
-    stale = ApplicantImport.objects.filter(
-        status__in=[ImportStatus.UPLOADED, ImportStatus.ANALYSED], created_at__lt=limit
-    )
-    cancelled = 0
-    for applicant_import in stale.order_by("pk"):
-        cancelled += import_cancel(applicant_import=applicant_import)
-    return cancelled
-
-
-def _fail(applicant_import, message):
-    ApplicantImport.objects.filter(pk=applicant_import.pk).update(
-        status=ImportStatus.FAILED, error_message=message[:500], finished_at=timezone.now()
-    )
-    _delete_file(applicant_import)
-
-
-def _delete_file(applicant_import):
-    if applicant_import.file:
-        applicant_import.file.delete(save=False)
-        ApplicantImport.objects.filter(pk=applicant_import.pk).update(file="")

@@ -18,6 +18,8 @@ from django.utils.translation import gettext as _
 
 from beneficiaries.enums import Civility, HouseholdRole
 from beneficiaries.validators import nir_key, normalise_nir, validate_nir
+from intake.imports.columns import normalise_header
+from intake.imports.reading import cell_text
 
 EXCEL_EPOCH = datetime.date(1899, 12, 30)
 DATE_FORMATS = ["%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y", "%d.%m.%Y", "%d/%m/%y", "%Y/%m/%d", "%d%m%Y"]
@@ -148,8 +150,6 @@ class RowChecker:
     file's own headers, used to name the column of each problem."""
 
     def __init__(self, headers, columns, today=None):
-        from intake.imports.columns import normalise_header
-
         self.today = today or timezone.localdate()
         self.index = {}  # field → (position, header as written in the file)
         for position, header in enumerate(headers):
@@ -427,6 +427,4 @@ class RowChecker:
 
 
 def _text(value):
-    from intake.imports.reading import cell_text
-
     return cell_text(value)

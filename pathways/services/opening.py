@@ -1,30 +1,21 @@
-"""A pathway opened with its first deadlines and reminder steps: one at a
-time, or many at once for imports (COPY on PostgreSQL)."""
+"""New pathways: each opened pending orientation, with its first transition,
+its 15-day entry and 6-week orientation deadlines, their reminder steps, and
+the person's next deadline. Written in bulk (COPY on PostgreSQL) for one
+person as for an import batch: `intake.people` is the only caller."""
 
 import datetime
-import logging
 from dataclasses import dataclass
 
-from django.db import connection, transaction
+from django.db import connection
 
+from beneficiaries.models import Beneficiary
 from caseload.enums import Programme
-from core.bulk import copy_rows, reserve_ids
+from core.bulk import insert_rows
 from pathways.deadlines import due_date, reminder_schedule
-from pathways.enums import (
-    DeadlineKind,
-    ReminderStatus,
-    Stage,
-)
-from pathways.models import (
-    Deadline,
-    DeadlineReminder,
-    Pathway,
-    StageTransition,
-)
+from pathways.enums import DeadlineKind, ReminderStatus, Stage
+from pathways.models import Deadline, DeadlineReminder, Pathway, StageTransition
 from pathways.policies import policy_for
-from pathways.services.deadlines import deadline_open, next_deadline_refresh
-
-logger = logging.getLogger(__name__)
+from pathways.services.deadlines import next_deadline_refresh
 
 OPENING_REASON = "Ouverture"
 
@@ -44,8 +35,7 @@ def pathway_opening_deadlines(
     orientation deadline from the opening of the rights when known, with the
     delays of the Département's policy.
 
-    The one source of truth for what a new pathway starts with, shared by
-    `pathway_open` and the bulk creation of imports (`pathways_open_bulk`).
+    The one source of truth for what a new pathway starts with.
     """
     orientation_reference = orientation_reference or opened_on
     return [
@@ -57,39 +47,11 @@ def pathway_opening_deadlines(
     ]
 
 
-@transaction.atomic
-def pathway_open(
-    *, beneficiary, acting_user=None, opened_on: datetime.date, orientation_reference=None
-):
-    """A new pathway pending orientation, with its 15-day entry deadline and
-    its 6-week orientation deadline (and their reminders), and the first line
-    of its transition log.
-    """
-    pathway = Pathway.objects.create(
-        beneficiary=beneficiary, stage=Stage.PENDING, opened_on=opened_on
-    )
-    StageTransition.objects.create(
-        pathway=pathway,
-        from_stage="",
-        to_stage=Stage.PENDING,
-        by=acting_user,
-        reason=OPENING_REASON,
-    )
-    policy = policy_for(beneficiary.departement_id)
-    for planned in pathway_opening_deadlines(
-        opened_on=opened_on, orientation_reference=orientation_reference, policy=policy
-    ):
-        deadline_open(
-            pathway=pathway, kind=planned.kind, reference_date=planned.reference_date, policy=policy
-        )
-    return pathway
-
-
 def pathways_open_bulk(*, openings, departement_id, acting_user=None, reason=OPENING_REASON):
-    """`pathway_open` for many people of a Département at once (imports): the
-    same rows — pathway, transition, deadlines and their reminder steps — from
-    the same rules (`pathway_opening_deadlines`, `reminder_schedule`), sent
-    with COPY on PostgreSQL (`core.bulk`), with `bulk_create` elsewhere.
+    """New pathways for people of a Département: pathway, first transition,
+    deadlines and their reminder steps, from the Département's policy
+    (`pathway_opening_deadlines`, `reminder_schedule`), then each person's
+    next deadline.
 
     `openings` is a list of (beneficiary id, opened_on, orientation_reference);
     the caller holds the transaction. Returns the pathway ids, in order.
@@ -98,38 +60,32 @@ def pathways_open_bulk(*, openings, departement_id, acting_user=None, reason=OPE
         return []
     by_id = acting_user.pk if acting_user is not None else None
     policy = policy_for(departement_id)
-    postgresql = connection.vendor == "postgresql"
-
-    if postgresql:
-        pathway_ids = reserve_ids(Pathway, len(openings))
-        copy_rows(
-            Pathway,
-            [
-                "id",
-                "beneficiary_id",
-                "programme",
-                "stage",
-                "opened_on",
-                "outcome",
-                "outcome_detail",
-            ],
-            (
-                (pk, person_id, Programme.DROIT_COMMUN, Stage.PENDING, opened_on, "", "")
-                for pk, (person_id, opened_on, _ref) in zip(pathway_ids, openings, strict=True)
-            ),
-        )
-    else:
-        pathway_ids = [
-            p.pk
-            for p in Pathway.objects.bulk_create(
-                [
-                    Pathway(beneficiary_id=p, stage=Stage.PENDING, opened_on=o)
-                    for p, o, _r in openings
-                ]
-            )
-        ]
-
-    transitions = [(pk, "", Stage.PENDING, reason, by_id) for pk in pathway_ids]
+    pathway_ids = insert_rows(
+        Pathway,
+        (
+            {
+                "beneficiary_id": person_id,
+                "programme": Programme.DROIT_COMMUN,
+                "stage": Stage.PENDING,
+                "opened_on": opened_on,
+            }
+            for person_id, opened_on, _reference in openings
+        ),
+        returning_ids=True,
+    )
+    insert_rows(
+        StageTransition,
+        (
+            {
+                "pathway_id": pk,
+                "from_stage": "",
+                "to_stage": Stage.PENDING,
+                "reason": reason,
+                "by_id": by_id,
+            }
+            for pk in pathway_ids
+        ),
+    )
     planned = [
         (pk, deadline)
         for pk, (_person, opened_on, reference) in zip(pathway_ids, openings, strict=True)
@@ -137,56 +93,34 @@ def pathways_open_bulk(*, openings, departement_id, acting_user=None, reason=OPE
             opened_on=opened_on, orientation_reference=reference, policy=policy
         )
     ]
-    if postgresql:
-        copy_rows(
-            StageTransition,
-            ["pathway_id", "from_stage", "to_stage", "reason", "by_id"],
-            transitions,
-        )
-        deadline_ids = reserve_ids(Deadline, len(planned))
-        copy_rows(
-            Deadline,
-            ["id", "pathway_id", "kind", "reference_date", "due_on"],
-            (
-                (deadline_id, pk, d.kind, d.reference_date, d.due_on)
-                for deadline_id, (pk, d) in zip(deadline_ids, planned, strict=True)
-            ),
-        )
-    else:
-        StageTransition.objects.bulk_create(
-            [
-                StageTransition(pathway_id=p, from_stage=f, to_stage=t, reason=r, by_id=b)
-                for p, f, t, r, b in transitions
-            ]
-        )
-        deadline_ids = [
-            d.pk
-            for d in Deadline.objects.bulk_create(
-                [
-                    Deadline(
-                        pathway_id=pk, kind=d.kind, reference_date=d.reference_date, due_on=d.due_on
-                    )
-                    for pk, d in planned
-                ]
+    deadline_ids = insert_rows(
+        Deadline,
+        (
+            {
+                "pathway_id": pk,
+                "kind": d.kind,
+                "reference_date": d.reference_date,
+                "due_on": d.due_on,
+            }
+            for pk, d in planned
+        ),
+        returning_ids=True,
+    )
+    insert_rows(
+        DeadlineReminder,
+        (
+            {
+                "deadline_id": deadline_id,
+                "step": step,
+                "send_on": send_on,
+                "status": ReminderStatus.PENDING,
+            }
+            for deadline_id, (_pk, d) in zip(deadline_ids, planned, strict=True)
+            for step, send_on in reminder_schedule(
+                kind=d.kind, reference_date=d.reference_date, due_on=d.due_on, policy=policy
             )
-        ]
-
-    reminders = [
-        (deadline_id, step, send_on, ReminderStatus.PENDING)
-        for deadline_id, (_pk, d) in zip(deadline_ids, planned, strict=True)
-        for step, send_on in reminder_schedule(
-            kind=d.kind, reference_date=d.reference_date, due_on=d.due_on, policy=policy
-        )
-    ]
-    if postgresql:
-        copy_rows(DeadlineReminder, ["deadline_id", "step", "send_on", "status"], reminders)
-    else:
-        DeadlineReminder.objects.bulk_create(
-            [
-                DeadlineReminder(deadline_id=d, step=step, send_on=send_on, status=status)
-                for d, step, send_on, status in reminders
-            ]
-        )
+        ),
+    )
     _next_deadlines_set(_earliest_due_by_person(pathway_ids, openings, planned))
     return pathway_ids
 
@@ -208,8 +142,6 @@ def _next_deadlines_set(pairs):
     just written in bulk: one UPDATE joined to the values on PostgreSQL
     (`next_deadline_refresh`'s subquery per person is too slow for an import
     batch), the generic refresh elsewhere."""
-    from beneficiaries.models import Beneficiary
-
     pairs = list(pairs)
     if not pairs:
         return

@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 
 from beneficiaries.enums import AccessAction
 from beneficiaries.models import Beneficiary, RecordAccessLog
-from beneficiaries.services import beneficiary_create
+from intake.people import beneficiary_create
 from pathways.enums import DeadlineKind, Stage
 from pathways.models import Deadline, Pathway, StageTransition
 from tests.caseload.factories import CommuneFactory, StaffProfileFactory, TerritoryFactory
@@ -150,7 +150,7 @@ def test_a_failure_after_the_person_is_saved_leaves_nothing_written(admin, monke
     def broken_pathway_open(**kwargs):
         raise RuntimeError("panne pendant l'ouverture du parcours")
 
-    monkeypatch.setattr("beneficiaries.services.pathway_open", broken_pathway_open)
+    monkeypatch.setattr("intake.people.pathways_open_bulk", broken_pathway_open)
 
     with pytest.raises(RuntimeError):
         create(admin)

@@ -2,7 +2,7 @@ import datetime
 
 from playwright.sync_api import expect
 
-from beneficiaries.services import beneficiary_create
+from intake.people import beneficiary_create
 from pathways.reminders import scan_deadlines
 from tests.caseload.factories import AssignmentFactory, StaffProfileFactory
 

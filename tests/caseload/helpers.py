@@ -3,8 +3,8 @@ referents, people created through the real services."""
 
 import datetime
 
-from beneficiaries.services import beneficiary_create
 from caseload.models import CapPolicy
+from intake.people import beneficiary_create
 from tests.caseload.factories import StaffProfileFactory, TerritoryFactory
 
 _counter = iter(range(3_000_000, 9_999_999))

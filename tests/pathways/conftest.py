@@ -2,8 +2,8 @@ import datetime
 
 import pytest
 
-from beneficiaries.services import beneficiary_create
 from caseload.enums import StaffRole
+from intake.people import beneficiary_create
 from tests.caseload.factories import AssignmentFactory, StaffProfileFactory, TerritoryFactory
 from tests.caseload.world import world  # noqa: F401  (fixture shared by the scoping tests)
 from tests.core.conftest import celery_worker  # noqa: F401 - the real worker fixture

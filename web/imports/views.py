@@ -21,7 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from caseload.models import Departement
 from caseload.perms import scope_of
 from intake.enums import ImportPhase, ImportStatus, IssueSeverity
-from intake.imports import exports, services
+from intake.imports import exports, jobs, services
 from intake.models import ApplicantImport, ColumnMapping, ImportRowIssue
 from web.imports.forms import ColumnsForm, SheetForm, UploadForm
 
@@ -212,7 +212,7 @@ def import_confirm(request, pk):
 @admin_required
 def import_cancel(request, pk):
     applicant_import = _get_import(request, pk)
-    if services.import_cancel(applicant_import=applicant_import):
+    if jobs.import_cancel(applicant_import=applicant_import):
         messages.info(request, _("Import annulé : le fichier déposé a été supprimé."))
     return redirect("imports:detail", pk=applicant_import.pk)
 

@@ -21,8 +21,8 @@ from caseload.models import Departement
 from intake.enums import ImportPhase, ImportStatus, IssueSeverity
 from intake.imports import reading
 from intake.imports.columns import guess_columns
-from intake.imports.engine import ImportEngine, MemoryRecorder
-from intake.imports.services import DatabaseRecorder
+from intake.imports.engine import ImportEngine, Issue, MemoryRecorder
+from intake.imports.jobs import DatabaseRecorder
 from intake.models import ApplicantImport, ColumnMapping, ImportRowIssue
 
 
@@ -140,8 +140,6 @@ class Command(BaseCommand):
         return DatabaseRecorder(applicant_import, ImportPhase.RUN), applicant_import
 
     def _stored_issues(self, applicant_import):
-        from intake.imports.engine import Issue
-
         return [
             Issue(
                 line_number=row.line_number,

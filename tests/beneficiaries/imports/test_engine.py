@@ -9,7 +9,7 @@ from beneficiaries.models import Beneficiary, RecordAccessLog
 from caseload.enums import Programme, StaffRole
 from caseload.models import Assignment, CapPolicy
 from intake.enums import ImportStatus
-from intake.imports import services
+from intake.imports import jobs, reading, services
 from intake.models import ApplicantImport
 from pathways.deadlines import reminder_schedule
 from pathways.enums import DeadlineKind, Stage
@@ -211,7 +211,7 @@ def test_a_failure_mid_import_leaves_whole_people_and_a_failed_import(admin, mon
         status=ImportStatus.ANALYSED, total_rows=5
     )
     services.import_confirm(applicant_import=applicant_import, acting_user=admin.user)
-    from beneficiaries import services as beneficiary_services
+    from intake import people as beneficiary_services
 
     real = beneficiary_services.pathways_open_bulk
     calls = []
@@ -224,7 +224,7 @@ def test_a_failure_mid_import_leaves_whole_people_and_a_failed_import(admin, mon
 
     monkeypatch.setattr(beneficiary_services, "pathways_open_bulk", failing_second_batch)
 
-    services.import_run(import_id=applicant_import.pk)
+    jobs.import_run(import_id=applicant_import.pk)
 
     applicant_import.refresh_from_db()
     assert applicant_import.status == ImportStatus.FAILED
@@ -238,7 +238,7 @@ def test_a_failure_mid_import_leaves_whole_people_and_a_failed_import(admin, mon
     monkeypatch.setattr(beneficiary_services, "pathways_open_bulk", real)
     again = _stored_import(admin, csv_bytes([person(i) for i in range(5)]))
     ApplicantImport.objects.filter(pk=again.pk).update(status=ImportStatus.QUEUED, total_rows=5)
-    services.import_run(import_id=again.pk)
+    jobs.import_run(import_id=again.pk)
     again.refresh_from_db()
     assert (again.created_count, again.unchanged_count, again.status) == (3, 2, ImportStatus.DONE)
 
@@ -273,7 +273,6 @@ def test_the_same_file_imported_twice_at_the_same_instant_creates_each_person_on
     def worker():
         import io
 
-        from intake.imports import reading
         from intake.imports.columns import guess_columns
         from intake.imports.engine import ImportEngine, MemoryRecorder
 
@@ -311,7 +310,7 @@ def test_the_same_file_imported_twice_at_the_same_instant_creates_each_person_on
 
 
 def test_an_import_and_a_manual_creation_open_the_same_deadlines(run_import, departement):
-    from beneficiaries.services import beneficiary_create
+    from intake.people import beneficiary_create
 
     run_import(csv_bytes([person(1)]))
     manual = beneficiary_create(
@@ -340,7 +339,7 @@ def test_a_task_delivered_again_resumes_after_the_committed_rows(admin, settings
     data = csv_bytes([person(i) for i in range(5)])
     first = _stored_import(admin, data)
     ApplicantImport.objects.filter(pk=first.pk).update(status=ImportStatus.QUEUED, total_rows=5)
-    services.import_run(import_id=first.pk)
+    jobs.import_run(import_id=first.pk)
     Beneficiary.objects.filter(caf_number__in=["3000002", "3000003", "3000004"]).delete()
     # The worker died after the first batch: the import is still running, 2 rows done.
     again = _stored_import(admin, data)
@@ -348,7 +347,7 @@ def test_a_task_delivered_again_resumes_after_the_committed_rows(admin, settings
         status=ImportStatus.RUNNING, total_rows=5, processed_rows=2, created_count=2
     )
 
-    services.import_run(import_id=again.pk)
+    jobs.import_run(import_id=again.pk)
 
     again.refresh_from_db()
     assert (again.status, again.processed_rows, again.created_count) == (ImportStatus.DONE, 5, 5)
@@ -363,12 +362,12 @@ def test_an_uploaded_workbook_goes_through_the_dry_run_and_the_import(admin):
         acting_user=admin.user,
         columns=applicant_import.columns,
     )
-    services.import_analyse(import_id=applicant_import.pk)
+    jobs.import_analyse(import_id=applicant_import.pk)
     applicant_import.refresh_from_db()
     assert (applicant_import.status, applicant_import.created_count) == (ImportStatus.ANALYSED, 3)
 
     services.import_confirm(applicant_import=applicant_import, acting_user=admin.user)
-    services.import_run(import_id=applicant_import.pk)
+    jobs.import_run(import_id=applicant_import.pk)
 
     applicant_import.refresh_from_db()
     assert (applicant_import.status, applicant_import.created_count) == (ImportStatus.DONE, 3)

@@ -8,7 +8,7 @@ from django.urls import reverse
 from beneficiaries.models import Beneficiary
 from caseload.enums import StaffRole
 from intake.enums import ImportStatus
-from intake.imports import services
+from intake.imports import jobs, services
 from intake.models import ApplicantImport, ColumnMapping
 from tests.beneficiaries.imports.files import (
     csv_bytes,
@@ -44,7 +44,7 @@ def _analysed(admin, data, django_capture_on_commit_callbacks):
             acting_user=admin.user,
             columns=applicant_import.columns,
         )
-    services.import_analyse(import_id=applicant_import.pk)
+    jobs.import_analyse(import_id=applicant_import.pk)
     applicant_import.refresh_from_db()
     return applicant_import
 
@@ -131,7 +131,7 @@ def test_the_whole_flow_through_the_pages(login, admin, django_capture_on_commit
     progress = client.get(reverse("imports:progress", args=[applicant_import.pk]))
     assert 'role="progressbar"' in progress.content.decode()
 
-    services.import_analyse(import_id=applicant_import.pk)
+    jobs.import_analyse(import_id=applicant_import.pk)
     progress = client.get(reverse("imports:progress", args=[applicant_import.pk]))
     assert progress.status_code == 204
     assert progress["HX-Refresh"] == "true"
@@ -147,7 +147,7 @@ def test_the_whole_flow_through_the_pages(login, admin, django_capture_on_commit
     assert len(callbacks) == 1
     queued = client.get(reverse("imports:progress", args=[applicant_import.pk])).content.decode()
     assert 'aria-valuenow="0"' in queued  # not the dry run's 100 %
-    services.import_run(import_id=applicant_import.pk)
+    jobs.import_run(import_id=applicant_import.pk)
     applicant_import.refresh_from_db()
     assert applicant_import.status == ImportStatus.DONE
     assert (applicant_import.created_count, applicant_import.rejected_count) == (2, 2)
@@ -289,7 +289,7 @@ def test_a_file_that_cannot_be_read_at_analysis_marks_the_import_failed(
             columns={"ncaf": "caf_number"},
         )
 
-    services.import_analyse(import_id=applicant_import.pk)
+    jobs.import_analyse(import_id=applicant_import.pk)
 
     applicant_import.refresh_from_db()
     assert applicant_import.status == ImportStatus.FAILED
@@ -326,7 +326,7 @@ def test_uploads_never_confirmed_are_cancelled_and_deleted_after_a_day(admin):
     now = timezone.now()
     ApplicantImport.objects.filter(pk=old.pk).update(created_at=now - datetime.timedelta(hours=25))
 
-    assert services.imports_cancel_stale(now=now) == 1
+    assert jobs.imports_cancel_stale(now=now) == 1
 
     old.refresh_from_db()
     recent.refresh_from_db()

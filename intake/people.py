@@ -1,0 +1,114 @@
+"""The one way a new person comes in: the person, their pathway pending
+orientation, its first transition, its deadlines and reminder steps, and
+their next deadline for the portfolio sort.
+
+`beneficiaries_create_bulk` is the writer (imports call it a batch at a time;
+COPY on PostgreSQL, `bulk_create` elsewhere, through `core.bulk`);
+`beneficiary_create`, the manual creation of one person, checks the person
+with the model's own rules and then calls it with one row, so that a person
+typed in and a person imported are written by the same code.
+"""
+
+import datetime
+
+from django.db import transaction
+from django.utils import timezone
+
+from beneficiaries.enums import AccessAction
+from beneficiaries.models import Beneficiary
+from beneficiaries.services import access_logs_record_bulk
+from beneficiaries.validators import normalise_nir
+from core.bulk import insert_rows
+from pathways.services.opening import pathways_open_bulk
+
+# The columns a new person is written with; the others keep their defaults
+# (the database's for `created_at`).
+NEW_PERSON_DEFAULTS = {
+    "territory_id": None,
+    "commune_id": None,
+    "civility": "",
+    "birth_name": "",
+    "nir": "",
+    "external_id": "",
+    "birth_date": None,
+    "address_line": "",
+    "postcode": "",
+    "city": "",
+    "phone": "",
+    "email": "",
+    "rsa_application_date": None,
+    "rights_opening_date": None,
+    "known_to_departement": False,
+    "reinforced_consent": None,
+    "reinforced_consent_on": None,
+    "last_contact_at": None,
+    "anonymised_at": None,
+    "next_deadline_on": None,
+    "version": 1,
+}
+REQUIRED_COLUMNS = ("caf_number", "household_role", "last_name", "first_name")
+
+
+def applicant_pathway_dates(
+    rsa_application_date, rights_opening_date
+) -> tuple[datetime.date, datetime.date]:
+    """(opened_on, orientation_reference) of a new applicant's pathway: the
+    15-day entry deadline runs from the RSA application date (today when
+    unknown), the 6-week orientation deadline from the opening of the rights
+    (the application date when unknown)."""
+    opened_on = rsa_application_date or timezone.localdate()
+    return opened_on, rights_opening_date or opened_on
+
+
+@transaction.atomic
+def beneficiary_create(*, acting_user, departement, detail="saisie", **fields):
+    """A new applicant typed in: the person, validated by the model's own
+    rules (French messages, nothing written when one fails), then written by
+    `beneficiaries_create_bulk` like an imported one. Without a referent, the
+    person is in the territory's unassigned queue."""
+    if "nir" in fields:
+        fields["nir"] = normalise_nir(fields["nir"])
+    person = Beneficiary(departement=departement, **fields)
+    if person.commune_id and not person.territory_id:
+        person.territory_id = person.commune.territory_id
+    person.full_clean()
+    row = {name: getattr(person, name) for name in (*REQUIRED_COLUMNS, *NEW_PERSON_DEFAULTS)}
+    (pk,) = beneficiaries_create_bulk(
+        acting_user=acting_user, departement=departement, people=[row], detail=detail
+    )
+    return Beneficiary.objects.get(pk=pk)
+
+
+def beneficiaries_create_bulk(*, acting_user, departement, people, detail="import"):
+    """New people of a Département: the people, their pathways pending
+    orientation with their deadlines (`pathways_open_bulk`), and the access
+    log of their creation.
+
+    `people` are dicts of field values (attnames: `commune_id`), already
+    checked by the caller, who holds the transaction; the database
+    constraints are the last guard. Returns the new ids, in order.
+    """
+    if not people:
+        return []
+    now = timezone.now()
+    rows = [
+        {**NEW_PERSON_DEFAULTS, **values, "departement_id": departement.pk, "updated_at": now}
+        for values in people
+    ]
+    ids = insert_rows(Beneficiary, rows, returning_ids=True)
+    pathways_open_bulk(
+        openings=[
+            (pk, *applicant_pathway_dates(row["rsa_application_date"], row["rights_opening_date"]))
+            for pk, row in zip(ids, rows, strict=True)
+        ],
+        departement_id=departement.pk,
+        acting_user=acting_user,
+    )
+    if acting_user is not None:
+        access_logs_record_bulk(
+            user=acting_user,
+            beneficiary_ids=ids,
+            action=AccessAction.CHANGE,
+            detail=f"création ({detail})",
+        )
+    return ids
