@@ -196,6 +196,7 @@ def main():
     rss_after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 
     if settings.REDIS_URL:
+        # Lazy: the Celery app is needed only when Redis is the broker.
         from config.celery import app
 
         app.control.purge()  # the email tasks this run enqueued

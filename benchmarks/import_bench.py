@@ -72,6 +72,8 @@ def _setup_django():
 
 
 def _nir(sex, birth, index):
+    # Project imports must be lazy here: Django is set up at run time (the
+    # database name and settings come from the command line).
     from beneficiaries.validators import nir_with_key
 
     return nir_with_key(f"{sex}{birth:%y%m}45{index // 1000 % 1000:03d}{index % 1000 + 1:03d}")
@@ -126,6 +128,8 @@ def prepare():
     """The bench Département, its communes, and no people."""
     from django.db import connection
 
+    # Project imports must be lazy here: Django is set up at run time (the
+    # database name and settings come from the command line).
     from caseload.models import Commune, Departement, Territory
     from caseload.services import departement_create
 
@@ -165,6 +169,8 @@ def prepare():
 
 
 def run_ours(path):
+    # Project imports must be lazy here: Django is set up at run time (the
+    # database name and settings come from the command line).
     from intake.imports import reading
     from intake.imports.columns import guess_columns
     from intake.imports.engine import ImportEngine, Recorder
@@ -197,6 +203,8 @@ def run_import_export(path):
     import tablib
     from import_export import fields, resources, widgets
 
+    # Project imports must be lazy here: Django is set up at run time (the
+    # database name and settings come from the command line).
     from beneficiaries.models import Beneficiary
 
     departement = prepare()

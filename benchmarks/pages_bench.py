@@ -62,6 +62,8 @@ def seed(people):
     from django.contrib.auth.hashers import make_password
     from django.db import transaction
 
+    # Project imports must be lazy here: Django is set up at run time (the
+    # database name and settings come from the command line).
     from beneficiaries.models import Barrier, Beneficiary
     from caseload.enums import Programme, StaffRole, StructureKind
     from caseload.models import Assignment, Commune, Departement, StaffProfile, Structure, Territory
@@ -308,6 +310,8 @@ def main():
 
     from django.test import Client
 
+    # Project imports must be lazy here: Django is set up at run time (the
+    # database name and settings come from the command line).
     from beneficiaries.models import Beneficiary
     from caseload.enums import StaffRole
     from caseload.models import StaffProfile

@@ -4,6 +4,7 @@ from django.db import transaction
 from caseload.admin import DepartementScopedAdmin
 from caseload.perms import scope_of
 from pathways.models import DeadlinePolicy, ServiceOffer
+from pathways.tasks import recompute_deadlines
 
 
 @admin.register(ServiceOffer)
@@ -41,16 +42,12 @@ class DeadlinePolicyAdmin(DepartementScopedAdmin):
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
-        from pathways.tasks import recompute_deadlines
-
         departement_id = obj.departement_id
         transaction.on_commit(lambda: recompute_deadlines.delay(departement_id))
 
     def delete_queryset(self, request, queryset):
         departement_ids = list(queryset.values_list("departement_id", flat=True))
         super().delete_queryset(request, queryset)
-        from pathways.tasks import recompute_deadlines
-
         for departement_id in departement_ids:
             transaction.on_commit(
                 lambda departement_id=departement_id: recompute_deadlines.delay(departement_id)
@@ -59,6 +56,4 @@ class DeadlinePolicyAdmin(DepartementScopedAdmin):
     def delete_model(self, request, obj):
         departement_id = obj.departement_id
         super().delete_model(request, obj)
-        from pathways.tasks import recompute_deadlines
-
         transaction.on_commit(lambda: recompute_deadlines.delay(departement_id))

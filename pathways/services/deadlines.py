@@ -8,6 +8,7 @@ from django.db import transaction
 from django.db.models import OuterRef, Q, Subquery
 from django.utils import timezone
 
+from beneficiaries.models import Beneficiary
 from pathways.deadlines import due_date, reminder_schedule
 from pathways.enums import (
     ReminderStatus,
@@ -28,8 +29,6 @@ def next_deadline_refresh(*, beneficiary_ids):
     """Recompute `Beneficiary.next_deadline_on`, the earliest open deadline of
     the person's open pathway (the portfolio's urgency sort reads it). Called
     by every deadline service; bulk loaders call it once for their people."""
-    from beneficiaries.models import Beneficiary
-
     earliest = (
         Deadline.objects.open()
         .filter(pathway__beneficiary_id=OuterRef("pk"), pathway__closed_at__isnull=True)
