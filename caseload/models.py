@@ -13,6 +13,7 @@ from caseload.enums import (
     StaffRole,
     StructureKind,
 )
+from caseload.scope import NOTHING, Scope
 
 # Defaults from the sources (DESIGN.md). None means the sources give no figure:
 # the admin sets it, and until then the app says "plafond non défini".
@@ -29,14 +30,57 @@ DEFAULT_CAPS = {
 }
 
 
+# --- Scope ------------------------------------------------------------------------
+
+
+def scope_of(user):
+    """What a user may see (`caseload.scope.Scope`), computed once (two
+    queries) and cached on the user.
+
+    Defined here, beside the `visible_to` querysets that filter on it, because
+    computing it reads `StaffProfile`: in `caseload.perms` it would make models
+    and perms import each other. `caseload.perms` names it too.
+    """
+    if user is None or not user.is_authenticated or not user.is_active:
+        return NOTHING
+    cached = getattr(user, "_parcours_scope", None)
+    if cached is not None:
+        return cached
+    scope = _compute_scope(user)
+    user._parcours_scope = scope
+    return scope
+
+
+def _compute_scope(user):
+    if user.is_superuser:
+        return Scope(everything=True)
+    profile = (
+        StaffProfile.objects.filter(user_id=user.pk, is_active=True)
+        .select_related("structure")
+        .first()
+    )
+    if profile is None:
+        return NOTHING
+    return Scope(
+        role=profile.role,
+        staff_id=profile.pk,
+        departement_id=profile.structure.departement_id,
+        territory_ids=list(profile.territories.values_list("pk", flat=True)),
+    )
+
+
+def forget_scope(user):
+    """Drop the cached scope (after a change of role or territories)."""
+    if hasattr(user, "_parcours_scope"):
+        del user._parcours_scope
+
+
 # --- QuerySets -------------------------------------------------------------------
 
 
 class TerritoryQuerySet(models.QuerySet):
     def visible_to(self, user):
         """Territories a user works in: their own, their Département's for an admin."""
-        from caseload.perms import scope_of
-
         scope = scope_of(user)
         if scope.everything:
             return self
@@ -59,8 +103,6 @@ class StaffProfileQuerySet(models.QuerySet):
     def visible_to(self, user):
         """Staff a user may see: a manager sees the staff of their territories,
         an admin their Département's, a referent only themselves."""
-        from caseload.perms import scope_of
-
         scope = scope_of(user)
         if scope.everything:
             return self

@@ -1,73 +1,21 @@
-"""Who may see what: the scope of a user, and small predicates on it.
+"""Who may see what: small predicates on a user's scope.
 
 Every view starts from a `visible_to(user)` queryset built on `scope_of`; the
 scope is computed once per request (two queries) and cached on the user.
+`scope_of` and `forget_scope` live in `caseload.models`, beside the querysets
+that need them, and are named here too, where most callers import them from.
 """
 
-from dataclasses import dataclass, field
-
 from caseload.enums import StaffRole
+from caseload.models import Assignment, forget_scope, scope_of
 
-
-@dataclass(frozen=True)
-class Scope:
-    everything: bool = False
-    role: str | None = None
-    staff_id: int | None = None
-    departement_id: int | None = None
-    territory_ids: list[int] = field(default_factory=list)
-
-    @property
-    def is_admin(self):
-        return self.role == StaffRole.ADMIN
-
-    @property
-    def is_manager(self):
-        return self.role == StaffRole.MANAGER
-
-    @property
-    def is_referent(self):
-        return self.role in StaffRole.referent_roles()
-
-
-NOTHING = Scope()
-
-
-def scope_of(user):
-    if user is None or not user.is_authenticated or not user.is_active:
-        return NOTHING
-    cached = getattr(user, "_parcours_scope", None)
-    if cached is not None:
-        return cached
-    scope = _compute_scope(user)
-    user._parcours_scope = scope
-    return scope
-
-
-def _compute_scope(user):
-    from caseload.models import StaffProfile
-
-    if user.is_superuser:
-        return Scope(everything=True)
-    profile = (
-        StaffProfile.objects.filter(user_id=user.pk, is_active=True)
-        .select_related("structure")
-        .first()
-    )
-    if profile is None:
-        return NOTHING
-    return Scope(
-        role=profile.role,
-        staff_id=profile.pk,
-        departement_id=profile.structure.departement_id,
-        territory_ids=list(profile.territories.values_list("pk", flat=True)),
-    )
-
-
-def forget_scope(user):
-    """Drop the cached scope (after a change of role or territories)."""
-    if hasattr(user, "_parcours_scope"):
-        del user._parcours_scope
+__all__ = [
+    "can_manage_territories",
+    "can_see_nir",
+    "can_view_health_notes",
+    "forget_scope",
+    "scope_of",
+]
 
 
 def can_see_nir(user):
@@ -93,8 +41,6 @@ def can_view_health_notes(user, beneficiary, *, current_referent_ids=None):
     if scope.role not in {StaffRole.NURSE, StaffRole.SOCIAL_WORKER}:
         return False
     if current_referent_ids is None:
-        from caseload.models import Assignment
-
         return (
             Assignment.objects.active()
             .filter(beneficiary_id=beneficiary.pk, staff_id=scope.staff_id)

@@ -1,14 +1,16 @@
-"""Reads of the caseload app: caps and loads."""
+"""Reads of the caseload app: caps, loads, and the staff and binômes a
+manager may assign people to. Nothing here reads people or pathways (the
+unassigned queue is `pathways.selectors.unassigned_queue`)."""
 
 import math
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Count, Exists, OuterRef, Subquery
+from django.db.models import Count
 
 from caseload.enums import Programme, StaffRole
-from caseload.models import Assignment, CapPolicy
+from caseload.models import Assignment, Binome, CapPolicy, StaffProfile
 
 
 def cap_table(departement_id):
@@ -176,20 +178,6 @@ def load_totals(rows):
 
 # --- Suggestions ----------------------------------------------------------------------
 
-# The roles that follow each stage; a person waiting for orientation may go to
-# any referent role.
-STAGE_ROLES = {
-    "social": [StaffRole.SOCIAL_WORKER],
-    "sociopro": [StaffRole.SOCIOPRO_REFERENT],
-    "employment": [StaffRole.PE_ADVISOR, StaffRole.JOB_CONSULTANT],
-    "pending": [
-        StaffRole.SOCIOPRO_REFERENT,
-        StaffRole.SOCIAL_WORKER,
-        StaffRole.PE_ADVISOR,
-        StaffRole.JOB_CONSULTANT,
-    ],
-}
-
 
 @dataclass
 class Candidate:
@@ -223,8 +211,6 @@ class SuggestionPool:
     a cap."""
 
     def __init__(self, user):
-        from caseload.models import StaffProfile
-
         self.staff = attach_load_counts(
             list(
                 StaffProfile.objects.visible_to(user)
@@ -252,10 +238,10 @@ class SuggestionPool:
             territories = frozenset(t.pk for t in s.territories.all())
             self._by_role.setdefault(s.role, []).append((s.pk, s, territories, loads, caps))
 
-    def candidates(self, *, territory_id, stage, programme, previous_staff_ids=(), limit=None):
-        """The eligible staff, best first: role matching the stage, working in
-        the person's territory, with room under their cap."""
-        roles = STAGE_ROLES.get(stage or "pending", STAGE_ROLES["pending"])
+    def candidates(self, *, territory_id, roles, programme, previous_staff_ids=(), limit=None):
+        """The eligible staff, best first: one of `roles` (those that follow
+        the person's stage: `pathways.selectors.roles_for_stage`), working in
+        the person's territory, with room under their cap in `programme`."""
         extra = self.extra
         found = []
         for role in roles:
@@ -311,8 +297,6 @@ def previous_referents(beneficiary_ids):
 def binome_candidates(user, *, territory_id=None):
     """Active binômes a manager may enrol people with, ranked by the smaller
     headroom of their two members in accompagnement global (full ones left out)."""
-    from caseload.models import Binome, StaffProfile
-
     visible = StaffProfile.objects.visible_to(user)
     binomes = list(
         Binome.objects.filter(
@@ -364,43 +348,3 @@ def binome_candidates(user, *, territory_id=None):
         (binome, list(zip((binome.pe_advisor, binome.social_worker), members, strict=True)))
         for binome, members, _h in ranked
     ]
-
-
-# --- Unassigned queue ------------------------------------------------------------------
-
-
-def unassigned_queue(user):
-    """People of the manager's territories with no active referent (new
-    applicants, people whose referent ended the follow-up or is no longer in
-    post), with their open pathway and its
-    most urgent open deadline; the oldest deadline first."""
-    from beneficiaries.models import Beneficiary
-    from pathways.models import Deadline, Pathway
-
-    open_pathway = Pathway.objects.filter(beneficiary_id=OuterRef("pk"), closed_at__isnull=True)
-    next_deadline = (
-        Deadline.objects.open()
-        .filter(pathway__beneficiary_id=OuterRef("pk"), pathway__closed_at__isnull=True)
-        .order_by("due_on", "pk")
-    )
-    return (
-        Beneficiary.objects.visible_to(user)
-        .filter(anonymised_at__isnull=True)
-        .filter(
-            ~Exists(
-                Assignment.objects.active().filter(
-                    beneficiary_id=OuterRef("pk"), staff__is_active=True
-                )
-            )
-        )
-        .filter(Exists(open_pathway))
-        .select_related("territory")
-        .annotate(
-            pathway_id=Subquery(open_pathway.values("pk")[:1]),
-            pathway_stage=Subquery(open_pathway.values("stage")[:1]),
-            pathway_programme=Subquery(open_pathway.values("programme")[:1]),
-            deadline_kind=Subquery(next_deadline.values("kind")[:1]),
-            deadline_due_on=Subquery(next_deadline.values("due_on")[:1]),
-        )
-        .order_by(models.F("deadline_due_on").asc(nulls_last=True), "last_name", "first_name", "pk")
-    )

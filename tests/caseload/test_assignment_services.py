@@ -16,6 +16,7 @@ from caseload.services import (
     assignment_reassign,
     assignments_create_many,
 )
+from pathways.selectors import unassigned_queue
 from tests.beneficiaries.factories import BeneficiaryFactory
 from tests.caseload.factories import StaffProfileFactory
 from tests.caseload.helpers import new_applicant, set_cap, territory_team
@@ -260,8 +261,6 @@ def test_previous_referent_keeps_read_access_for_30_days_then_loses_it(settings)
 
 
 def test_people_of_a_referent_no_longer_in_post_are_back_in_the_queue():
-    from caseload.selectors import unassigned_queue
-
     territory, manager, referent = territory_team()
     other = StaffProfileFactory(structure=referent.structure, territories=[territory])
     person = new_applicant(territory)

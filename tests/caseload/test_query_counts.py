@@ -10,6 +10,7 @@ from caseload.enums import Programme
 from caseload.models import Assignment, ReferentChangeRequest
 from caseload.services import assignment_create, binome_create, binome_enrol
 from tests.beneficiaries.factories import BeneficiaryFactory
+from tests.caseload.bulk import bulk_people, bulk_staff
 from tests.caseload.factories import StaffProfileFactory
 from tests.caseload.helpers import new_applicant, territory_team
 
@@ -99,8 +100,6 @@ def test_person_and_staff_pages_are_constant(login):
 
 
 def test_dashboard_is_constant_from_10_to_1000_staff(login):
-    from tests.caseload.bulk import bulk_people, bulk_staff
-
     counts = []
     for size in (10, 1000):
         territory, manager, _referent = territory_team()

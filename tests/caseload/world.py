@@ -67,6 +67,8 @@ class World:
 
 
 def build_world():
+    """Long on purpose: the whole world reads top to bottom in one place, each
+    person created next to their assignments."""
     departement = DepartementFactory(name="Loiret")
     territory = TerritoryFactory(departement=departement, name="Montargis")
     other_territory = TerritoryFactory(departement=departement, name="Gien")

@@ -1,5 +1,7 @@
 """Manager console, part 2: the unassigned queue, one person's assignment
-page, orientation decisions, bulk actions and the balancing plan."""
+page, orientation decisions, bulk actions and the balancing plan (their reads
+in `web.console.queue`). Every assignment made here counts in the programme
+of the person's open pathway, read with `pathways.selectors.open_programmes`."""
 
 from django.conf import settings
 from django.contrib import messages
@@ -15,21 +17,15 @@ from django.views.decorators.http import require_GET, require_POST
 from beneficiaries.models import Beneficiary
 from caseload.enums import Programme
 from caseload.models import Assignment, Binome, StaffProfile
-from caseload.selectors import (
-    SuggestionPool,
-    binome_candidates,
-    previous_referents,
-    programme_loads,
-    staff_choice_groups,
-    unassigned_queue,
-)
-from caseload.services import (
+from caseload.selectors import SuggestionPool, binome_candidates, staff_choice_groups
+from caseload.services.assignments import (
     assignment_end,
     assignment_reassign,
     assignments_create_many,
-    binome_enrol,
 )
-from pathways.models import Deadline, OrientationDecision, Pathway, deadline_state
+from caseload.services.binomes import binome_enrol
+from pathways.models import Deadline, OrientationDecision, Pathway
+from pathways.selectors import open_programmes, roles_for_stage, unassigned_queue
 from pathways.services.orientation import orientation_decide, orientations_decide
 from web.console.forms import (
     AssignForm,
@@ -40,32 +36,11 @@ from web.console.forms import (
     errors_text,
 )
 from web.console.helpers import BadInput, all_or_404, ids_from, manager_required, redirect_back
-
-BALANCE_LIMIT = 200
+from web.console.queue import BALANCE_LIMIT, balance_plan, pool_loads, queue_rows
 
 
 def _referents(user):
     return StaffProfile.objects.visible_to(user).active().referents()
-
-
-LOADS_PANEL_SIZE = 30
-
-
-def _pool_loads(pool, first=()):
-    """The loads panel beside the queue: the referents suggested on the page
-    first, then the others by name, at most LOADS_PANEL_SIZE (the dashboard
-    lists them all)."""
-    first = list(dict.fromkeys(first))
-    rest = sorted(
-        (s for s in pool.staff if s.pk not in set(first)),
-        key=lambda s: (s.user.last_name, s.user.first_name, s.pk),
-    )
-    by_id = {s.pk: s for s in pool.staff}
-    chosen = ([by_id[pk] for pk in first] + rest)[:LOADS_PANEL_SIZE]
-    return [
-        (staff, programme_loads(staff, pool.caps.get(staff.structure.departement_id, {})))
-        for staff in chosen
-    ]
 
 
 # --- Queue ------------------------------------------------------------------------------
@@ -77,39 +52,14 @@ def _queue_page(request, *, status=200):
     )
     people = list(page)
     pool = SuggestionPool(request.user)
-    previous = previous_referents(p.pk for p in people)
-    today = timezone.localdate()
-    rows = []
-    for person in people:
-        programme = person.pathway_programme or Programme.DROIT_COMMUN
-        candidates = pool.candidates(
-            territory_id=person.territory_id,
-            stage=person.pathway_stage,
-            programme=programme,
-            previous_staff_ids=previous.get(person.pk, set()),
-            limit=1,
-        )
-        rows.append(
-            {
-                "person": person,
-                "stage_label": Pathway(stage=person.pathway_stage).get_stage_display(),
-                "programme_label": Programme(programme).label,
-                "deadline_label": (
-                    Deadline(kind=person.deadline_kind).get_kind_display()
-                    if person.deadline_kind
-                    else ""
-                ),
-                "deadline_state": deadline_state(due_on=person.deadline_due_on, today=today),
-                "suggestion": candidates[0] if candidates else None,
-            }
-        )
+    rows = queue_rows(people, pool, today=timezone.localdate())
     return render(
         request,
         "console/queue.html",
         {
             "page": page,
             "rows": rows,
-            "loads": _pool_loads(
+            "loads": pool_loads(
                 pool, [row["suggestion"].staff.pk for row in rows if row["suggestion"]]
             ),
             "programmes": list(Programme),
@@ -164,6 +114,7 @@ def queue_assign(request):
     try:
         assignments_create_many(
             pairs=[(person, staff) for person in people],
+            programmes=open_programmes(person.pk for person in people),
             acting_user=request.user,
             reason=form.cleaned_data["reason"],
             over_cap_reason=form.cleaned_data["over_cap_reason"],
@@ -205,34 +156,11 @@ def queue_orient(request):
     return redirect_back(request, reverse("console:queue"))
 
 
-def _balance_plan(request):
-    """A full plan for the oldest people of the queue: each to the best-ranked
-    referent, the planned assignments counted as they are planned so that no
-    referent is planned past their cap."""
-    people = list(unassigned_queue(request.user)[:BALANCE_LIMIT])
-    pool = SuggestionPool(request.user)
-    previous = previous_referents(p.pk for p in people)
-    plan = []
-    for person in people:
-        candidates = pool.candidates(
-            territory_id=person.territory_id,
-            stage=person.pathway_stage,
-            programme=person.pathway_programme or Programme.DROIT_COMMUN,
-            previous_staff_ids=previous.get(person.pk, set()),
-            limit=1,
-        )
-        choice = candidates[0] if candidates else None
-        if choice is not None:
-            pool.take(choice)
-        plan.append((person, choice))
-    return plan
-
-
 @require_GET
 @manager_required
 def balance(request):
     """ "Équilibrer la file": the proposed plan, to review before confirming."""
-    plan = _balance_plan(request)
+    plan = balance_plan(request.user)
     return render(
         request,
         "console/balance.html",
@@ -270,6 +198,7 @@ def balance_confirm(request):
     try:
         assignments_create_many(
             pairs=[(people[int(p)], staff[int(s)]) for p, s in pairs],
+            programmes=open_programmes(person_ids),
             acting_user=request.user,
             reason=_("Équilibrage de la file"),
         )
@@ -315,7 +244,7 @@ def _person_page(request, pk, *, status=200):
     pool = SuggestionPool(request.user)
     candidates = pool.candidates(
         territory_id=person.territory_id,
-        stage=pathway.stage if pathway else None,
+        roles=roles_for_stage(pathway.stage if pathway else None),
         programme=programme,
         previous_staff_ids={a.staff_id for a in assignments if not a.is_active},
         limit=5,
@@ -372,6 +301,7 @@ def person_assign(request, pk):
     try:
         assignments_create_many(
             pairs=[(person, staff)],
+            programmes=open_programmes([person.pk]),
             acting_user=request.user,
             reason=form.cleaned_data["reason"],
             over_cap_reason=form.cleaned_data["over_cap_reason"],

@@ -30,17 +30,12 @@ from caseload.selectors import (
     programme_loads,
     staff_choice_groups,
     team_rows,
-    unassigned_queue,
 )
-from caseload.services import (
-    assignments_end_many,
-    assignments_reassign_many,
-    binome_create,
-    binome_dissolve,
-    cap_policies_update,
-    change_request_accept,
-    change_request_refuse,
-)
+from caseload.services.assignments import assignments_end_many, assignments_reassign_many
+from caseload.services.binomes import binome_create, binome_dissolve
+from caseload.services.change_requests import change_request_accept, change_request_refuse
+from caseload.services.reference import cap_policies_update
+from pathways.selectors import open_programmes, unassigned_queue
 from web.console.forms import (
     AcceptForm,
     BinomeForm,
@@ -59,13 +54,9 @@ def _referents(user):
     return StaffProfile.objects.visible_to(user).active().referents()
 
 
-@require_GET
-@manager_required
-def team(request):
-    """The loads dashboard: each staff member of the manager's territories
-    with active people / effective cap per programme, flags, totals by role
-    and programme, binômes and their shared load, cap overrides, a chart."""
-    staff_qs = _referents(request.user)
+def _filtered_team(request, staff_qs):
+    """(form, staff queryset, programmes shown, status) after the dashboard's
+    filters; an invalid filter shows everything, with a 400 and the errors."""
     structures = Structure.objects.filter(pk__in=staff_qs.values("structure_id")).order_by(
         "name", "pk"
     )
@@ -83,19 +74,12 @@ def team(request):
             staff_qs = staff_qs.filter(structure_id=form.cleaned_data["structure"])
         if form.cleaned_data["programme"]:
             programmes = [Programme(form.cleaned_data["programme"])]
-    rows = team_rows(
-        staff_qs.select_related("user", "structure").order_by(
-            "role", "user__last_name", "user__first_name", "pk"
-        )
-    )
-    if len(programmes) == 1:
-        rows = [
-            (staff, [load for load in loads if load.programme == programmes[0].value])
-            for staff, loads in rows
-        ]
-    role_totals, programme_totals = load_totals(rows)
-    page = Paginator(rows, TEAM_PAGE_SIZE).get_page(request.GET.get("page"))
-    visible_staff = StaffProfile.objects.visible_to(request.user)
+    return form, staff_qs, programmes, status
+
+
+def _team_binomes_and_overrides(user):
+    """The active binômes with their shared load, and the latest cap overrides."""
+    visible_staff = StaffProfile.objects.visible_to(user)
     binomes = (
         Binome.objects.filter(
             dissolved_at__isnull=True,
@@ -119,6 +103,29 @@ def team(request):
         .select_related("staff__user", "beneficiary", "created_by")
         .order_by("-started_at", "-pk")[:50]
     )
+    return binomes, overrides
+
+
+@require_GET
+@manager_required
+def team(request):
+    """The loads dashboard: each staff member of the manager's territories
+    with active people / effective cap per programme, flags, totals by role
+    and programme, binômes and their shared load, cap overrides, a chart."""
+    form, staff_qs, programmes, status = _filtered_team(request, _referents(request.user))
+    rows = team_rows(
+        staff_qs.select_related("user", "structure").order_by(
+            "role", "user__last_name", "user__first_name", "pk"
+        )
+    )
+    if len(programmes) == 1:
+        rows = [
+            (staff, [load for load in loads if load.programme == programmes[0].value])
+            for staff, loads in rows
+        ]
+    role_totals, programme_totals = load_totals(rows)
+    page = Paginator(rows, TEAM_PAGE_SIZE).get_page(request.GET.get("page"))
+    binomes, overrides = _team_binomes_and_overrides(request.user)
     chart = {
         "labels": [str(total.label) for total in role_totals],
         "active": [total.active for total in role_totals],
@@ -382,11 +389,13 @@ def change_request_accept_view(request, pk):
         messages.error(request, errors_text(form))
         return _requests_page(request, status=400)
     new_staff = get_object_or_404(_referents(request.user), pk=form.cleaned_data["staff"])
+    person_id = change_request.beneficiary_id
     try:
         change_request_accept(
             change_request=change_request,
             new_staff=new_staff,
             acting_user=request.user,
+            programme=open_programmes([person_id])[person_id],
             reason=form.cleaned_data["reason"],
             over_cap_reason=form.cleaned_data["over_cap_reason"],
         )
