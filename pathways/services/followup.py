@@ -10,6 +10,8 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from beneficiaries.enums import BarrierKind, BarrierState
+from beneficiaries.services import barrier_set_state, beneficiary_touch_contact
 from core.exceptions import StaleVersionError
 from pathways.enums import (
     ContractKind,
@@ -114,9 +116,6 @@ def interview_create(
     first held interview marks the pathway's entry and meets the 15-day entry
     deadline. Everything is validated first: on an error nothing is saved.
     """
-    from beneficiaries.enums import BarrierKind, BarrierState
-    from beneficiaries.services import barrier_set_state, beneficiary_touch_contact
-
     errors = _clean_interview(
         occurred_on=occurred_on,
         kind=kind,
@@ -255,8 +254,6 @@ def interview_update(
     current.refresh_from_db()
     current.attendees.set(attendees)
     if status == InterviewStatus.HELD and not was_held:
-        from beneficiaries.services import beneficiary_touch_contact
-
         if current.pathway_id and current.pathway.is_open:
             pathway_mark_entry(pathway=current.pathway, on=occurred_on)
         beneficiary_touch_contact(beneficiary=current.beneficiary, on=occurred_on)

@@ -9,21 +9,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from caseload.enums import Programme
-from pathways.enums import (
-    DeadlineKind,
-    Orientation,
-    Stage,
-)
-from pathways.models import (
-    OrientationDecision,
-    Pathway,
-    StageTransition,
-)
-from pathways.services.deadlines import deadline_cancel, deadline_meet, deadline_open
+from pathways.enums import Orientation
+from pathways.models import OrientationDecision, Pathway
+from pathways.services.transitions import transition_apply
+from pathways.stages import FOLLOWED_STAGES, Mover
 
 logger = logging.getLogger(__name__)
-
-FOLLOWED_STAGES = (Stage.SOCIAL, Stage.SOCIOPRO, Stage.EMPLOYMENT)
 
 
 @transaction.atomic
@@ -39,11 +30,13 @@ def orientation_decide(
 ):
     """Record a manager's orientation decision on an open pathway.
 
-    The pathway moves to the starting stage (a transition-log row), the 6-week
-    orientation deadline is met, and the 1-month contract deadline opens from
-    the decision. A reorientation (the pathway already had a decision) needs a
-    reason; it restarts the contract delay: the open contract deadline is
-    cancelled and a new one opens.
+    The pathway moves to the starting stage (`Mover.MANAGER` in the table of
+    `pathways.stages`: a transition-log row, none when the stage stays), the
+    6-week orientation deadline is met, and the 1-month contract deadline
+    opens from the decision. A reorientation (the pathway already had a
+    decision) needs a reason; it restarts the contract delay: the open
+    contract deadline is cancelled and a new one opens. A first orientation
+    logs the orientation as the reason of its move.
     """
 
     decided_on = decided_on or timezone.localdate()
@@ -74,21 +67,17 @@ def orientation_decide(
         reason=reason,
         decided_by=acting_user,
     )
-    if pathway.stage != starting_stage:
-        StageTransition.objects.create(
-            pathway=pathway,
-            from_stage=pathway.stage,
-            to_stage=starting_stage,
-            by=acting_user,
-            reason=reason
-            or _("Orientation %(orientation)s") % {"orientation": Orientation(orientation).label},
-        )
-    pathway.stage = starting_stage
     pathway.programme = programme
-    pathway.save(update_fields=["stage", "programme"])
-    deadline_meet(pathway=pathway, kind=DeadlineKind.ORIENTATION, on=decided_on)
-    deadline_cancel(pathway=pathway, kind=DeadlineKind.CONTRACT, on=decided_on)
-    deadline_open(pathway=pathway, kind=DeadlineKind.CONTRACT, reference_date=decided_on)
+    transition_apply(
+        pathway=pathway,
+        to_stage=starting_stage,
+        by=Mover.MANAGER,
+        acting_user=acting_user,
+        reason=reason
+        or _("Orientation %(orientation)s") % {"orientation": Orientation(orientation).label},
+        on=decided_on,
+        update_fields=("programme",),
+    )
     return decision
 
 
@@ -96,7 +85,8 @@ def orientation_decide(
 def orientations_decide(
     *, pathways, orientation, programme, starting_stage, acting_user, reason=""
 ):
-    """The same orientation for a batch of new applicants, all or nothing."""
+    """The same orientation for a batch of new applicants, all or nothing:
+    each through `orientation_decide`, so each move through the table."""
     pathways = list(pathways)
     if not pathways:
         raise ValidationError(_("Choisissez au moins une personne."), code="empty")
