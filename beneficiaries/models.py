@@ -18,11 +18,17 @@ from beneficiaries.enums import (
     OutreachResult,
 )
 from beneficiaries.validators import validate_caf_number, validate_nir
+from caseload.models import Assignment, Commune
+from caseload.perms import scope_of
 
 # --- QuerySets -------------------------------------------------------------------
 
 
 class BeneficiaryQuerySet(models.QuerySet):
+    """People filtered by who may see or change them, who follows them, a
+    search or an open barrier. Filters on their pathways (stage, deadlines,
+    interviews) and the portfolio's sort live in `pathways.portfolio`."""
+
     def visible_to(self, user):
         """The people a user may see. Every view that shows a person starts here.
 
@@ -36,9 +42,6 @@ class BeneficiaryQuerySet(models.QuerySet):
         Pages that change a record start from `writable_by(user)`, which leaves
         out the previous referents' read-only access.
         """
-        from caseload.models import Assignment
-        from caseload.perms import scope_of
-
         scope = scope_of(user)
         if scope.everything:
             return self
@@ -65,9 +68,6 @@ class BeneficiaryQuerySet(models.QuerySet):
     def writable_by(self, user):
         """The people whose record a user may change: `visible_to(user)` minus
         the read-only access a previous referent keeps for a while."""
-        from caseload.models import Assignment
-        from caseload.perms import scope_of
-
         scope = scope_of(user)
         qs = self.visible_to(user)
         if scope.is_referent:
@@ -83,8 +83,7 @@ class BeneficiaryQuerySet(models.QuerySet):
         return qs
 
     def followed_by(self, staff):
-        from caseload.models import Assignment
-
+        """The people this staff member follows now (an open assignment)."""
         return self.filter(
             Exists(
                 Assignment.objects.filter(
@@ -97,8 +96,6 @@ class BeneficiaryQuerySet(models.QuerySet):
         """Portfolio search: a CAF number prefix (digits), otherwise each word a
         prefix of the last name, first name or commune name (case-insensitive;
         PostgreSQL indexes on UPPER(name))."""
-        from caseload.models import Commune
-
         text = (text or "").strip()
         if not text:
             return self
@@ -113,28 +110,6 @@ class BeneficiaryQuerySet(models.QuerySet):
             )
         return qs
 
-    def in_stage(self, stage):
-        from pathways.models import Pathway
-
-        return self.filter(
-            Exists(
-                Pathway.objects.filter(
-                    beneficiary_id=OuterRef("pk"), closed_at__isnull=True, stage=stage
-                )
-            )
-        )
-
-    def in_programme(self, programme):
-        from pathways.models import Pathway
-
-        return self.filter(
-            Exists(
-                Pathway.objects.filter(
-                    beneficiary_id=OuterRef("pk"), closed_at__isnull=True, programme=programme
-                )
-            )
-        )
-
     def with_open_barrier(self, kind):
         """People with this barrier not (yet) lifted."""
         return self.filter(
@@ -143,107 +118,6 @@ class BeneficiaryQuerySet(models.QuerySet):
                     state=BarrierState.LIFTED
                 )
             )
-        )
-
-    def with_deadline_status(self, status, today):
-        """overdue / due_soon: the person's next open deadline in that state
-        (`next_deadline_on`); entry_pending / entry_met: the 15-day entry
-        deadline of the open pathway."""
-        from pathways.enums import DeadlineKind
-        from pathways.models import Deadline
-
-        deadlines = Deadline.objects.filter(
-            pathway__beneficiary_id=OuterRef("pk"), pathway__closed_at__isnull=True
-        )
-        soon = today + datetime.timedelta(days=settings.DEADLINE_DUE_SOON_DAYS)
-        if status == "overdue":
-            return self.filter(next_deadline_on__lt=today)
-        elif status == "due_soon":
-            return self.filter(next_deadline_on__gte=today, next_deadline_on__lte=soon)
-        elif status == "entry_pending":
-            deadlines = deadlines.open().filter(kind=DeadlineKind.ENTRY)
-        elif status == "entry_met":
-            deadlines = deadlines.filter(kind=DeadlineKind.ENTRY, met_on__isnull=False)
-        else:
-            return self
-        return self.filter(Exists(deadlines))
-
-    def without_interview_since(self, days, today):
-        """No interview held in the last `days` days (or never)."""
-        from pathways.enums import InterviewStatus
-        from pathways.models import Interview
-
-        since = today - datetime.timedelta(days=days)
-        return self.exclude(
-            Exists(
-                Interview.objects.filter(
-                    beneficiary_id=OuterRef("pk"),
-                    status=InterviewStatus.HELD,
-                    occurred_on__gte=since,
-                )
-            )
-        )
-
-    def with_portfolio_data(self, staff_id=None, today=None):
-        """Everything the portfolio list shows, in the same query: the open
-        pathway's stage and programme, the 15-day entry deadline, the next open
-        deadline, and (for a referent) whether the person is followed through
-        a binôme.
-
-        Ordered by urgency: an overdue deadline first, then one due soon
-        (earliest first), then the oldest last contact (never contacted first).
-        """
-        from caseload.models import Assignment
-        from pathways.enums import DeadlineKind
-        from pathways.models import Deadline, Pathway
-
-        today = today or timezone.localdate()
-        soon = today + datetime.timedelta(days=settings.DEADLINE_DUE_SOON_DAYS)
-        open_pathway = Pathway.objects.filter(beneficiary_id=OuterRef("pk"), closed_at__isnull=True)
-        entry_deadline = Deadline.objects.filter(
-            pathway__beneficiary_id=OuterRef("pk"),
-            pathway__closed_at__isnull=True,
-            kind=DeadlineKind.ENTRY,
-            cancelled_on__isnull=True,
-        ).order_by("-created_at", "-pk")
-        next_deadline = (
-            Deadline.objects.open()
-            .filter(pathway__beneficiary_id=OuterRef("pk"), pathway__closed_at__isnull=True)
-            .order_by("due_on")
-        )
-        qs = self.select_related("territory", "commune").annotate(
-            pathway_stage=models.Subquery(open_pathway.values("stage")[:1]),
-            pathway_programme=models.Subquery(open_pathway.values("programme")[:1]),
-            entry_due_on=models.Subquery(entry_deadline.values("due_on")[:1]),
-            entry_met_on=models.Subquery(entry_deadline.values("met_on")[:1]),
-            next_due_on=models.F("next_deadline_on"),
-            next_due_kind=models.Subquery(next_deadline.values("kind")[:1]),
-        )
-        if staff_id is not None:
-            qs = qs.annotate(
-                via_binome=Exists(
-                    Assignment.objects.filter(
-                        beneficiary_id=OuterRef("pk"),
-                        staff_id=staff_id,
-                        ended_at__isnull=True,
-                        binome__isnull=False,
-                    )
-                )
-            )
-        # Overdue and due-soon deadlines come first, earliest first (an overdue
-        # date is always before a due-soon one); then everyone else, the
-        # oldest last contact first. Read from the denormalised column, so the
-        # sort costs no subquery per person (a territory holds thousands).
-        return qs.order_by(
-            models.Case(
-                models.When(next_deadline_on__lte=soon, then=models.F("next_deadline_on")),
-                default=models.Value(None),
-                output_field=models.DateField(),
-            ).asc(nulls_last=True),
-            models.F("last_contact_at").asc(nulls_first=True),
-            "last_name",
-            "first_name",
-            "pk",
         )
 
 

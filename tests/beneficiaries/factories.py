@@ -6,7 +6,7 @@ from factory.django import DjangoModelFactory
 from beneficiaries.enums import BarrierKind, BarrierState, HouseholdRole
 from beneficiaries.models import Barrier, Beneficiary, HealthNote
 from beneficiaries.validators import nir_with_key
-from tests.caseload.factories import DepartementFactory, TerritoryFactory
+from tests.caseload.factories import AssignmentFactory, DepartementFactory, TerritoryFactory
 
 
 def _nir(person):
@@ -41,8 +41,6 @@ class BeneficiaryFactory(DjangoModelFactory):
     @factory.post_generation
     def followed_by(obj, create, extracted, **kwargs):
         if create and extracted is not None:
-            from tests.caseload.factories import AssignmentFactory
-
             AssignmentFactory(beneficiary=obj, staff=extracted, **kwargs)
 
 

@@ -4,15 +4,24 @@ input, and what the record shows."""
 import datetime
 
 import pytest
+from django.apps import apps
 from django.urls import reverse
+from django.utils import timezone
 
-from beneficiaries.models import HealthNote, OutreachAttempt
+from beneficiaries.models import HealthNote, OutreachAttempt, RecordAccessLog
+from beneficiaries.services import barrier_set_state
 from pathways.enums import DeadlineKind, InterviewKind, Stage
 from pathways.models import Contract, Deadline, Interview, Prescription
-from pathways.services.followup import interview_create
-from tests.caseload.factories import StaffProfileFactory
+from pathways.services.followup import interview_create, prescription_create
+from pathways.services.transitions import pathway_advance
+from tests.caseload.factories import (
+    AssignmentFactory,
+    BinomeFactory,
+    StaffProfileFactory,
+    TerritoryFactory,
+)
 from tests.pathways.factories import ServiceOfferFactory
-from tests.workspace import offer_for, person_followed_by
+from tests.workspace import commune_of, offer_for, person_followed_by
 
 TODAY = datetime.date.today()
 HTMX = {"HTTP_HX_REQUEST": "true"}
@@ -261,8 +270,6 @@ def test_bad_interview_input_gets_a_french_message_and_saves_nothing(
 def test_an_offer_of_another_territory_is_refused(login, staff, person):
     elsewhere = ServiceOfferFactory(departement=staff.structure.departement)
     elsewhere.territory_id = None
-    from tests.caseload.factories import TerritoryFactory
-
     elsewhere.territory = TerritoryFactory(departement=staff.structure.departement)
     elsewhere.save()
     response = login(staff).post(
@@ -390,8 +397,6 @@ def test_catalogue_search_and_prescription(login, staff, person):
 
 
 def test_portfolio_search_filters_and_htmx(login, staff):
-    from tests.workspace import commune_of
-
     montargis = commune_of(staff, "Montargis")
     alice = person_followed_by(staff, last_name="Durand", first_name="Alice", days_ago=20)
     bruno = person_followed_by(
@@ -415,13 +420,9 @@ def test_portfolio_search_filters_and_htmx(login, staff):
     assert names({"deadline": "entry_met"}) == {"Petit"}
     assert names({"no_interview_days": "30"}) == {"Durand"}
     pathway = bruno.pathways.get()
-    from pathways.services.transitions import pathway_advance
-
     pathway_advance(acting_user=staff.user, pathway=pathway, to_stage=Stage.SOCIOPRO)
     assert names({"stage": "sociopro"}) == {"Petit"}
     assert names({"programme": "droit_commun"}) == {"Durand", "Petit"}
-    from beneficiaries.services import barrier_set_state
-
     barrier_set_state(
         acting_user=staff.user, beneficiary=alice, kind="housing", state="identified", on=TODAY
     )
@@ -435,16 +436,12 @@ def test_portfolio_search_filters_and_htmx(login, staff):
 
 
 def test_portfolio_urgency_order_and_binome_marker(login):
-    from tests.caseload.factories import AssignmentFactory, BinomeFactory
-
     binome = BinomeFactory()
     staff = binome.social_worker
     late = person_followed_by(staff, last_name="Retard", days_ago=20)
     soon = person_followed_by(staff, last_name="Bientot", days_ago=14)
     calm = person_followed_by(staff, last_name="Calme", days_ago=0)
     shared = person_followed_by(staff, last_name="Partage", days_ago=0)
-    from django.utils import timezone
-
     shared.assignments.update(binome=binome, binome_agreement_at=timezone.now())
     AssignmentFactory(
         beneficiary=shared,
@@ -479,8 +476,6 @@ def test_the_record_shows_recent_interviews_and_loads_older_ones(login, staff, p
 
 def test_prescription_status_from_the_record(login, staff, person):
     offer = offer_for(staff, title="Atelier numérique")
-    from pathways.services.followup import prescription_create
-
     prescription = prescription_create(
         acting_user=staff.user, beneficiary=person, offer=offer, hours_per_week=16
     )
@@ -511,10 +506,6 @@ def test_prescription_status_from_the_record(login, staff, person):
 
 
 def test_get_views_write_nothing_but_the_read_trace(login, staff, person):
-    from django.apps import apps
-
-    from beneficiaries.models import RecordAccessLog
-
     interview = _interview(staff, person)
     offer = offer_for(staff)
     client = login(staff)

@@ -25,6 +25,7 @@ from pathways.models import (
     Prescription,
     StageTransition,
 )
+from pathways.portfolio import with_portfolio_data
 from pathways.services.deadlines import next_deadline_refresh
 
 TODAY = datetime.date(2026, 11, 22)
@@ -143,7 +144,7 @@ def test_each_demo_referent_has_overdue_and_due_soon_entry_deadlines():
         staff = StaffProfile.objects.get(user__username=demo.DEMO_USERNAME[role])
         open_entries = [
             person.entry_due_on
-            for person in Beneficiary.objects.followed_by(staff).with_portfolio_data(staff.pk)
+            for person in with_portfolio_data(Beneficiary.objects.followed_by(staff), staff.pk)
             if person.entry_met_on is None and person.entry_due_on is not None
         ]
         assert any(due < TODAY for due in open_entries), role
@@ -155,7 +156,7 @@ def test_the_demo_social_worker_and_advisor_follow_people_through_their_binome()
 
     for role in (StaffRole.SOCIAL_WORKER, StaffRole.PE_ADVISOR):
         staff = StaffProfile.objects.get(user__username=demo.DEMO_USERNAME[role])
-        portfolio = Beneficiary.objects.followed_by(staff).with_portfolio_data(staff.pk)
+        portfolio = with_portfolio_data(Beneficiary.objects.followed_by(staff), staff.pk)
         assert any(person.via_binome for person in portfolio), role
 
 

@@ -1,11 +1,13 @@
+"""The filters of the workspace's lists: the portfolio and the service
+catalogue. The forms written from a person's record are in `record_forms`."""
+
 from django import forms
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from beneficiaries.enums import BarrierKind, OutreachChannel, OutreachResult
-from beneficiaries.models import Beneficiary
+from beneficiaries.enums import BarrierKind
 from caseload.enums import Programme
-from pathways.enums import Stage
+from pathways import portfolio
+from pathways.enums import OfferTheme, Stage
 
 DEADLINE_STATUS_CHOICES = [
     ("", _("Tous")),
@@ -61,15 +63,15 @@ class PortfolioFilterForm(forms.Form):
         if data.get("q"):
             queryset = queryset.search(data["q"])
         if data.get("stage"):
-            queryset = queryset.in_stage(data["stage"])
+            queryset = portfolio.in_stage(queryset, data["stage"])
         if data.get("programme"):
-            queryset = queryset.in_programme(data["programme"])
+            queryset = portfolio.in_programme(queryset, data["programme"])
         if data.get("barrier"):
             queryset = queryset.with_open_barrier(data["barrier"])
         if data.get("deadline"):
-            queryset = queryset.with_deadline_status(data["deadline"], today)
+            queryset = portfolio.with_deadline_status(queryset, data["deadline"], today)
         if data.get("no_interview_days"):
-            queryset = queryset.without_interview_since(data["no_interview_days"], today)
+            queryset = portfolio.without_interview_since(queryset, data["no_interview_days"], today)
         return queryset
 
     @property
@@ -77,30 +79,24 @@ class PortfolioFilterForm(forms.Form):
         return self.is_bound and any(self.data.get(name) for name in self.fields)
 
 
-class ContactForm(forms.ModelForm):
-    """Contact details, with the version the edit started from."""
+class CatalogueFilterForm(forms.Form):
+    """The catalogue's search and filters; `person` keeps the person the
+    actions are being prescribed to."""
 
-    version = forms.IntegerField(widget=forms.HiddenInput)
-
-    class Meta:
-        model = Beneficiary
-        fields = ["phone", "email", "address_line", "postcode", "city"]
-        widgets = {
-            "phone": forms.TextInput(attrs={"autocomplete": "off", "inputmode": "tel"}),
-        }
-
-
-class OutreachForm(forms.Form):
-    channel = forms.ChoiceField(label=_("Moyen"), choices=OutreachChannel.choices)
-    result = forms.ChoiceField(label=_("Résultat"), choices=OutreachResult.choices)
-    attempted_on = forms.DateField(
-        label=_("Date"),
-        initial=timezone.localdate,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-    )
-    notes = forms.CharField(
-        label=_("Remarques"),
+    q = forms.CharField(
+        label=_("Rechercher"),
         required=False,
-        max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=100,
+        widget=forms.TextInput(attrs={"type": "search"}),
     )
+    theme = forms.ChoiceField(
+        label=_("Thème"), required=False, choices=[("", _("Tous"))] + list(OfferTheme.choices)
+    )
+    territory = forms.TypedChoiceField(
+        label=_("Territoire"), required=False, coerce=int, empty_value=None, choices=[]
+    )
+    person = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, territories=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["territory"].choices = [("", _("Tous"))] + [(t.pk, t.name) for t in territories]

@@ -114,10 +114,10 @@ def interviews_page(person, *, offset, size=RECORD_INTERVIEWS):
     }
 
 
-def record_context(user, person):
-    """The record page's data. Reads only: the caller traces the read."""
-    today = timezone.localdate()
-    pathways = list(
+def pathways_with_history(person):
+    """The person's pathways, newest first, each with its deadlines, stage
+    transitions and orientation decisions (four queries)."""
+    return list(
         Pathway.objects.filter(beneficiary=person)
         .prefetch_related(
             Prefetch("deadlines", queryset=Deadline.objects.order_by("due_on", "pk")),
@@ -136,6 +136,12 @@ def record_context(user, person):
         )
         .order_by("-opened_on", "-pk")
     )
+
+
+def record_context(user, person):
+    """The record page's data. Reads only: the caller traces the read."""
+    today = timezone.localdate()
+    pathways = pathways_with_history(person)
     open_pathway = next((p for p in pathways if p.is_open), None)
     assignments = list(
         Assignment.objects.filter(beneficiary=person)

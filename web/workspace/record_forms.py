@@ -1,10 +1,15 @@
+"""The forms written from a person's record: contact details, outreach,
+interviews (with barrier changes and prescriptions), stage, contract and its
+objectives, and a prescription from the catalogue."""
+
 from decimal import Decimal
 
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from beneficiaries.enums import BarrierKind, BarrierState
+from beneficiaries.enums import BarrierKind, BarrierState, OutreachChannel, OutreachResult
+from beneficiaries.models import Beneficiary
 from caseload.models import StaffProfile
 from pathways.enums import (
     ContractKind,
@@ -13,7 +18,6 @@ from pathways.enums import (
     InterviewKind,
     InterviewStatus,
     ObjectiveState,
-    OfferTheme,
     Stage,
 )
 from pathways.models import MAX_WEEKLY_HOURS
@@ -211,26 +215,35 @@ class ObjectiveForm(forms.Form):
 ObjectiveFormSet = forms.formset_factory(ObjectiveForm, extra=2, max_num=10)
 
 
-class CatalogueFilterForm(forms.Form):
-    q = forms.CharField(
-        label=_("Rechercher"),
-        required=False,
-        max_length=100,
-        widget=forms.TextInput(attrs={"type": "search"}),
-    )
-    theme = forms.ChoiceField(
-        label=_("Thème"), required=False, choices=[("", _("Tous"))] + list(OfferTheme.choices)
-    )
-    territory = forms.TypedChoiceField(
-        label=_("Territoire"), required=False, coerce=int, empty_value=None, choices=[]
-    )
-    person = forms.IntegerField(required=False, widget=forms.HiddenInput)
-
-    def __init__(self, *args, territories=(), **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["territory"].choices = [("", _("Tous"))] + [(t.pk, t.name) for t in territories]
-
-
 class PrescribeForm(forms.Form):
     hours_per_week = hours_field()
     starts_on = forms.DateField(label=_("Début"), required=False, widget=date_input())
+
+
+class ContactForm(forms.ModelForm):
+    """Contact details, with the version the edit started from."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    class Meta:
+        model = Beneficiary
+        fields = ["phone", "email", "address_line", "postcode", "city"]
+        widgets = {
+            "phone": forms.TextInput(attrs={"autocomplete": "off", "inputmode": "tel"}),
+        }
+
+
+class OutreachForm(forms.Form):
+    channel = forms.ChoiceField(label=_("Moyen"), choices=OutreachChannel.choices)
+    result = forms.ChoiceField(label=_("Résultat"), choices=OutreachResult.choices)
+    attempted_on = forms.DateField(
+        label=_("Date"),
+        initial=timezone.localdate,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    notes = forms.CharField(
+        label=_("Remarques"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )

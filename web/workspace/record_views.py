@@ -1,6 +1,13 @@
+"""A person's record: the page itself, and every form written from it
+(contact details, outreach, interviews, stage, contract, prescriptions).
+
+A write re-renders the record in place with htmx (`render_record`), or
+redirects back to it without; a form that does not validate comes back in
+its panel (`render_panel`).
+"""
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
@@ -8,19 +15,18 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from beneficiaries.models import Beneficiary
 from beneficiaries.perms import can_edit_record
-from beneficiaries.services import access_log_record
-from caseload.models import StaffProfile, Territory
-from caseload.perms import scope_of
+from beneficiaries.services import (
+    access_log_record,
+    beneficiary_update_contact,
+    outreach_attempt_create,
+)
+from caseload.models import StaffProfile
 from core.exceptions import StaleVersionError
 from core.forms_utils import apply_service_errors
 from pathways.enums import Stage
-from pathways.models import (
-    Interview,
-    Pathway,
-    Prescription,
-    ServiceOffer,
-)
+from pathways.models import Interview, Pathway, Prescription
 from pathways.services.followup import (
     catalogue_for,
     contract_create,
@@ -30,23 +36,24 @@ from pathways.services.followup import (
     prescription_set_status,
 )
 from pathways.services.transitions import pathway_advance
-from web.workspace.followup_forms import (
-    CatalogueFilterForm,
+from web.workspace.people import editable_person_or_404, person_or_404
+from web.workspace.record import interviews_page, record_context
+from web.workspace.record_forms import (
+    ContactForm,
     ContractForm,
     InterviewForm,
     ObjectiveFormSet,
+    OutreachForm,
     PrescribeForm,
     PrescriptionFormSet,
     StageForm,
 )
-from web.workspace.record import interviews_page
 from web.workspace.responses import render_panel, render_record
-from web.workspace.views import _editable_person_or_404, _person_or_404
-
-CATALOGUE_PAGE_SIZE = 30
 
 
 def _attendee_choices(request, person):
+    """Who may be ticked as present at an interview: the person's current
+    referents and the user."""
     return (
         StaffProfile.objects.filter(
             Q(assignments__beneficiary=person, assignments__ended_at__isnull=True)
@@ -58,19 +65,82 @@ def _attendee_choices(request, person):
     )
 
 
-def _render_fragment(request, template, context):
-    return render_panel(request, template, context)
-
-
 def _panel(request, template, context, *, status=200):
+    """A form of the record (`workspace/<template>`): its fragment for htmx, a
+    whole page otherwise."""
     return render_panel(request, f"workspace/{template}", context, status=status)
+
+
+@require_GET
+def detail(request, pk):
+    """A person's record, every section on one page.
+
+    Reading is traced in the append-only access log (the one write a GET
+    makes, by design: every read of a record is traced).
+    """
+    person = person_or_404(request, pk)
+    context = record_context(request.user, person)
+    access_log_record(user=request.user, beneficiary=person, detail="fiche")
+    return render(
+        request,
+        "workspace/detail.html",
+        {**context, "can_edit": can_edit_record(request.user), "flash": None},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def contact_edit(request, pk):
+    person = editable_person_or_404(request, pk)
+    if request.method == "POST":
+        form = ContactForm(request.POST, instance=Beneficiary.objects.get(pk=person.pk))
+        if form.is_valid():
+            try:
+                beneficiary_update_contact(
+                    acting_user=request.user,
+                    beneficiary=person,
+                    expected_version=form.cleaned_data["version"],
+                    **{name: form.cleaned_data[name] for name in ContactForm.Meta.fields},
+                )
+            except StaleVersionError as error:
+                form.add_error(None, error)
+                return _panel(
+                    request,
+                    "_contact_form.html",
+                    {"person": person, "form": form, "stale": True},
+                    status=409,
+                )
+            except ValidationError as error:
+                apply_service_errors(form, error)
+            else:
+                return render_record(request, person, flash=_("Coordonnées enregistrées."))
+        return _panel(request, "_contact_form.html", {"person": person, "form": form}, status=422)
+    form = ContactForm(instance=person, initial={"version": person.version})
+    return _panel(request, "_contact_form.html", {"person": person, "form": form})
+
+
+@require_http_methods(["GET", "POST"])
+def outreach_create(request, pk):
+    person = editable_person_or_404(request, pk)
+    form = OutreachForm(request.POST or None)
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                outreach_attempt_create(
+                    acting_user=request.user, beneficiary=person, **form.cleaned_data
+                )
+            except ValidationError as error:
+                apply_service_errors(form, error)
+            else:
+                return render_record(request, person, flash=_("Tentative de contact enregistrée."))
+        return _panel(request, "_outreach_form.html", {"person": person, "form": form}, status=422)
+    return _panel(request, "_outreach_form.html", {"person": person, "form": form})
 
 
 @require_http_methods(["GET", "POST"])
 def interview_create_view(request, pk):
     """Log an interview: the form comes into the record through htmx and, once
     saved, the record is re-rendered in place."""
-    person = _editable_person_or_404(request, pk)
+    person = editable_person_or_404(request, pk)
     barriers = list(person.barriers.order_by("kind"))
     offers = catalogue_for(person).select_related("territory").order_by("theme", "title", "pk")
     form = InterviewForm(
@@ -116,14 +186,14 @@ def interview_create_view(request, pk):
 @require_GET
 def interview_list_view(request, pk):
     """Older interviews of the record, loaded on demand (newest first)."""
-    person = _person_or_404(request, pk)
+    person = person_or_404(request, pk)
     try:
         offset = max(0, int(request.GET.get("offset", "0")))
     except ValueError:
         offset = 0
     page = interviews_page(person, offset=offset)
     access_log_record(user=request.user, beneficiary=person, detail="entretiens")
-    return _render_fragment(
+    return render_panel(
         request,
         "workspace/_interviews.html",
         {
@@ -140,7 +210,7 @@ def interview_list_view(request, pk):
 def interview_edit_view(request, pk, interview_pk):
     """Edit an interview; the previous content is kept as a revision, and a
     save based on a version someone else has changed meanwhile is refused."""
-    person = _editable_person_or_404(request, pk)
+    person = editable_person_or_404(request, pk)
     interview = get_object_or_404(Interview.objects.filter(beneficiary=person), pk=interview_pk)
     initial = {
         "occurred_on": interview.occurred_on,
@@ -191,7 +261,7 @@ def interview_edit_view(request, pk, interview_pk):
 
 @require_http_methods(["GET", "POST"])
 def pathway_advance_view(request, pk):
-    person = _editable_person_or_404(request, pk)
+    person = editable_person_or_404(request, pk)
     pathway = Pathway.objects.open().filter(beneficiary=person).first()
     if pathway is None:
         raise Http404
@@ -233,7 +303,7 @@ def pathway_advance_view(request, pk):
 def contract_create_view(request, pk):
     """Sign or renew the engagement contract (renewing starts from the
     current contract's values and objectives)."""
-    person = _editable_person_or_404(request, pk)
+    person = editable_person_or_404(request, pk)
     current = person.contracts.prefetch_related("objectives").order_by("-signed_on", "-pk").first()
     today = timezone.localdate()
     initial = {"signed_on": today}
@@ -273,54 +343,10 @@ def contract_create_view(request, pk):
     return _panel(request, "_contract_form.html", context)
 
 
-@require_GET
-def catalogue(request):
-    """The service catalogue of the user's Département: browse and search by
-    theme and territory; with `?person=<id>`, prescribe to that person."""
-    scope = scope_of(request.user)
-    territories = (
-        Territory.objects.filter(departement_id=scope.departement_id).order_by("name")
-        if scope.departement_id
-        else Territory.objects.none()
-    )
-    form = CatalogueFilterForm(request.GET or None, territories=territories)
-    offers = (
-        ServiceOffer.objects.visible_to(request.user)
-        .filter(is_active=True)
-        .select_related("territory")
-    )
-    person = None
-    if form.is_valid():
-        data = form.cleaned_data
-        if data.get("person"):
-            person = _person_or_404(request, data["person"])
-            offers = offers.filter(pk__in=catalogue_for(person).values("pk"))
-            access_log_record(user=request.user, beneficiary=person, detail="offre de service")
-        if data.get("q"):
-            offers = offers.filter(Q(title__icontains=data["q"]) | Q(provider__icontains=data["q"]))
-        if data.get("theme"):
-            offers = offers.filter(theme=data["theme"])
-        if data.get("territory"):
-            offers = offers.filter(Q(territory_id=data["territory"]) | Q(territory__isnull=True))
-    page = Paginator(offers.order_by("theme", "title", "pk"), CATALOGUE_PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
-    context = {
-        "form": form,
-        "page": page,
-        "person": person,
-        "prescribe_form": PrescribeForm(),
-        "active_nav": "catalogue",
-    }
-    if request.htmx and request.htmx.target == "resultats":
-        return render(request, "workspace/_catalogue_results.html", context)
-    return render(request, "workspace/catalogue.html", context)
-
-
 @require_POST
 def prescription_status_view(request, pk, prescription_pk):
     """Change the status of a prescribed action from the record."""
-    person = _editable_person_or_404(request, pk)
+    person = editable_person_or_404(request, pk)
     prescription = get_object_or_404(
         Prescription.objects.filter(beneficiary=person).select_related("beneficiary"),
         pk=prescription_pk,
@@ -339,7 +365,7 @@ def prescription_status_view(request, pk, prescription_pk):
 @require_POST
 def prescribe_view(request, pk, offer_pk):
     """Prescribe an action of the catalogue to a person."""
-    person = _editable_person_or_404(request, pk)
+    person = editable_person_or_404(request, pk)
     form = PrescribeForm(request.POST)
     offer = catalogue_for(person).filter(pk=offer_pk).first()
     if form.is_valid():

@@ -1,0 +1,95 @@
+"""The referent's portfolio ("Mon portefeuille"): the people they follow,
+searched, filtered and most urgent first, and the week's deadlines."""
+
+import datetime
+
+from django.conf import settings
+from django.core.paginator import Paginator
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _lazy
+from django.views.decorators.http import require_GET
+
+from beneficiaries.models import Beneficiary
+from caseload.enums import Programme
+from caseload.perms import scope_of
+from pathways.enums import DeadlineKind, DeadlineState, Stage
+from pathways.models import Deadline, deadline_state
+from pathways.portfolio import with_portfolio_data
+from web.workspace.forms import PortfolioFilterForm
+
+# The deadline badges of the portfolio rows, computed once here rather than by
+# an include per row (the list renders 50 rows at a time).
+DEADLINE_BADGES = {
+    DeadlineState.MET: ("text-bg-success", _lazy("Respecté")),
+    DeadlineState.MET_LATE: ("text-bg-secondary", _lazy("Tenu en retard")),
+    DeadlineState.OVERDUE: ("text-bg-danger", _lazy("Dépassé")),
+    DeadlineState.DUE_SOON: ("text-bg-warning", _lazy("Échéance proche")),
+    DeadlineState.CANCELLED: ("text-bg-secondary", _lazy("Annulé")),
+    DeadlineState.OPEN: ("text-bg-light border", _lazy("En cours")),
+}
+URGENT_BADGES = {
+    DeadlineState.OVERDUE: ("text-bg-danger", _lazy("En retard")),
+    DeadlineState.DUE_SOON: ("text-bg-warning", _lazy("Bientôt")),
+}
+DUE_THIS_WEEK_DAYS = 6
+DUE_THIS_WEEK_LIMIT = 20
+
+
+@require_GET
+def portfolio(request):
+    """ "Mon portefeuille": the people the user follows (a manager: their
+    territories'), searched and filtered from the query string, most urgent
+    first. An htmx request gets the results only; the URL keeps the filters."""
+    scope = scope_of(request.user)
+    today = timezone.localdate()
+    form = PortfolioFilterForm(request.GET or None)
+    # writable_by: a previous referent's read-only access does not list the
+    # person in their portfolio.
+    people = with_portfolio_data(
+        form.filter(Beneficiary.objects.writable_by(request.user), today),
+        staff_id=scope.staff_id if scope.is_referent else None,
+        today=today,
+    )
+    page = Paginator(people, settings.PORTFOLIO_PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = [
+        {
+            "person": person,
+            "stage": Stage(person.pathway_stage).label if person.pathway_stage else None,
+            "programme": (
+                Programme(person.pathway_programme).label if person.pathway_programme else None
+            ),
+            "entry_badge": DEADLINE_BADGES.get(
+                deadline_state(due_on=person.entry_due_on, met_on=person.entry_met_on, today=today)
+            ),
+            "next_badge": URGENT_BADGES.get(deadline_state(due_on=person.next_due_on, today=today)),
+            "next_kind": DeadlineKind(person.next_due_kind).label if person.next_due_kind else None,
+        }
+        for person in page
+    ]
+    context = {
+        "page": page,
+        "rows": rows,
+        "form": form,
+        "is_referent": scope.is_referent,
+        "active_nav": "portfolio",
+    }
+    if request.htmx and request.htmx.target == "resultats":
+        return render(request, "workspace/_portfolio_results.html", context)
+    # The week's deadlines, above the list (referents only; not refreshed by
+    # the filters).
+    due_this_week = []
+    if scope.is_referent:
+        due_this_week = [
+            (deadline, deadline.state_on(today))
+            for deadline in Deadline.objects.visible_to(request.user)
+            .open()
+            .filter(
+                pathway__closed_at__isnull=True,
+                due_on__gte=today,
+                due_on__lte=today + datetime.timedelta(days=DUE_THIS_WEEK_DAYS),
+            )
+            .select_related("pathway__beneficiary")
+            .order_by("due_on", "pk")[:DUE_THIS_WEEK_LIMIT]
+        ]
+    return render(request, "workspace/portfolio.html", {**context, "due_this_week": due_this_week})
