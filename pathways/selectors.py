@@ -8,8 +8,8 @@ from django.db.models import Exists, OuterRef, Subquery
 from beneficiaries.models import Beneficiary
 from caseload.enums import Programme, StaffRole
 from caseload.models import Assignment
-from pathways.enums import Stage
 from pathways.models import Deadline, Pathway
+from pathways.stages import STAGE_ROLES
 
 
 def open_programmes(beneficiary_ids):
@@ -32,22 +32,20 @@ def open_programmes(beneficiary_ids):
 
 # The roles that follow each stage; a person waiting for orientation (or with
 # no stage to go by) may go to any referent role.
-SUGGESTED_ROLES = {
-    Stage.SOCIAL: [StaffRole.SOCIAL_WORKER],
-    Stage.SOCIOPRO: [StaffRole.SOCIOPRO_REFERENT],
-    Stage.EMPLOYMENT: [StaffRole.PE_ADVISOR, StaffRole.JOB_CONSULTANT],
-    Stage.PENDING: [
-        StaffRole.SOCIOPRO_REFERENT,
-        StaffRole.SOCIAL_WORKER,
-        StaffRole.PE_ADVISOR,
-        StaffRole.JOB_CONSULTANT,
-    ],
-}
+# Who may be suggested while a person waits for orientation: any referent.
+PENDING_ROLES = (
+    StaffRole.SOCIOPRO_REFERENT,
+    StaffRole.SOCIAL_WORKER,
+    StaffRole.PE_ADVISOR,
+    StaffRole.JOB_CONSULTANT,
+)
 
 
 def roles_for_stage(stage):
-    """The referent roles suggested for a person at `stage` (a Stage value or None)."""
-    return SUGGESTED_ROLES.get(stage or Stage.PENDING, SUGGESTED_ROLES[Stage.PENDING])
+    """The referent roles suggested for a person at `stage` (a Stage value or
+    None): those the stage table names (`pathways.stages.STAGE_ROLES`), any
+    referent before orientation."""
+    return list(STAGE_ROLES.get(stage, PENDING_ROLES))
 
 
 def unassigned_queue(user):

@@ -13,9 +13,10 @@ from caseload.enums import Programme
 from core.bulk import insert_rows
 from pathways.deadlines import due_date, reminder_schedule
 from pathways.enums import DeadlineKind, ReminderStatus, Stage
-from pathways.models import Deadline, DeadlineReminder, Pathway, StageTransition
+from pathways.models import Deadline, DeadlineReminder, Pathway
 from pathways.policies import policy_for
 from pathways.services.deadlines import next_deadline_refresh
+from pathways.services.transitions import transitions_record_many
 
 OPENING_REASON = "Ouverture"
 
@@ -73,19 +74,7 @@ def pathways_open_bulk(*, openings, departement_id, acting_user=None, reason=OPE
         ),
         returning_ids=True,
     )
-    insert_rows(
-        StageTransition,
-        (
-            {
-                "pathway_id": pk,
-                "from_stage": "",
-                "to_stage": Stage.PENDING,
-                "reason": reason,
-                "by_id": by_id,
-            }
-            for pk in pathway_ids
-        ),
-    )
+    transitions_record_many((pk, "", Stage.PENDING, reason, by_id) for pk in pathway_ids)
     planned = [
         (pk, deadline)
         for pk, (_person, opened_on, reference) in zip(pathway_ids, openings, strict=True)
