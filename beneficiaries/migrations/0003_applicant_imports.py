@@ -4,9 +4,19 @@ import django.db.models.deletion
 import django.db.models.expressions
 import django.db.models.functions.datetime
 from django.conf import settings
+from django.core.files.storage import storages
 from django.db import migrations, models
 
-import intake.models
+
+# The import models have moved to `intake` (intake/models.py holds these
+# callables now); this historical migration keeps its own copies so that the
+# people's app never imports a layer above it.
+def _import_storage():
+    return storages["imports"]
+
+
+def _upload_to(instance, filename):
+    return f"{instance.departement_id}/{instance.token}.bin"
 
 
 class Migration(migrations.Migration):
@@ -90,8 +100,8 @@ class Migration(migrations.Migration):
                     models.FileField(
                         blank=True,
                         max_length=200,
-                        storage=intake.models._import_storage,
-                        upload_to=intake.models._upload_to,
+                        storage=_import_storage,
+                        upload_to=_upload_to,
                         verbose_name="fichier",
                     ),
                 ),

@@ -94,6 +94,21 @@ def _check_offer(beneficiary, offer):
     return found, None
 
 
+def _check_prescriptions(beneficiary, prescriptions, errors):
+    """The (offer, hours) of each prescription of an interview form; the
+    problems go into `errors`, keyed by the form's field names."""
+    checked = []
+    for index, item in enumerate(prescriptions):
+        offer, offer_error = _check_offer(beneficiary, item.get("offer"))
+        hours, hours_error = _check_hours(item.get("hours_per_week"))
+        if offer_error:
+            errors[f"prescriptions-{index}-offer"] = offer_error
+        if hours_error:
+            errors[f"prescriptions-{index}-hours_per_week"] = hours_error
+        checked.append((offer, hours))
+    return checked
+
+
 @transaction.atomic
 def interview_create(
     *,
@@ -127,15 +142,7 @@ def interview_create(
     for barrier_kind, state in barrier_changes.items():
         if barrier_kind not in BarrierKind.values or state not in BarrierState.values:
             errors["barriers"] = _("Frein ou état inconnu.")
-    checked = []
-    for index, item in enumerate(prescriptions):
-        offer, offer_error = _check_offer(beneficiary, item.get("offer"))
-        hours, hours_error = _check_hours(item.get("hours_per_week"))
-        if offer_error:
-            errors[f"prescriptions-{index}-offer"] = offer_error
-        if hours_error:
-            errors[f"prescriptions-{index}-hours_per_week"] = hours_error
-        checked.append((offer, hours))
+    checked = _check_prescriptions(beneficiary, prescriptions, errors)
     if errors:
         raise ValidationError(errors)
 
