@@ -46,7 +46,8 @@ NEW_PERSON_DEFAULTS = {
     "next_deadline_on": None,
     "version": 1,
 }
-REQUIRED_COLUMNS = ("caf_number", "household_role", "last_name", "first_name")
+# Set by the writer (or the database), never by the caller.
+WRITER_COLUMNS = {"id", "departement_id", "created_at", "updated_at"}
 
 
 def applicant_pathway_dates(
@@ -72,7 +73,13 @@ def beneficiary_create(*, acting_user, departement, detail="saisie", **fields):
     if person.commune_id and not person.territory_id:
         person.territory_id = person.commune.territory_id
     person.full_clean()
-    row = {name: getattr(person, name) for name in (*REQUIRED_COLUMNS, *NEW_PERSON_DEFAULTS)}
+    # Every field of the checked person, so that a field added to the model is
+    # never dropped here; the writer sets the Département and the times.
+    row = {
+        field.attname: getattr(person, field.attname)
+        for field in Beneficiary._meta.concrete_fields
+        if field.attname not in WRITER_COLUMNS
+    }
     (pk,) = beneficiaries_create_bulk(
         acting_user=acting_user, departement=departement, people=[row], detail=detail
     )
