@@ -7,6 +7,23 @@ from stdnum.exceptions import InvalidChecksum, InvalidComponent, InvalidFormat, 
 from stdnum.fr import nir as stdnum_nir
 
 CAF_NUMBER_RE = re.compile(r"^[0-9]{1,10}$")
+CAF_NUMBER_WIDTH = 7
+CAF_NUMBER_SEPARATORS_RE = re.compile(r"[\s.\-]")
+
+
+def canonical_caf_number(value):
+    """The one stored form of a CAF allocataire number, whatever the file
+    gave: digits only, leading zeros dropped, then padded to 7 digits (the
+    usual width of the number; a longer one is kept as it is). "0875213", the
+    number cell 875213 and "875 213" are all "0875213". A value that is not
+    a number of 10 digits at most is returned as given, for the validator to
+    refuse."""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    text = CAF_NUMBER_SEPARATORS_RE.sub("", str(value if value is not None else ""))
+    if not CAF_NUMBER_RE.match(text):
+        return text
+    return text.lstrip("0").zfill(CAF_NUMBER_WIDTH)
 
 
 def normalise_nir(value):

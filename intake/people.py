@@ -17,7 +17,7 @@ from django.utils import timezone
 from beneficiaries.enums import AccessAction
 from beneficiaries.models import Beneficiary
 from beneficiaries.services import access_logs_record_bulk
-from beneficiaries.validators import normalise_nir
+from beneficiaries.validators import canonical_caf_number, normalise_nir
 from core.bulk import insert_rows
 from pathways.services.opening import pathways_open_bulk
 
@@ -69,6 +69,8 @@ def beneficiary_create(*, acting_user, departement, detail="saisie", **fields):
     person is in the territory's unassigned queue."""
     if "nir" in fields:
         fields["nir"] = normalise_nir(fields["nir"])
+    if "caf_number" in fields:
+        fields["caf_number"] = canonical_caf_number(fields["caf_number"])
     person = Beneficiary(departement=departement, **fields)
     if person.commune_id and not person.territory_id:
         person.territory_id = person.commune.territory_id

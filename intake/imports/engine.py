@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -525,8 +525,11 @@ class ImportEngine:
             now = timezone.now()
             for person in to_update:
                 person.updated_at = now
+                # A form opened before the import is then refused (optimistic
+                # locking) instead of silently undoing what the file changed.
+                person.version = F("version") + 1
             Beneficiary.objects.bulk_update(
-                to_update, sorted(changed_fields | {"updated_at"}), batch_size=500
+                to_update, sorted(changed_fields | {"updated_at", "version"}), batch_size=500
             )
             if self.acting_user is not None:
                 access_logs_record_bulk(

@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from beneficiaries.enums import Civility, HouseholdRole
-from beneficiaries.validators import nir_key, normalise_nir, validate_nir
+from beneficiaries.validators import canonical_caf_number, nir_key, normalise_nir, validate_nir
 from intake.imports.columns import normalise_header
 from intake.imports.reading import cell_text
 
@@ -224,7 +224,7 @@ class RowChecker:
         value = self._required(row, text, "caf_number")
         if not value:
             return
-        digits = _digits_of(value)
+        digits = canonical_caf_number(value)
         if not re.fullmatch(r"\d{1,10}", digits):
             self.error(
                 row,
