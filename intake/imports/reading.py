@@ -22,6 +22,7 @@ import csv
 import datetime
 import io
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -32,6 +33,7 @@ from intake.imports.columns import ALIAS_TABLE, normalise_header
 SEPARATORS = [";", ",", "\t"]
 HEADER_SEARCH_ROWS = 10
 SAMPLE_BYTES = 64 * 1024
+XML_PROLOG_MAX_CHARS = 1024 * 1024
 csv.field_size_limit(1024 * 1024)
 
 
@@ -203,18 +205,74 @@ def _check_xlsx(fileobj):
                     % {"ratio": round(ratio)}
                 )
         for member in members:
-            if member.filename.endswith((".xml", ".rels")):
-                with archive.open(member) as part:
-                    prolog = part.read(4096).upper()
-                if b"<!DOCTYPE" in prolog or b"<!ENTITY" in prolog:
-                    raise UnreadableFile(
-                        _("Le classeur Excel contient des déclarations XML interdites (DTD).")
-                    )
+            _check_member(archive, member)
     workbook = _open_workbook(fileobj)
     try:
         return list(workbook.sheetnames)
     finally:
         workbook.close()
+
+
+def _check_member(archive, member):
+    """Every part of the archive is read to its end before openpyxl sees it:
+    a corrupt compressed stream or a wrong checksum is refused here with a
+    French message; the XML parts must declare no DTD before their root
+    element."""
+    try:
+        with archive.open(member) as part:
+            if member.filename.endswith((".xml", ".rels")) and _prolog_declares_dtd(part):
+                raise UnreadableFile(
+                    _("Le classeur Excel contient des déclarations XML interdites (DTD).")
+                )
+            while part.read(1024 * 1024):
+                pass
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError) as exc:
+        raise UnreadableFile(
+            _(
+                "Le classeur Excel est endommagé (données compressées illisibles ou somme de "
+                "contrôle fausse) : il ne peut pas être ouvert. Enregistrez-le de nouveau "
+                "depuis Excel, puis déposez-le."
+            )
+        ) from exc
+
+
+def _xml_decoder(head):
+    if head[:2] in (b"\xff\xfe", b"\xfe\xff") or head in (b"<\x00?\x00", b"\x00<\x00?"):
+        return codecs.getincrementaldecoder("utf-16")(errors="replace")
+    return codecs.getincrementaldecoder("utf-8-sig")(errors="replace")
+
+
+def _prolog_declares_dtd(part):
+    """True when the XML prolog — everything before the root element,
+    however long its comments and processing instructions — holds a
+    declaration (`<!DOCTYPE`, `<!ENTITY`…). A prolog longer than
+    `XML_PROLOG_MAX_CHARS` counts as one: no real workbook has it."""
+    head = part.read(4)
+    decoder = _xml_decoder(head)
+    buffer = decoder.decode(head)
+    read = len(buffer)
+    while True:
+        buffer = buffer.lstrip(" \t\r\n\ufeff")
+        if buffer.startswith("<?") or buffer.startswith("<!--"):
+            end_mark = "?>" if buffer.startswith("<?") else "-->"
+            end = buffer.find(end_mark, 2)
+            if end >= 0:
+                buffer = buffer[end + len(end_mark) :]
+                continue
+        elif buffer.startswith("<!") and len(buffer) >= 4:
+            return True
+        elif buffer.startswith("<!"):
+            pass  # "<!-" cut by a chunk: read on
+        elif len(buffer) >= 2 or (buffer and buffer[0] != "<"):
+            return False  # the root element (or text a parser refuses anyway)
+        if read > XML_PROLOG_MAX_CHARS:
+            return True
+        chunk = part.read(SAMPLE_BYTES)
+        if not chunk:
+            return False
+        text = decoder.decode(chunk)
+        read += len(text)
+        buffer += text
 
 
 def _open_workbook(fileobj):
@@ -321,6 +379,15 @@ def read_headers(fileobj, info: FileInfo, sheet_name=""):
     headers = position[2]
     while headers and headers[-1] == "":
         headers.pop()
+    if len(headers) > settings.IMPORT_MAX_COLUMNS:
+        raise UnreadableFile(
+            _(
+                "Le fichier compte %(count)s colonnes ; %(limit)s au plus sont acceptées. "
+                "Supprimez les colonnes inutiles (ou vérifiez le séparateur), puis déposez-le "
+                "de nouveau."
+            )
+            % {"count": len(headers), "limit": settings.IMPORT_MAX_COLUMNS}
+        )
     return headers
 
 

@@ -106,3 +106,74 @@ def xlsx_with_dtd():
                 content = b'<!DOCTYPE x [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;">]>' + content
             archive.writestr(item, content)
     return buffer.getvalue()
+
+
+def _rebuilt(data, member, change):
+    """A copy of an archive with one member's content changed."""
+    source = zipfile.ZipFile(io.BytesIO(data))
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for item in source.infolist():
+            content = source.read(item)
+            archive.writestr(item, change(content) if item.filename == member else content)
+    return buffer.getvalue()
+
+
+def xlsx_with_dtd_after_comment(comment_bytes=5 * 1024):
+    """The DTD comes after a long comment, past the first kilobytes."""
+    data = xlsx_bytes({"Feuil1": [HEADERS]})
+
+    def change(content):
+        declaration = b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        comment = b"<!--" + b"x" * comment_bytes + b"-->"
+        dtd = b'<!DOCTYPE x [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;">]>'
+        return declaration + comment + b"\n" + dtd + content
+
+    return _rebuilt(data, "xl/workbook.xml", change)
+
+
+def xlsx_with_long_comment(comment_bytes=200 * 1024):
+    data = xlsx_bytes({"Feuil1": [HEADERS, list(person(1).values())]})
+
+    def change(content):
+        declaration = b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        return declaration + b"<!--" + b"x" * comment_bytes + b"-->\n" + content
+
+    return _rebuilt(data, "xl/workbook.xml", change)
+
+
+def _member_offsets(data, member):
+    info = zipfile.ZipFile(io.BytesIO(data)).getinfo(member)
+    start = info.header_offset
+    name_length, extra_length = (
+        int.from_bytes(data[start + 26 : start + 28], "little"),
+        int.from_bytes(data[start + 28 : start + 30], "little"),
+    )
+    return info, start, start + 30 + name_length + extra_length
+
+
+def xlsx_with_bad_checksum():
+    """A valid workbook whose sheet's CRC-32, in both zip headers, is wrong."""
+    data = bytearray(xlsx_bytes({"Feuil1": [HEADERS, list(person(1).values())]}))
+    member = "xl/worksheets/sheet1.xml"
+    info, local, _data_start = _member_offsets(bytes(data), member)
+    wrong = ((info.CRC + 1) % 2**32).to_bytes(4, "little")
+    data[local + 14 : local + 18] = wrong
+    central = bytes(data).index(b"PK\x01\x02")
+    while True:  # the member's entry in the central directory
+        name_length = int.from_bytes(data[central + 28 : central + 30], "little")
+        if bytes(data[central + 46 : central + 46 + name_length]) == member.encode():
+            break
+        extra = int.from_bytes(data[central + 30 : central + 32], "little")
+        comment = int.from_bytes(data[central + 32 : central + 34], "little")
+        central += 46 + name_length + extra + comment
+    data[central + 16 : central + 20] = wrong
+    return bytes(data)
+
+
+def xlsx_with_corrupt_data():
+    """A valid workbook whose sheet's deflate stream starts with garbage."""
+    data = bytearray(xlsx_bytes({"Feuil1": [HEADERS, list(person(1).values())]}))
+    _info, _local, data_start = _member_offsets(bytes(data), "xl/worksheets/sheet1.xml")
+    data[data_start : data_start + 8] = b"\xff" * 8
+    return bytes(data)

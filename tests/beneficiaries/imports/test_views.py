@@ -156,7 +156,8 @@ def test_the_whole_flow_through_the_pages(login, admin, django_capture_on_commit
 
     csv_response = client.get(reverse("imports:rejected_csv", args=[applicant_import.pk]))
     text = b"".join(csv_response.streaming_content).decode("utf-8-sig")
-    assert text.splitlines()[0].startswith("Ligne;Motifs du rejet;N° CAF")
+    assert text.splitlines()[0].startswith("Le NIR n'est pas repris dans ce fichier")
+    assert text.splitlines()[1].startswith("Ligne;Motifs du rejet;N° CAF")
     assert ";'=CMD();" in text
     assert nir_for(4) not in text  # the NIR stays out of exports
     xlsx = client.get(reverse("imports:rejected_xlsx", args=[applicant_import.pk]))
