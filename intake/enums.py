@@ -17,6 +17,11 @@ class ImportStatus(models.TextChoices):
         return [cls.ANALYSING, cls.QUEUED, cls.RUNNING]
 
     @classmethod
+    def cancellable(cls):
+        """Nothing written yet: the admin may still cancel."""
+        return [cls.UPLOADED, cls.ANALYSING, cls.ANALYSED, cls.QUEUED]
+
+    @classmethod
     def finished(cls):
         return [cls.DONE, cls.FAILED, cls.CANCELLED]
 

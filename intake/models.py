@@ -160,6 +160,12 @@ class ApplicantImport(models.Model):
         verbose_name="confirmé par",
     )
     phase_started_at = models.DateTimeField("phase commencée le", null=True, blank=True)
+    touched_at = models.DateTimeField(
+        "dernière activité",
+        db_default=Now(),
+        help_text="Changement de statut ou lot traité : un import en cours qui n'avance plus "
+        "est arrêté.",
+    )
     finished_at = models.DateTimeField("terminé le", null=True, blank=True)
 
     objects = ApplicantImportQuerySet.as_manager()

@@ -9,6 +9,7 @@ import logging
 from django.conf import settings
 from django.db import transaction
 from django.db.models import F
+from django.db.models.functions import Greatest, Now
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -54,12 +55,11 @@ class DatabaseRecorder(Recorder):
             rejected_count=F("rejected_count") + counts.rejected,
             warning_count=F("warning_count") + counts.warnings,
             assigned_count=F("assigned_count") + counts.assigned,
+            touched_at=Now(),
         )
 
 
 def _greatest(*expressions):
-    from django.db.models.functions import Greatest
-
     return Greatest(*expressions)
 
 
@@ -116,7 +116,7 @@ def import_analyse(*, import_id):
             total = reading.count_rows(fileobj, info, applicant_import.sheet_name)
             ImportRowIssue.objects.filter(applicant_import=applicant_import).delete()
             ApplicantImport.objects.filter(pk=import_id).update(
-                **_reset_counts(total_rows=total, phase_started_at=timezone.now())
+                **_reset_counts(total_rows=total, phase_started_at=timezone.now(), touched_at=Now())
             )
             recorder = DatabaseRecorder(applicant_import, ImportPhase.DRY_RUN)
             _engine(applicant_import, fileobj, dry_run=True, recorder=recorder).run(total=total)
@@ -153,6 +153,7 @@ def import_run(*, import_id):
                     status=ImportStatus.RUNNING,
                     phase=ImportPhase.RUN,
                     phase_started_at=timezone.now(),
+                    touched_at=Now(),
                 )
             )
             if not started:
@@ -191,32 +192,68 @@ def import_run(*, import_id):
 
 
 def import_cancel(*, applicant_import):
+    """Cancel an import not yet writing: uploaded, analysed, or waiting for
+    (or in) its dry run or its queue — also when the task never got to the
+    broker. A dry run still going stops at its next batch's end (its result
+    is then ignored); an import already running cannot be cancelled."""
     cancelled = ApplicantImport.objects.filter(
-        pk=applicant_import.pk, status__in=[ImportStatus.UPLOADED, ImportStatus.ANALYSED]
-    ).update(status=ImportStatus.CANCELLED, finished_at=timezone.now())
+        pk=applicant_import.pk, status__in=ImportStatus.cancellable()
+    ).update(status=ImportStatus.CANCELLED, finished_at=timezone.now(), touched_at=Now())
     if cancelled:
         _delete_file(applicant_import)
     return bool(cancelled)
 
 
 def imports_cancel_stale(*, now=None):
-    """Cancel the imports left unconfirmed for `IMPORT_PENDING_MAX_HOURS`
-    (uploaded or analysed, never confirmed), deleting their files: an upload
-    never stays on disk because an admin walked away. Run by Celery beat."""
+    """Clean every kind of stale import, deleting its file; run by Celery
+    beat. An upload never stays on disk because an admin walked away or a
+    task was lost:
+
+    - uploaded or analysed, never confirmed for `IMPORT_PENDING_MAX_HOURS`
+      after the upload: cancelled;
+    - analysing, queued or running with no activity (no status change, no
+      batch) for as long: failed, with a French message (a lost task, a
+      worker gone);
+    - finished with a file still stored (the deletion failed): file deleted.
+
+    Returns the number of imports cancelled or stopped."""
     limit = (now or timezone.now()) - datetime.timedelta(hours=settings.IMPORT_PENDING_MAX_HOURS)
     stale = ApplicantImport.objects.filter(
         status__in=[ImportStatus.UPLOADED, ImportStatus.ANALYSED], created_at__lt=limit
     )
-    cancelled = 0
+    cleaned = 0
     for applicant_import in stale.order_by("pk"):
-        cancelled += import_cancel(applicant_import=applicant_import)
-    return cancelled
+        cleaned += import_cancel(applicant_import=applicant_import)
+    stalled = ApplicantImport.objects.filter(
+        status__in=ImportStatus.in_progress(), touched_at__lt=limit
+    )
+    for applicant_import in stalled.order_by("pk"):
+        stopped = ApplicantImport.objects.filter(
+            pk=applicant_import.pk, status=applicant_import.status, touched_at__lt=limit
+        ).update(
+            status=ImportStatus.FAILED,
+            error_message=_(
+                "L'import n'avançait plus depuis plus de %(hours)s heures : il a été arrêté et "
+                "le fichier supprimé. Les lots déjà enregistrés sont complets ; déposez de "
+                "nouveau le fichier (les personnes déjà importées seront reconnues)."
+            )
+            % {"hours": settings.IMPORT_PENDING_MAX_HOURS},
+            finished_at=timezone.now(),
+        )
+        if stopped:
+            _delete_file(applicant_import)
+            cleaned += 1
+    leftovers = ApplicantImport.objects.filter(status__in=ImportStatus.finished()).exclude(file="")
+    for applicant_import in leftovers.order_by("pk"):
+        _delete_file(applicant_import)
+    return cleaned
 
 
 def _fail(applicant_import, message):
-    ApplicantImport.objects.filter(pk=applicant_import.pk).update(
-        status=ImportStatus.FAILED, error_message=message[:500], finished_at=timezone.now()
-    )
+    # Guarded: an import cancelled during its dry run stays cancelled.
+    ApplicantImport.objects.filter(
+        pk=applicant_import.pk, status__in=ImportStatus.in_progress()
+    ).update(status=ImportStatus.FAILED, error_message=message[:500], finished_at=timezone.now())
     _delete_file(applicant_import)
 
 

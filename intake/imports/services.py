@@ -15,7 +15,10 @@ import secrets
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models.functions import Now
+from django.utils.translation import gettext as _
 
+from core.logs import log_failure
 from intake import tasks
 from intake.enums import ImportPhase, ImportStatus
 from intake.imports import reading
@@ -92,9 +95,27 @@ def import_analyse_request(*, applicant_import, acting_user, columns, save_as=""
     applicant_import.save(update_fields=["columns", "mapping"])
     started = ApplicantImport.objects.filter(
         pk=applicant_import.pk, status=ImportStatus.UPLOADED
-    ).update(status=ImportStatus.ANALYSING, phase=ImportPhase.DRY_RUN, phase_started_at=None)
+    ).update(
+        status=ImportStatus.ANALYSING,
+        phase=ImportPhase.DRY_RUN,
+        phase_started_at=None,
+        error_message="",
+        touched_at=Now(),
+    )
     if started:
-        transaction.on_commit(lambda: tasks.analyse_import.delay(applicant_import.pk))
+        transaction.on_commit(
+            lambda: _enqueue(
+                tasks.analyse_import,
+                applicant_import,
+                sent=ImportStatus.ANALYSING,
+                back_to=ImportStatus.UPLOADED,
+                message=_(
+                    "L'analyse n'a pas pu être lancée : le service des tâches en arrière-plan "
+                    "ne répond pas. Rien n'est perdu : relancez l'analyse dans quelques "
+                    "minutes, ou annulez l'import."
+                ),
+            )
+        )
     return bool(started)
 
 
@@ -103,7 +124,37 @@ def import_confirm(*, applicant_import, acting_user):
     """The admin confirms after reading the dry run: queue the import."""
     queued = ApplicantImport.objects.filter(
         pk=applicant_import.pk, status=ImportStatus.ANALYSED
-    ).update(status=ImportStatus.QUEUED, confirmed_by=acting_user)
+    ).update(
+        status=ImportStatus.QUEUED, confirmed_by=acting_user, error_message="", touched_at=Now()
+    )
     if queued:
-        transaction.on_commit(lambda: tasks.run_import.delay(applicant_import.pk))
+        transaction.on_commit(
+            lambda: _enqueue(
+                tasks.run_import,
+                applicant_import,
+                sent=ImportStatus.QUEUED,
+                back_to=ImportStatus.ANALYSED,
+                message=_(
+                    "L'import n'a pas pu être lancé : le service des tâches en arrière-plan "
+                    "ne répond pas. Rien n'a été enregistré : confirmez de nouveau dans "
+                    "quelques minutes, ou annulez l'import."
+                ),
+            )
+        )
     return bool(queued)
+
+
+def _enqueue(task, applicant_import, *, sent, back_to, message):
+    """Send the task; when the broker cannot take it, the import goes back
+    to the step before (`back_to`) with a French message, so that the admin
+    can try again or cancel — never left waiting for a task that was never
+    sent."""
+    try:
+        task.delay(applicant_import.pk)
+    except Exception as exc:  # noqa: BLE001 - kombu, redis and socket errors alike
+        log_failure(logger, "import %s could not be queued", applicant_import.pk, exc=exc)
+        ApplicantImport.objects.filter(pk=applicant_import.pk, status=sent).update(
+            status=back_to, error_message=message, touched_at=Now()
+        )
+        return False
+    return True

@@ -131,6 +131,8 @@ def import_columns(request, pk):
     elif request.method == "POST":
         form = ColumnsForm(request.POST, applicant_import=applicant_import)
         if form.is_valid():
+            # When the task cannot be sent, the import is back to this step
+            # and the detail page sends the admin here again, with why.
             services.import_analyse_request(
                 applicant_import=applicant_import,
                 acting_user=request.user,
@@ -204,7 +206,9 @@ def import_progress(request, pk):
 def import_confirm(request, pk):
     applicant_import = _get_import(request, pk)
     if services.import_confirm(applicant_import=applicant_import, acting_user=request.user):
-        messages.success(request, _("Import confirmé : il s'exécute en arrière-plan."))
+        applicant_import.refresh_from_db(fields=["status"])
+        if applicant_import.status == ImportStatus.QUEUED:  # else the page says why
+            messages.success(request, _("Import confirmé : il s'exécute en arrière-plan."))
     return redirect("imports:detail", pk=applicant_import.pk)
 
 
