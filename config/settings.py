@@ -324,6 +324,8 @@ IMPORT_XLSX_MAX_UNCOMPRESSED_BYTES = env.int(
 IMPORT_XLSX_MAX_RATIO = env.int("IMPORT_XLSX_MAX_RATIO", default=150)
 IMPORT_XLSX_MAX_MEMBERS = env.int("IMPORT_XLSX_MAX_MEMBERS", default=500)
 IMPORT_BATCH_SIZE = env.int("IMPORT_BATCH_SIZE", default=2000)
+# Rows written per transaction, the progress bar moving with each.
+IMPORT_WRITE_BATCH_SIZE = env.int("IMPORT_WRITE_BATCH_SIZE", default=250)
 # A file with more columns is refused at upload (no real export has them).
 IMPORT_MAX_COLUMNS = env.int("IMPORT_MAX_COLUMNS", default=200)
 # An upload never confirmed is cancelled (and its file deleted) after this delay.

@@ -1,6 +1,8 @@
 """The import engine: rows in, people out, in batches.
 
-For each batch of `IMPORT_BATCH_SIZE` rows:
+Rows are read and checked `IMPORT_BATCH_SIZE` at a time (in a second
+thread), and written `IMPORT_WRITE_BATCH_SIZE` at a time (a few hundred: the
+progress is saved with each). For each written batch:
 
 1. every row is checked (`validation.RowChecker`); rows naming the same
    person as an earlier row of the file (same CAF number and role, same NIR
@@ -88,10 +90,15 @@ class Counts:
             setattr(self, name, getattr(self, name) + getattr(other, name))
 
     def summary(self):
-        return (
-            f"created: {self.created}, updated: {self.updated}, "
-            f"unchanged: {self.unchanged}, rejected: {self.rejected}"
-        )
+        return _(
+            "créées : %(created)s, mises à jour : %(updated)s, inchangées : %(unchanged)s, "
+            "rejetées : %(rejected)s"
+        ) % {
+            "created": self.created,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "rejected": self.rejected,
+        }
 
 
 @dataclass
@@ -196,6 +203,7 @@ class ImportEngine:
         self.dry_run = dry_run
         self.recorder = recorder or MemoryRecorder()
         self.batch_size = batch_size or settings.IMPORT_BATCH_SIZE
+        self.write_size = min(self.batch_size, settings.IMPORT_WRITE_BATCH_SIZE)
         self.label = label
         self.auto_assign = (
             departement.auto_assign_imports if auto_assign is None else auto_assign
@@ -247,8 +255,12 @@ class ImportEngine:
                 if not checked:
                     break
                 upcoming = pool.submit(read_and_check)
-                self._batch(checked, replay_only=done + len(checked) <= resume_after)
-                done += len(checked)
+                # Written (and the progress saved) a few hundred rows at a
+                # time, so that the progress bar moves on a large file.
+                for start in range(0, len(checked), self.write_size):
+                    part = checked[start : start + self.write_size]
+                    self._batch(part, replay_only=done + len(part) <= resume_after)
+                    done += len(part)
         return self.recorder
 
     # -- one batch ------------------------------------------------------------------

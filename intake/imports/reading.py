@@ -140,9 +140,14 @@ def _csv_rows(fileobj, info: FileInfo):
         for cells in reader:
             yield reader.line_num, cells
     except csv.Error as exc:
+        # The csv module's reason is in English: a French one instead.
         raise UnreadableFile(
-            _("Le fichier CSV est mal formé vers la ligne %(line)s : %(reason)s.")
-            % {"line": reader.line_num, "reason": exc}
+            _(
+                "Le fichier CSV est mal formé vers la ligne %(line)s : une cellule est trop "
+                "longue, ou des guillemets ne sont pas refermés. Vérifiez cette ligne dans un "
+                "tableur, puis déposez le fichier de nouveau."
+            )
+            % {"line": reader.line_num}
         ) from exc
     finally:
         _detach(stream)

@@ -21,9 +21,9 @@ def test_the_command_prints_rejected_rows_and_ends_with_the_summary(tmp_path, te
 
     lines = _call(str(path))
 
-    assert lines[-1] == "created: 1, updated: 0, unchanged: 0, rejected: 1"
+    assert lines[-1] == "créées : 1, mises à jour : 0, inchangées : 0, rejetées : 1"
     assert lines[0].startswith("ligne 3 (rejetée) — NIR : ")
-    assert _call(str(path))[-1] == "created: 0, updated: 0, unchanged: 1, rejected: 1"
+    assert _call(str(path))[-1] == "créées : 0, mises à jour : 0, inchangées : 1, rejetées : 1"
     assert ApplicantImport.objects.filter(status=ImportStatus.DONE, created_by=None).count() == 2
 
 
@@ -33,7 +33,7 @@ def test_dry_run_writes_nothing(tmp_path, territory):
 
     lines = _call(str(path), "--dry-run")
 
-    assert lines[-1] == "created: 1, updated: 0, unchanged: 0, rejected: 0"
+    assert lines[-1] == "créées : 1, mises à jour : 0, inchangées : 0, rejetées : 0"
     assert not Beneficiary.objects.exists()
     assert not ApplicantImport.objects.exists()
 
@@ -49,7 +49,7 @@ def test_a_saved_mapping_by_name(tmp_path, departement, territory):
         "Dossier;Qualité;Nom;Prénom;Date de demande\n1234567;DEM;Martin;Paul;02/11/2026\n".encode()
     )
 
-    assert _call(str(path), "--mapping", "logiciel")[-1].startswith("created: 1,")
+    assert _call(str(path), "--mapping", "logiciel")[-1].startswith("créées : 1,")
 
 
 @pytest.mark.parametrize(

@@ -6,15 +6,19 @@ import io
 import re
 import types
 
+import pytest
 from django.apps import apps
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.urls import reverse
 
 from beneficiaries.models import Beneficiary
 from beneficiaries.validators import canonical_caf_number
-from intake.imports import reading
+from intake.enums import ImportStatus
+from intake.imports import reading, services
 from intake.imports.columns import guess_columns
-from intake.imports.engine import ImportEngine, MemoryRecorder
+from intake.imports.engine import Counts, ImportEngine, MemoryRecorder
+from intake.models import ApplicantImport
 from intake.people import beneficiary_create
 from tests.beneficiaries.imports.files import HEADERS, csv_bytes, nir_for, person, xlsx_bytes
 from tests.caseload.factories import DepartementFactory, StaffProfileFactory
@@ -140,3 +144,67 @@ def test_the_migration_canonicalises_stored_numbers_and_skips_those_that_would_c
     numbers = dict(Beneficiary.objects.values_list("pk", "caf_number"))
     assert numbers == {pks[0]: "875213", pks[1]: "0875213", pks[2]: "0875214"}
     assert f"875213 (personne n° {pks[0]}) laissé tel quel" in capsys.readouterr().out
+
+
+class _Progress(MemoryRecorder):
+    def __init__(self):
+        super().__init__()
+        self.steps = []
+
+    def batch_done(self, counts, processed, issues):
+        super().batch_done(counts, processed, issues)
+        self.steps.append(processed)
+
+
+def test_the_progress_is_saved_every_few_hundred_rows(settings):
+    settings.IMPORT_BATCH_SIZE = 2000
+    departement = DepartementFactory()
+    data = csv_bytes([person(i) for i in range(600)])
+    fileobj = io.BytesIO(data)
+    info = reading.detect(fileobj)
+    recorder = _Progress()
+
+    ImportEngine(
+        departement=departement,
+        fileobj=fileobj,
+        info=info,
+        columns=guess_columns(reading.read_headers(fileobj, info)),
+        dry_run=True,
+        recorder=recorder,
+    ).run()
+
+    assert sum(recorder.steps) == 600
+    assert max(recorder.steps) <= 300
+
+
+def test_the_import_page_heading_says_import_en_cours_while_it_runs(login):
+    admin = StaffProfileFactory(admin=True)
+    applicant_import = services.import_upload(
+        acting_user=admin.user,
+        departement=admin.structure.departement,
+        uploaded_file=SimpleUploadedFile("demandeurs.csv", csv_bytes([person(1)])),
+    )
+    ApplicantImport.objects.filter(pk=applicant_import.pk).update(status=ImportStatus.RUNNING)
+
+    page = login(admin).get(reverse("imports:detail", args=[applicant_import.pk]))
+
+    heading = re.search(r"<h1[^>]*>(.*?)</h1>", page.content.decode(), re.S).group(1)
+    assert heading.split()[:3] == ["Import", "en", "cours"]
+
+
+def test_the_command_summary_is_in_french():
+    assert Counts(created=2, rejected=1).summary() == (
+        "créées : 2, mises à jour : 0, inchangées : 0, rejetées : 1"
+    )
+
+
+def test_a_malformed_csv_is_explained_in_french():
+    data = ("N° CAF;Nom\r\n" + '"' + "x" * (1024 * 1024 + 10) + "\r\n").encode()
+    fileobj = io.BytesIO(data)
+    info = reading.detect(fileobj)
+
+    with pytest.raises(reading.UnreadableFile) as error:
+        list(reading.iter_rows(fileobj, info)[1])
+
+    assert "une cellule est trop longue" in str(error.value)
+    assert "field larger" not in str(error.value)
