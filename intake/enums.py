@@ -34,3 +34,8 @@ class ImportPhase(models.TextChoices):
 class IssueSeverity(models.TextChoices):
     ERROR = "error", _("Ligne rejetée")
     WARNING = "warning", _("Avertissement")
+
+
+class ChangeKind(models.TextChoices):
+    CREATED = "created", _("Nouvelle personne")
+    UPDATED = "updated", _("Mise à jour")

@@ -8,7 +8,7 @@ from django.db.models import Q
 from django.db.models.functions import Now
 
 from caseload.perms import scope_of
-from intake.enums import ImportPhase, ImportStatus, IssueSeverity
+from intake.enums import ChangeKind, ImportPhase, ImportStatus, IssueSeverity
 
 
 def _import_storage():
@@ -248,3 +248,42 @@ class ImportRowIssue(models.Model):
 
     def __str__(self):
         return f"Ligne {self.line_number} ({self.get_severity_display()})"
+
+
+class ImportRowChange(models.Model):
+    """A person a row creates (or would create, in the dry run) or updates,
+    named for the report, with the fields that change (old → new, as shown
+    to the admin: the NIR masked)."""
+
+    applicant_import = models.ForeignKey(
+        ApplicantImport, on_delete=models.CASCADE, related_name="changes", verbose_name="import"
+    )
+    phase = models.CharField("phase", max_length=10, choices=ImportPhase.choices)
+    kind = models.CharField("nature", max_length=10, choices=ChangeKind.choices)
+    line_number = models.PositiveIntegerField("ligne")
+    beneficiary = models.ForeignKey(
+        "beneficiaries.Beneficiary",
+        on_delete=models.SET_NULL,
+        related_name="+",
+        null=True,
+        blank=True,
+        verbose_name="personne",
+    )
+    name = models.CharField("nom", max_length=310)
+    changes = models.JSONField(
+        "champs modifiés", default=list, blank=True, help_text="[{champ, avant, après}]"
+    )
+
+    class Meta:
+        verbose_name = "personne créée ou mise à jour par un import"
+        verbose_name_plural = "personnes créées ou mises à jour par un import"
+        ordering = ["line_number", "pk"]
+        indexes = [
+            models.Index(
+                fields=["applicant_import", "phase", "kind", "line_number"],
+                name="import_change_by_import",
+            )
+        ]
+
+    def __str__(self):
+        return f"Ligne {self.line_number} : {self.name} ({self.get_kind_display()})"

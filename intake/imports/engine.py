@@ -28,6 +28,7 @@ internal id) are the last guard: a batch that still meets one (a person
 created by hand at the same instant) is rolled back and replayed.
 """
 
+import datetime
 import logging
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -38,11 +39,12 @@ from django.db.models import F, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from beneficiaries.enums import Civility, HouseholdRole
 from beneficiaries.models import Beneficiary
 from beneficiaries.services import access_logs_record_bulk
 from caseload.models import Commune
 from caseload.services import assignment_auto_for_import
-from intake.enums import IssueSeverity
+from intake.enums import ChangeKind, IssueSeverity
 from intake.imports.columns import FIELDS, missing_required
 from intake.imports.reading import UnreadableFile, cell_text, iter_rows
 from intake.imports.validation import RowChecker, simplify
@@ -110,6 +112,30 @@ class Issue:
 
 
 @dataclass
+class Outcome:
+    """A person the row creates or updates, named for the report: the
+    changed fields as (label, old, new), shown as the admin reads them (the
+    NIR masked)."""
+
+    line_number: int
+    kind: str  # ChangeKind
+    name: str
+    beneficiary_id: int | None = None
+    changes: list = field(default_factory=list)
+
+
+def mask_nir(nir):
+    """Only the sex digit and the key are shown: "2 •• •• •• ••• ••• 42"."""
+    return f"{nir[:1]} •• •• •• ••• ••• {nir[13:]}" if nir else ""
+
+
+def display_name(values):
+    return " ".join(
+        part for part in (values.get("last_name", "").upper(), values.get("first_name", "")) if part
+    )
+
+
+@dataclass
 class _Pending:
     row: object
     checked: object
@@ -133,7 +159,7 @@ class Recorder:
     def begin(self, total):
         pass
 
-    def batch_done(self, counts, processed, issues):
+    def batch_done(self, counts, processed, issues, outcomes=()):
         self.counts.add(counts)
         self.processed += processed
 
@@ -142,10 +168,12 @@ class MemoryRecorder(Recorder):
     def __init__(self):
         super().__init__()
         self.issues = []
+        self.outcomes = []
 
-    def batch_done(self, counts, processed, issues):
-        super().batch_done(counts, processed, issues)
+    def batch_done(self, counts, processed, issues, outcomes=()):
+        super().batch_done(counts, processed, issues, outcomes)
         self.issues.extend(issues)
+        self.outcomes.extend(outcomes)
 
 
 class CommuneIndex:
@@ -154,10 +182,12 @@ class CommuneIndex:
 
     def __init__(self, departement):
         self.by_insee, self.by_postcode_city, self.by_postcode, self.by_city = {}, {}, {}, {}
+        self.names = {}
         for pk, insee, name, postcode, territory_id in Commune.objects.filter(
             territory__departement=departement
         ).values_list("pk", "insee_code", "name", "postcode", "territory_id"):
             entry = (pk, territory_id)
+            self.names[pk] = name
             self.by_insee[insee] = entry
             self.by_postcode_city[(postcode, simplify(name))] = entry
             self.by_postcode.setdefault(postcode, set()).add(entry)
@@ -367,6 +397,7 @@ class ImportEngine:
             self._lock_departement()
         by_caf, by_nir, by_ext = self._existing(pending)
         to_create, to_update, matched = [], [], {}
+        created, outcomes = [], []
         changed_fields = set()
         for item in pending:
             values = item.checked.values
@@ -380,21 +411,22 @@ class ImportEngine:
             if item.checked.warnings:
                 issues.append(self._issue(item.row, IssueSeverity.WARNING, item.checked.warnings))
                 counts.warnings += 1
-            if person is None and self.dry_run:
-                counts.created += 1
-                continue
             if person is None:
-                to_create.append(
-                    {**values, "commune_id": item.commune_id, "territory_id": item.territory_id}
+                created.append(
+                    Outcome(item.row.line_number, ChangeKind.CREATED, display_name(values))
                 )
                 counts.created += 1
+                if not self.dry_run:
+                    to_create.append(
+                        {**values, "commune_id": item.commune_id, "territory_id": item.territory_id}
+                    )
                 continue
             matched[person.pk] = item.row.line_number
             wanted = dict(values)
             if item.commune_id:
                 wanted.update(commune_id=item.commune_id, territory_id=item.territory_id)
             if _changes(person, wanted):
-                to_update.append((person, wanted))
+                to_update.append((person, wanted, item.row.line_number))
             else:
                 counts.unchanged += 1
         if to_update and not self.dry_run:
@@ -403,15 +435,19 @@ class ImportEngine:
             locked = {
                 person.pk: person
                 for person in Beneficiary.objects.select_for_update(of=("self",))
-                .filter(pk__in=[person.pk for person, _wanted in to_update])
+                .filter(pk__in=[person.pk for person, _wanted, _line in to_update])
                 .only("pk", "commune_id", "territory_id", *FILE_OWNED_FIELDS)
                 .order_by("pk")
             }
-            to_update = [(locked[person.pk], wanted) for person, wanted in to_update]
-        people_to_update = self._apply_changes(to_update, changed_fields, counts)
+            to_update = [(locked[person.pk], wanted, line) for person, wanted, line in to_update]
+        people_to_update = self._apply_changes(to_update, changed_fields, counts, outcomes)
         if not self.dry_run:
-            self._save(to_create, people_to_update, changed_fields, counts)
-        self.recorder.batch_done(counts, len(pending) + batch_counts.rejected, issues)
+            ids = self._save(to_create, people_to_update, changed_fields, counts)
+            for outcome, pk in zip(created, ids, strict=True):
+                outcome.beneficiary_id = pk
+        self.recorder.batch_done(
+            counts, len(pending) + batch_counts.rejected, issues, created + outcomes
+        )
         return matched
 
     def _lock_departement(self):
@@ -470,22 +506,58 @@ class ImportEngine:
                 reason = _("ligne en double : même personne que la ligne %(line)s") % {"line": line}
         return person, reason
 
-    def _apply_changes(self, to_update, changed_fields, counts):
+    def _apply_changes(self, to_update, changed_fields, counts, outcomes):
         """The people whose fields the file changes, with the new values set
         (compared again: under the lock, another import may have written
-        them)."""
+        them), each named in `outcomes` with what changes."""
         people_to_update = []
-        for person, wanted in to_update:
+        for person, wanted, line in to_update:
             changes = _changes(person, wanted)
             if not changes:
                 counts.unchanged += 1
                 continue
+            outcomes.append(
+                Outcome(
+                    line,
+                    ChangeKind.UPDATED,
+                    display_name({"last_name": person.last_name, "first_name": person.first_name}),
+                    person.pk,
+                    [
+                        (
+                            str(self._label(name)),
+                            self._shown(name, getattr(person, name)),
+                            self._shown(name, value),
+                        )
+                        for name, value in changes.items()
+                        if name != "territory_id"
+                    ],
+                )
+            )
             for name, value in changes.items():
                 setattr(person, name, value)
             changed_fields.update(changes)
             people_to_update.append(person)
             counts.updated += 1
         return people_to_update
+
+    @staticmethod
+    def _label(name):
+        return _("Commune") if name == "commune_id" else FIELDS[name][0]
+
+    def _shown(self, name, value):
+        if value in (None, ""):
+            return ""
+        if name == "nir":
+            return mask_nir(value)
+        if name == "commune_id":
+            return self.communes.names.get(value, "")
+        if name == "household_role":
+            return str(HouseholdRole(value).label)
+        if name == "civility":
+            return str(Civility(value).label)
+        if isinstance(value, datetime.date):
+            return value.strftime("%d/%m/%Y")
+        return str(value)
 
     def _existing(self, pending):
         cafs = {item.checked.values["caf_number"] for item in pending}
@@ -515,6 +587,8 @@ class ImportEngine:
         return by_caf, by_nir, by_ext
 
     def _save(self, to_create, to_update, changed_fields, counts):
+        """Writes the batch; returns the new people's ids, in order."""
+        ids = []
         if to_create:
             ids = beneficiaries_create_bulk(
                 acting_user=self.acting_user,
@@ -549,6 +623,7 @@ class ImportEngine:
                     beneficiary_ids=[p.pk for p in to_update],
                     detail=f"mise à jour ({self.label})",
                 )
+        return ids
 
     def _assign(self, people):
         assigned = 0

@@ -17,7 +17,7 @@ from core.logs import log_failure
 from intake.enums import ImportPhase, ImportStatus
 from intake.imports import reading
 from intake.imports.engine import ImportEngine, Recorder
-from intake.models import ApplicantImport, ImportRowIssue
+from intake.models import ApplicantImport, ImportRowChange, ImportRowIssue
 
 logger = logging.getLogger(__name__)
 
@@ -31,8 +31,25 @@ class DatabaseRecorder(Recorder):
         self.applicant_import = applicant_import
         self.phase = phase
 
-    def batch_done(self, counts, processed, issues):
-        super().batch_done(counts, processed, issues)
+    def batch_done(self, counts, processed, issues, outcomes=()):
+        super().batch_done(counts, processed, issues, outcomes)
+        ImportRowChange.objects.bulk_create(
+            [
+                ImportRowChange(
+                    applicant_import=self.applicant_import,
+                    phase=self.phase,
+                    kind=outcome.kind,
+                    line_number=outcome.line_number,
+                    beneficiary_id=outcome.beneficiary_id,
+                    name=outcome.name[:310],
+                    changes=[
+                        {"field": label, "old": old, "new": new}
+                        for label, old, new in outcome.changes
+                    ],
+                )
+                for outcome in outcomes
+            ]
+        )
         ImportRowIssue.objects.bulk_create(
             [
                 ImportRowIssue(
@@ -115,6 +132,7 @@ def import_analyse(*, import_id):
             )
             total = reading.count_rows(fileobj, info, applicant_import.sheet_name)
             ImportRowIssue.objects.filter(applicant_import=applicant_import).delete()
+            ImportRowChange.objects.filter(applicant_import=applicant_import).delete()
             ApplicantImport.objects.filter(pk=import_id).update(
                 **_reset_counts(total_rows=total, phase_started_at=timezone.now(), touched_at=Now())
             )
@@ -159,6 +177,7 @@ def import_run(*, import_id):
             if not started:
                 return
             ImportRowIssue.objects.filter(applicant_import=applicant_import).delete()
+            ImportRowChange.objects.filter(applicant_import=applicant_import).delete()
     elif applicant_import.status == ImportStatus.RUNNING:
         resume_after = applicant_import.processed_rows
         logger.warning("import %s resumes after %s rows", import_id, resume_after)

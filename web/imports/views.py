@@ -20,12 +20,13 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from caseload.models import Departement
 from caseload.perms import scope_of
-from intake.enums import ImportPhase, ImportStatus, IssueSeverity
+from intake.enums import ChangeKind, ImportPhase, ImportStatus, IssueSeverity
 from intake.imports import exports, jobs, services
-from intake.models import ApplicantImport, ColumnMapping, ImportRowIssue
+from intake.models import ApplicantImport, ColumnMapping, ImportRowChange, ImportRowIssue
 from web.imports.forms import ColumnsForm, SheetForm, UploadForm
 
 ISSUES_SHOWN = 200
+PEOPLE_PAGE_SIZE = 50
 HISTORY_PAGE_SIZE = 50
 
 
@@ -173,11 +174,22 @@ def import_detail(request, pk):
         ImportStatus.DONE,
         ImportStatus.FAILED,
     )
+    people = {}
+    if show_report:
+        people = {
+            "created": _people_page(
+                request, applicant_import, ChangeKind.CREATED, "nouvelles", "created_count"
+            ),
+            "updated": _people_page(
+                request, applicant_import, ChangeKind.UPDATED, "maj", "updated_count"
+            ),
+        }
     return render(
         request,
         "imports/detail.html",
         {
             **_progress_context(applicant_import),
+            "people": people,
             "show_report": show_report,
             "is_dry_run": applicant_import.phase == ImportPhase.DRY_RUN,
             "rejected": list(rejected[:ISSUES_SHOWN]) if show_report else [],
@@ -186,6 +198,40 @@ def import_detail(request, pk):
             "active_nav": "imports",
         },
     )
+
+
+def _people_page(request, applicant_import, kind, parameter, count_field):
+    """One page of the people a phase creates or updates: one query (the
+    total is the import's own count)."""
+    total = getattr(applicant_import, count_field)
+    pages = max(1, -(-total // PEOPLE_PAGE_SIZE))
+    try:
+        number = min(max(1, int(request.GET.get(parameter, 1))), pages)
+    except ValueError:
+        number = 1
+    start = (number - 1) * PEOPLE_PAGE_SIZE
+    rows = list(
+        ImportRowChange.objects.filter(
+            applicant_import=applicant_import, phase=applicant_import.phase, kind=kind
+        ).order_by("line_number", "pk")[start : start + PEOPLE_PAGE_SIZE]
+    )
+    others = request.GET.copy()
+    others.pop(parameter, None)
+
+    def url(page):
+        query = others.copy()
+        query[parameter] = page
+        return f"?{query.urlencode()}#{parameter}"
+
+    return {
+        "rows": rows,
+        "total": total,
+        "number": number,
+        "pages": pages,
+        "anchor": parameter,
+        "previous_url": url(number - 1) if number > 1 else "",
+        "next_url": url(number + 1) if number < pages else "",
+    }
 
 
 @require_GET

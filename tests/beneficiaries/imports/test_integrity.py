@@ -151,8 +151,8 @@ class _Progress(MemoryRecorder):
         super().__init__()
         self.steps = []
 
-    def batch_done(self, counts, processed, issues):
-        super().batch_done(counts, processed, issues)
+    def batch_done(self, counts, processed, issues, outcomes=()):
+        super().batch_done(counts, processed, issues, outcomes)
         self.steps.append(processed)
 
 
