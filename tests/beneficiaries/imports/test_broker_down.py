@@ -23,7 +23,6 @@ CLOSED_PORT_BROKER = "redis://127.0.0.1:6390/0"
 @pytest.fixture
 def broker_down(monkeypatch):
     monkeypatch.setattr(celery_app.conf, "broker_url", CLOSED_PORT_BROKER)
-    monkeypatch.setattr(celery_app.conf, "broker_write_url", None)
     # Connection pools made before are dropped (and given back afterwards).
     monkeypatch.setattr(celery_app, "_pool", None)
     monkeypatch.setattr(celery_app.amqp, "_producer_pool", None)
