@@ -1,14 +1,9 @@
 """An exit ends the follow-up: the person leaves their referents' portfolios
-and caps in the exit's transaction, and people who left before are cleaned
-up by a migration."""
-
-import datetime
-import importlib
+and caps in the exit's transaction (people who left before: see
+test_exit_migration.py)."""
 
 import pytest
-from django.apps import apps
 from django.core.exceptions import ValidationError
-from django.utils import timezone
 
 from caseload.enums import AssignmentEndReason, Programme
 from caseload.models import Assignment
@@ -17,9 +12,8 @@ from caseload.services import binome_create, binome_enrol
 from pathways.enums import ExitOutcome, Stage
 from pathways.models import Pathway
 from pathways.services.transitions import pathway_advance
-from tests.caseload.factories import AssignmentFactory, StaffProfileFactory
+from tests.caseload.factories import StaffProfileFactory
 from tests.caseload.html import load_cells
-from tests.pathways.factories import PathwayFactory
 
 DC = Programme.DROIT_COMMUN
 
@@ -125,48 +119,3 @@ def test_the_team_dashboard_no_longer_counts_a_person_who_left(
     _leave(leaving, referent)
 
     assert load_cell().startswith("1 / ")
-
-
-# --- The migration for people who left before ------------------------------------
-
-MIGRATION = importlib.import_module("pathways.migrations.0005_end_assignments_of_exited_people")
-
-
-def test_the_migration_ends_the_follow_up_of_people_who_already_left():
-    exited = PathwayFactory(closed=True, outcome=ExitOutcome.MOVED_AWAY)
-    left = AssignmentFactory(
-        beneficiary=exited.beneficiary,
-        started_at=exited.closed_at - datetime.timedelta(days=200),
-    )
-    followed_on = AssignmentFactory(beneficiary=PathwayFactory().beneficiary)
-
-    MIGRATION.end_assignments_of_exited_people(apps, None)
-
-    left.refresh_from_db()
-    assert left.ended_at == exited.closed_at
-    assert left.end_reason == AssignmentEndReason.PATHWAY_EXIT
-    assert left.end_detail == "Déménagement"
-    followed_on.refresh_from_db()
-    assert followed_on.is_active
-
-
-def test_the_migration_spares_a_person_who_came_back_with_a_new_pathway():
-    old = PathwayFactory(closed=True)
-    PathwayFactory(beneficiary=old.beneficiary)
-    assignment = AssignmentFactory(beneficiary=old.beneficiary)
-
-    MIGRATION.end_assignments_of_exited_people(apps, None)
-
-    assignment.refresh_from_db()
-    assert assignment.is_active
-
-
-def test_the_migration_ends_an_assignment_started_after_the_exit_now():
-    exited = PathwayFactory(closed=True)
-    late = AssignmentFactory(beneficiary=exited.beneficiary)
-
-    MIGRATION.end_assignments_of_exited_people(apps, None)
-
-    late.refresh_from_db()
-    assert late.ended_at >= late.started_at
-    assert late.ended_at > timezone.now() - datetime.timedelta(minutes=1)
