@@ -121,11 +121,12 @@ def _generate(pathways, due, departement, territories, referents, today):
         )
         cursor.execute(
             f"""
-            INSERT INTO {a} (beneficiary_id, staff_id, programme, reason, end_reason,
+            INSERT INTO {a} (beneficiary_id, staff_id, role, programme, reason, end_reason,
                 over_cap_reason, end_detail)
-            SELECT id, %s + (id %% {REFERENTS}), 'droit_commun', 'bench', '', '', '' FROM {b}
+            SELECT id, %s + (id %% {REFERENTS}), %s, 'droit_commun', 'bench', '', '', ''
+            FROM {b}
             """,
-            [ref0],
+            [ref0, StaffRole.SOCIOPRO_REFERENT],
         )
         cursor.execute(
             f"""

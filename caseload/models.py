@@ -137,6 +137,18 @@ class AssignmentQuerySet(models.QuerySet):
     def active(self):
         return self.filter(ended_at__isnull=True)
 
+    def bulk_create(self, objs, *args, **kwargs):
+        """Fill each new assignment's `role` from its staff member (one query
+        for the rows that leave it empty), as `Assignment.save` does."""
+        objs = list(objs)
+        missing = {obj.staff_id for obj in objs if not obj.role}
+        if missing:
+            roles = dict(StaffProfile.objects.filter(pk__in=missing).values_list("pk", "role"))
+            for obj in objs:
+                if not obj.role:
+                    obj.role = roles.get(obj.staff_id, "")
+        return super().bulk_create(objs, *args, **kwargs)
+
 
 # --- Reference data ----------------------------------------------------------------
 
@@ -415,6 +427,12 @@ class Assignment(models.Model):
         blank=True,
         verbose_name="binôme",
     )
+    # The staff member's role, copied when the assignment is created, so that
+    # the database can refuse a second active referent of the same role in the
+    # same programme (`assignment_unique_active_per_role`).
+    role = models.CharField(
+        "rôle du référent", max_length=30, choices=StaffRole.choices, blank=True
+    )
     programme = models.CharField("dispositif", max_length=30, choices=Programme.choices)
     started_at = models.DateTimeField("début", db_default=Now())
     ended_at = models.DateTimeField("fin", null=True, blank=True)
@@ -473,6 +491,21 @@ class Assignment(models.Model):
                 name="assignment_unique_active_per_staff",
                 violation_error_message="Cette personne est déjà suivie par ce référent.",
             ),
+            # One referent per role and programme at a time; a binôme's two
+            # members have two different roles.
+            models.UniqueConstraint(
+                fields=["beneficiary", "role", "programme"],
+                condition=Q(ended_at__isnull=True),
+                name="assignment_unique_active_per_role",
+                violation_error_message=(
+                    "Cette personne a déjà un référent de ce rôle dans ce dispositif."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=~Q(role=""),
+                name="assignment_has_role",
+                violation_error_message="Une affectation indique le rôle de son référent.",
+            ),
             models.CheckConstraint(
                 condition=Q(ended_at__isnull=True) | Q(ended_at__gte=models.F("started_at")),
                 name="assignment_end_after_start",
@@ -495,9 +528,21 @@ class Assignment(models.Model):
     def __str__(self):
         return f"{self.beneficiary_id} → {self.staff}"
 
+    def save(self, *args, **kwargs):
+        self._fill_role()
+        super().save(*args, **kwargs)
+
+    def clean(self):
+        self._fill_role()
+
     @property
     def is_active(self):
         return self.ended_at is None
+
+    def _fill_role(self):
+        """The staff member's role, when the creator left it empty."""
+        if not self.role and self.staff_id is not None:
+            self.role = self.staff.role
 
 
 class ReferentChangeRequest(models.Model):

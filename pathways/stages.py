@@ -55,7 +55,10 @@ class Effects:
     cancels: tuple[DeadlineKind, ...] = ()  # the open deadline of the kind is cancelled
     restarts: tuple[DeadlineKind, ...] = ()  # cancelled, and a new one opens from the day
     opens: tuple[DeadlineKind, ...] = ()  # opens from the day, unless one of the kind is open
-    closes: bool = False  # the pathway closes (exit, with its outcome)
+    # The pathway closes (exit, with its outcome), and the person's active
+    # assignments end with the exit as their reason: people who left no
+    # longer fill their referents' portfolios nor count against their caps.
+    closes: bool = False
     asks_referent: bool = False  # a referent change request when no referent has a STAGE_ROLES role
 
 

@@ -4,11 +4,13 @@ public name is also importable from here."""
 
 from caseload.services.assignments import (
     CapReached,
+    RoleTaken,
     assignment_auto_for_import,
     assignment_create,
     assignment_end,
     assignment_reassign,
     assignments_create_many,
+    assignments_end_for_people,
     assignments_end_many,
     assignments_reassign_many,
 )
@@ -28,12 +30,14 @@ __all__ = [
     "ADMIN_GROUP_NAME",
     "ADMIN_MODELS",
     "CapReached",
+    "RoleTaken",
     "admin_group",
     "assignment_auto_for_import",
     "assignment_create",
     "assignment_end",
     "assignment_reassign",
     "assignments_create_many",
+    "assignments_end_for_people",
     "assignments_end_many",
     "assignments_reassign_many",
     "binome_create",

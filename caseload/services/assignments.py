@@ -16,11 +16,18 @@ primary-key order so that two transactions never wait on each other in a
 cycle), then counts their active assignments: a second manager assigning to
 the same person at the same instant waits for the first one's commit and
 then counts its assignment.
+
+A person has at most one active referent per role and programme (the
+database's `assignment_unique_active_per_role`; a binôme's two members have
+two roles). Two managers giving one queued person to two referents of the
+same role at the same instant lock different staff rows: the second insert
+waits on the unique index for the first commit, then fails, and the loser
+gets `RoleTaken`, a French ValidationError, with nothing of its batch saved.
 """
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
 from django.db.models.functions import Now
 from django.utils.translation import gettext as _
@@ -54,6 +61,73 @@ class CapReached(ValidationError):
             "adding": adding,
         }
         super().__init__(message, code="cap_reached")
+
+
+class RoleTaken(ValidationError):
+    """The person already has an active referent of this role in this programme."""
+
+    def __init__(self, message=None):
+        super().__init__(
+            message
+            or _(
+                "Cette personne vient d'être confiée à un autre référent du même rôle dans ce "
+                "dispositif (une autre affectation a été enregistrée au même moment). "
+                "Aucune affectation n'a été enregistrée : rechargez la page."
+            ),
+            code="role_taken",
+        )
+
+
+def _role_taken(*, beneficiary, role, programme):
+    return RoleTaken(
+        _(
+            "%(person)s a déjà un référent « %(role)s » en %(programme)s : terminez ce suivi "
+            "avant d'en confier un autre. Aucune affectation n'a été enregistrée."
+        )
+        % {
+            "person": beneficiary,
+            "role": StaffRole(role).label,
+            "programme": Programme(programme).label,
+        }
+    )
+
+
+def check_roles_free(*, wanted):
+    """Refuse (RoleTaken) when one of `wanted`, (person, role, programme)
+    triples, is given twice or is already held by an active assignment."""
+    seen = set()
+    for beneficiary, role, programme in wanted:
+        key = (beneficiary.pk, role, programme)
+        if key in seen:
+            raise _role_taken(beneficiary=beneficiary, role=role, programme=programme)
+        seen.add(key)
+    people = {beneficiary.pk: beneficiary for beneficiary, _r, _p in wanted}
+    held = (
+        Assignment.objects.active()
+        .filter(beneficiary_id__in=list(people))
+        .values_list("beneficiary_id", "role", "programme")
+    )
+    for beneficiary_id, role, programme in held:
+        if (beneficiary_id, role, programme) in seen:
+            raise _role_taken(beneficiary=people[beneficiary_id], role=role, programme=programme)
+
+
+def insert_assignments(assignments):
+    """Insert new assignments; the loser of a race on one person's referent
+    of a role gets RoleTaken (the savepoint keeps the caller's transaction
+    usable, and the caller's atomic block undoes the rest of its batch)."""
+    try:
+        with transaction.atomic():
+            return Assignment.objects.bulk_create(assignments)
+    except IntegrityError as error:
+        message = str(error)
+        # PostgreSQL names the index; SQLite names the table.
+        if (
+            "assignment_unique_active" in message
+            or "UNIQUE constraint failed: caseload_assignment" in message
+        ):
+            raise RoleTaken() from error
+        raise
 
 
 def _may_override_cap(user):
@@ -217,11 +291,15 @@ def assignments_create_many(
     Assignment.objects.active().filter(
         beneficiary_id__in=[b.pk for b, _s in pairs], staff__is_active=False
     ).update(ended_at=Now(), end_reason=AssignmentEndReason.REFERENT_LEFT, ended_by=acting_user)
-    return Assignment.objects.bulk_create(
+    check_roles_free(
+        wanted=[(b, locked[s.pk].role, programmes[b.pk]) for b, s in pairs],
+    )
+    return insert_assignments(
         [
             Assignment(
                 beneficiary=beneficiary,
                 staff=locked[staff.pk],
+                role=locked[staff.pk].role,
                 programme=programmes[beneficiary.pk],
                 reason=reason,
                 over_cap_reason=(
@@ -264,6 +342,25 @@ def assignments_end_many(*, assignments, acting_user, end_reason, detail=""):
         Assignment.objects.active()
         .filter(query)
         .update(ended_at=Now(), end_reason=end_reason, end_detail=detail, ended_by=acting_user)
+    )
+
+
+def assignments_end_for_people(*, beneficiary_ids, acting_user, end_reason, detail=""):
+    """End every active assignment of the people (binôme members included),
+    e.g. when their pathway closes: they leave their referents' portfolios
+    and caps at once. One guarded update; the caller holds the transaction
+    (the exit's). Returns the number of assignments ended."""
+    if end_reason not in AssignmentEndReason.values:
+        raise ValidationError(_("Indiquez le motif de fin de l'affectation."), code="end_reason")
+    return (
+        Assignment.objects.active()
+        .filter(beneficiary_id__in=list(beneficiary_ids))
+        .update(
+            ended_at=Now(),
+            end_reason=end_reason,
+            end_detail=(detail or "").strip()[:500],
+            ended_by=acting_user,
+        )
     )
 
 

@@ -9,7 +9,14 @@ from django.utils.translation import gettext as _
 
 from caseload.enums import AssignmentEndReason, Programme, StaffRole
 from caseload.models import Assignment, Binome
-from caseload.services.assignments import check_assignable, check_reason, lock_staff, reserve
+from caseload.services.assignments import (
+    check_assignable,
+    check_reason,
+    check_roles_free,
+    insert_assignments,
+    lock_staff,
+    reserve,
+)
 
 
 @transaction.atomic
@@ -94,6 +101,7 @@ def binome_enrol(
         raise ValidationError(
             _("Cette personne est déjà suivie par un membre de ce binôme."), code="already"
         )
+    check_roles_free(wanted=[(beneficiary, staff.role, programme) for staff in locked.values()])
     overridden = reserve(
         locked_staff=locked,
         wanted={(staff_id, programme): 1 for staff_id in locked},
@@ -101,11 +109,12 @@ def binome_enrol(
         over_cap_reason=over_cap_reason,
     )
     now = timezone.now()
-    return Assignment.objects.bulk_create(
+    return insert_assignments(
         [
             Assignment(
                 beneficiary=beneficiary,
                 staff=staff,
+                role=staff.role,
                 binome=binome,
                 programme=programme,
                 reason=reason,

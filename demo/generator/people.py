@@ -417,6 +417,7 @@ class PersonBuilder(FollowUpMixin):
                 Assignment,
                 beneficiary_id=self.person["id"],
                 staff_id=member.profile_id,
+                role=member.role,
                 binome_id=binome_id,
                 programme=programme or self.p.programme,
                 started_at=self.s.at(start, 10),

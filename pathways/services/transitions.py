@@ -17,8 +17,9 @@ from django.utils.translation import gettext as _
 
 from beneficiaries.enums import AccessAction
 from beneficiaries.services import access_log_record
-from caseload.enums import ChangeRequestStatus
+from caseload.enums import AssignmentEndReason, ChangeRequestStatus
 from caseload.models import Assignment, ReferentChangeRequest
+from caseload.services import assignments_end_for_people
 from core.bulk import insert_rows
 from core.exceptions import StaleVersionError
 from pathways.enums import DeadlineKind, ExitOutcome, Stage
@@ -98,8 +99,9 @@ def transition_apply(
     `pathways.stages` declares it for `by`: the pathway's stage saved (with the
     caller's `update_fields`, and closed on an exit), the transition row
     written (none for an orientation keeping the stage), the move's deadline
-    effects applied on `on` (today by default), and a referent change request
-    when the new stage needs a role none of the person's referents has.
+    effects applied on `on` (today by default), the person's assignments
+    ended on an exit (`pathways_exit_follow_up`), and a referent change
+    request when the new stage needs a role none of the person's referents has.
 
     Checks first (`transition_check`), so a refused move writes nothing.
     """
@@ -123,8 +125,32 @@ def transition_apply(
             reason=reason,
         )
     _deadline_effects(pathway=pathway, effects=move.effects, on=on)
+    if move.effects.closes:
+        pathways_exit_follow_up(pathways=[pathway], acting_user=acting_user)
     change_request = _referent_ask(pathway=pathway, move=move, acting_user=acting_user)
     return Applied(move, transition, change_request)
+
+
+def pathways_exit_follow_up(*, pathways, acting_user):
+    """The follow-up of people whose pathway closed ends: every active
+    assignment of theirs ends with the exit as its reason (the outcome as its
+    detail), in the caller's transaction. Takes many pathways, so an exit of
+    many people at once ends theirs in one update per outcome."""
+    by_detail = {}
+    for pathway in pathways:
+        detail = pathway.get_outcome_display() if pathway.outcome else ""
+        if pathway.outcome_detail:
+            detail = f"{detail} : {pathway.outcome_detail}" if detail else pathway.outcome_detail
+        by_detail.setdefault(detail, []).append(pathway.beneficiary_id)
+    return sum(
+        assignments_end_for_people(
+            beneficiary_ids=beneficiary_ids,
+            acting_user=acting_user,
+            end_reason=AssignmentEndReason.PATHWAY_EXIT,
+            detail=detail,
+        )
+        for detail, beneficiary_ids in by_detail.items()
+    )
 
 
 def _deadline_effects(*, pathway, effects, on):

@@ -11,6 +11,7 @@ from caseload.models import Assignment
 from caseload.selectors import staff_load
 from caseload.services import (
     CapReached,
+    RoleTaken,
     assignment_create,
     assignment_end,
     assignment_reassign,
@@ -275,3 +276,83 @@ def test_people_of_a_referent_no_longer_in_post_are_back_in_the_queue():
     old.refresh_from_db()
     assert old.end_reason == AssignmentEndReason.REFERENT_LEFT
     assert not unassigned_queue(manager.user).filter(pk=person.pk).exists()
+
+
+def _colleague(referent, **kwargs):
+    return StaffProfileFactory(
+        structure__departement=referent.structure.departement,
+        territories=list(referent.territories.all()),
+        **kwargs,
+    )
+
+
+def test_a_second_referent_of_the_same_role_and_programme_is_refused_in_french():
+    territory, manager, referent = territory_team()
+    person = new_applicant(territory)
+    assignment_create(beneficiary=person, staff=referent, acting_user=manager.user)
+
+    with pytest.raises(RoleTaken) as error:
+        assignment_create(beneficiary=person, staff=_colleague(referent), acting_user=manager.user)
+
+    assert error.value.code == "role_taken"
+    assert (
+        "a déjà un référent « Référent socio-professionnel » en Droit commun"
+        in (error.value.messages[0])
+    )
+    assert Assignment.objects.active().filter(beneficiary=person).count() == 1
+
+
+def test_a_bulk_assignment_with_one_person_already_followed_in_that_role_assigns_no_one():
+    territory, manager, referent = territory_team()
+    followed, free = new_applicant(territory), new_applicant(territory)
+    assignment_create(beneficiary=followed, staff=referent, acting_user=manager.user)
+    colleague = _colleague(referent)
+
+    with pytest.raises(RoleTaken):
+        assignments_create_many(
+            pairs=[(free, colleague), (followed, colleague)], acting_user=manager.user
+        )
+
+    assert not Assignment.objects.filter(staff=colleague).exists()
+
+
+def test_one_person_given_to_two_referents_of_one_role_in_one_batch_is_refused():
+    territory, manager, referent = territory_team()
+    person = new_applicant(territory)
+
+    with pytest.raises(RoleTaken):
+        assignments_create_many(
+            pairs=[(person, referent), (person, _colleague(referent))], acting_user=manager.user
+        )
+
+    assert not Assignment.objects.filter(beneficiary=person).exists()
+
+
+def test_a_referent_of_another_role_or_programme_joins_the_current_one():
+    territory, manager, referent = territory_team()
+    person = new_applicant(territory)
+    assignment_create(beneficiary=person, staff=referent, acting_user=manager.user)
+
+    assignment_create(
+        beneficiary=person, staff=_colleague(referent, social_worker=True), acting_user=manager.user
+    )
+    assignment_create(
+        beneficiary=person,
+        staff=_colleague(referent),
+        acting_user=manager.user,
+        programme=Programme.FRANCE_TRAVAIL_RENFORCE,
+    )
+
+    assert Assignment.objects.active().filter(beneficiary=person).count() == 3
+
+
+def test_a_reassignment_hands_the_role_to_the_new_referent():
+    territory, manager, referent = territory_team()
+    person = new_applicant(territory)
+    first = assignment_create(beneficiary=person, staff=referent, acting_user=manager.user)
+    colleague = _colleague(referent)
+
+    moved = assignment_reassign(assignment=first, new_staff=colleague, acting_user=manager.user)
+
+    assert moved.role == StaffRole.SOCIOPRO_REFERENT
+    assert list(Assignment.objects.active().filter(beneficiary=person)) == [moved]

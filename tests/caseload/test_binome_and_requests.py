@@ -7,6 +7,8 @@ from caseload.selectors import staff_load
 from caseload.services import (
     CapReached,
     assignment_create,
+    assignment_end,
+    assignments_end_many,
     binome_create,
     binome_dissolve,
     binome_enrol,
@@ -119,6 +121,65 @@ def _request(person, referent):
         requested_role=StaffRole.SOCIAL_WORKER,
         reason="Freins sociaux importants",
     )
+
+
+def _enrol(binome, person, manager):
+    return binome_enrol(
+        beneficiary=person,
+        binome=binome,
+        acting_user=manager.user,
+        advisor_agrees=True,
+        social_worker_agrees=True,
+    )
+
+
+@pytest.mark.parametrize("ended_member", ["pe_advisor", "social_worker"])
+def test_ending_one_members_follow_up_of_a_binome_person_ends_the_partners_too(ended_member):
+    territory, manager, _referent = territory_team()
+    binome = _binome(territory, manager)
+    person, other_person = new_applicant(territory), new_applicant(territory)
+    _enrol(binome, person, manager)
+    _enrol(binome, other_person, manager)
+    ended = Assignment.objects.get(beneficiary=person, staff=getattr(binome, ended_member))
+
+    assert (
+        assignments_end_many(
+            assignments=[ended],
+            acting_user=manager.user,
+            end_reason=AssignmentEndReason.OTHER,
+            detail="Fin de l'accompagnement global",
+        )
+        == 2
+    )
+
+    assert not Assignment.objects.active().filter(beneficiary=person).exists()
+    assert set(
+        Assignment.objects.filter(beneficiary=person).values_list(
+            "end_reason", "end_detail", "ended_by"
+        )
+    ) == {(AssignmentEndReason.OTHER, "Fin de l'accompagnement global", manager.user.pk)}
+    # The binôme's other people stay followed by both members.
+    assert Assignment.objects.active().filter(beneficiary=other_person).count() == 2
+
+
+def test_ending_a_binome_persons_follow_up_spares_their_referents_outside_the_binome():
+    territory, manager, referent = territory_team()
+    binome = _binome(territory, manager)
+    person = new_applicant(territory)
+    assignment_create(beneficiary=person, staff=referent, acting_user=manager.user)
+    advisor_follow_up, _worker_follow_up = sorted(
+        _enrol(binome, person, manager), key=lambda a: a.staff_id != binome.pe_advisor_id
+    )
+
+    assignment_end(
+        assignment=advisor_follow_up,
+        acting_user=manager.user,
+        end_reason=AssignmentEndReason.OTHER,
+    )
+
+    assert list(Assignment.objects.active().filter(beneficiary=person)) == [
+        Assignment.objects.get(beneficiary=person, staff=referent)
+    ]
 
 
 def test_accepting_a_change_request_moves_the_person_to_the_new_referent():

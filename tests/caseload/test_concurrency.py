@@ -1,19 +1,28 @@
-"""Hard caps under concurrency, on the real PostgreSQL: every attempt runs in
-its own thread with its own database connection, all released together."""
+"""Hard caps and one referent per role under concurrency, on the real
+PostgreSQL: every attempt runs in its own thread with its own database
+connection, all released together."""
 
 import threading
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import connection, connections
 
 from caseload.enums import Programme, StaffRole
 from caseload.models import Assignment
-from caseload.services import CapReached, assignment_create, binome_create, binome_enrol
+from caseload.services import (
+    CapReached,
+    assignment_create,
+    assignments_create_many,
+    binome_create,
+    binome_enrol,
+)
 from tests.beneficiaries.factories import BeneficiaryFactory
 from tests.caseload.factories import StaffProfileFactory
-from tests.caseload.helpers import set_cap, territory_team
+from tests.caseload.helpers import new_applicant, set_cap, territory_team
 
 ATTEMPTS = 50
+DC = Programme.DROIT_COMMUN
 
 
 def _run_together(attempt, arguments):
@@ -32,6 +41,8 @@ def _run_together(attempt, arguments):
                 result = "ok"
             except CapReached as error:
                 result = ("cap", error.messages[0])
+            except ValidationError as error:
+                result = (error.code, error.messages[0])
             with lock:
                 outcomes.append(result)
         finally:
@@ -123,3 +134,55 @@ def test_simultaneous_binome_enrolments_stop_at_either_members_cap(full_member):
     # Each enrolled person counts once in each member's portfolio.
     assert Assignment.objects.active().filter(binome=binome, staff=advisor).count() == 5
     assert Assignment.objects.active().filter(binome=binome, staff=worker).count() == 5
+
+
+@pytest.mark.django_db(transaction=True)
+def test_managers_giving_one_queued_person_to_referents_of_one_role_at_once_leave_one_referent():
+    territory, manager, referent = territory_team()
+    colleagues = [referent] + [
+        StaffProfileFactory(structure__departement=territory.departement, territories=[territory])
+        for _ in range(9)
+    ]
+    person = new_applicant(territory)
+
+    outcomes = _run_together(
+        lambda staff: assignment_create(
+            beneficiary=person, staff=staff, acting_user=manager.user, programme=DC
+        ),
+        colleagues,
+    )
+
+    assert outcomes.count("ok") == 1
+    refused = [o for o in outcomes if o != "ok"]
+    assert len(refused) == 9
+    assert {code for code, _message in refused} == {"role_taken"}
+    assert all("Aucune affectation n'a été enregistrée" in m for _c, m in refused)
+    assert Assignment.objects.active().filter(beneficiary=person).count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_losing_bulk_assignment_of_a_shared_person_saves_none_of_its_people():
+    territory, manager, referent = territory_team()
+    colleague = StaffProfileFactory(
+        structure__departement=territory.departement, territories=[territory]
+    )
+    shared = new_applicant(territory)
+    own = {referent.pk: new_applicant(territory), colleague.pk: new_applicant(territory)}
+
+    outcomes = _run_together(
+        lambda staff: assignments_create_many(
+            pairs=[(own[staff.pk], staff), (shared, staff)],
+            acting_user=manager.user,
+            programme=DC,
+        ),
+        [referent, colleague],
+    )
+
+    assert outcomes.count("ok") == 1
+    [(code, _message)] = [o for o in outcomes if o != "ok"]
+    assert code == "role_taken"
+    winner = Assignment.objects.active().get(beneficiary=shared).staff_id
+    loser = colleague.pk if winner == referent.pk else referent.pk
+    assert Assignment.objects.active().filter(staff_id=winner).count() == 2
+    assert not Assignment.objects.active().filter(staff_id=loser).exists()
+    assert not Assignment.objects.filter(beneficiary=own[loser]).exists()

@@ -206,6 +206,26 @@ def test_assign_over_cap_answers_422_in_french_and_saves_nothing(login, team):
     assert not Assignment.objects.filter(beneficiary=person).exists()
 
 
+def test_the_second_manager_giving_a_person_just_assigned_gets_a_french_422(login, team):
+    territory, manager, referent = team
+    colleague = StaffProfileFactory(
+        structure__departement=territory.departement, territories=[territory]
+    )
+    person = new_applicant(territory)
+    # Another manager gave the person to a referent of the same role meanwhile.
+    assignment_create(beneficiary=person, staff=referent, acting_user=manager.user)
+
+    response = login(manager).post(
+        reverse("console:queue_assign"), {"people": [person.pk], "staff": colleague.pk}
+    )
+
+    assert response.status_code == 422
+    body = response.content.decode()
+    assert "a déjà un référent « Référent socio-professionnel » en Droit commun" in body
+    assert "Aucune affectation n&#x27;a été enregistrée" in body
+    assert not Assignment.objects.filter(staff=colleague).exists()
+
+
 def test_manager_override_with_reason_is_listed_on_the_dashboard(login, team):
     territory, manager, referent = team
     set_cap(territory.departement, StaffRole.SOCIOPRO_REFERENT, DC, 1)

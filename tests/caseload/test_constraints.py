@@ -2,6 +2,7 @@ from decimal import Decimal
 
 import pytest
 
+from caseload.enums import Programme
 from caseload.models import Assignment, Binome, StaffProfile
 from tests.caseload.constraints import (
     constraint_refusing_save,
@@ -10,6 +11,7 @@ from tests.caseload.constraints import (
 )
 from tests.caseload.factories import (
     AssignmentFactory,
+    BinomeFactory,
     StaffProfileFactory,
     StructureFactory,
     UserFactory,
@@ -18,7 +20,20 @@ from tests.caseload.factories import (
 
 def a_second_active_assignment_to_the_same_referent():
     first = AssignmentFactory()
-    return Assignment(beneficiary=first.beneficiary, staff=first.staff, programme=first.programme)
+    # In another programme, so that only this constraint is broken.
+    return Assignment(
+        beneficiary=first.beneficiary,
+        staff=first.staff,
+        programme=Programme.FRANCE_TRAVAIL_RENFORCE,
+    )
+
+
+def a_second_active_referent_of_the_same_role_and_programme():
+    first = AssignmentFactory()
+    colleague = StaffProfileFactory(
+        role=first.staff.role, structure__departement=first.staff.structure.departement
+    )
+    return Assignment(beneficiary=first.beneficiary, staff=colleague, programme=first.programme)
 
 
 def a_binome_of_one_person():
@@ -51,6 +66,13 @@ CASES = [
         "Cette personne est déjà suivie par ce référent.",
         a_second_active_assignment_to_the_same_referent,
         id="assignment_unique_active_per_staff",
+    ),
+    pytest.param(
+        Assignment,
+        "assignment_unique_active_per_role",
+        "Cette personne a déjà un référent de ce rôle dans ce dispositif.",
+        a_second_active_referent_of_the_same_role_and_programme,
+        id="assignment_unique_active_per_role",
     ),
     pytest.param(
         Binome,
@@ -99,3 +121,42 @@ def test_an_ended_assignment_does_not_block_a_new_one_with_the_same_referent():
     Assignment(
         beneficiary=ended.beneficiary, staff=ended.staff, programme=ended.programme
     ).full_clean()
+
+
+def test_an_ended_follow_up_does_not_block_a_new_referent_of_the_same_role():
+    ended = AssignmentFactory(ended=True)
+    colleague = StaffProfileFactory(
+        role=ended.staff.role, structure__departement=ended.staff.structure.departement
+    )
+
+    AssignmentFactory(beneficiary=ended.beneficiary, staff=colleague, programme=ended.programme)
+
+    assert Assignment.objects.active().filter(beneficiary=ended.beneficiary).count() == 1
+
+
+def test_a_binome_follows_one_person_with_its_two_roles_in_one_programme():
+    binome = BinomeFactory()
+    person = AssignmentFactory(
+        staff=binome.pe_advisor, binome=binome, programme=Programme.ACCOMPAGNEMENT_GLOBAL
+    ).beneficiary
+
+    AssignmentFactory(
+        beneficiary=person,
+        staff=binome.social_worker,
+        binome=binome,
+        programme=Programme.ACCOMPAGNEMENT_GLOBAL,
+    )
+
+    assert set(
+        Assignment.objects.active().filter(beneficiary=person).values_list("role", flat=True)
+    ) == {
+        binome.pe_advisor.role,
+        binome.social_worker.role,
+    }
+
+
+def test_an_assignment_takes_the_role_of_its_referent():
+    assignment = AssignmentFactory(staff=StaffProfileFactory(nurse=True))
+
+    assignment.refresh_from_db()
+    assert assignment.role == "nurse"

@@ -8,13 +8,14 @@ import pytest
 from django.core.management import call_command
 from django.db import connection, connections
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from beneficiaries.models import Beneficiary
 from caseload.enums import Programme
 from caseload.models import Assignment
 from pathways.enums import DeadlineKind, NotificationKind, ReminderStatus
 from pathways.models import Deadline, DeadlineReminder, Notification, Pathway
-from pathways.reminders import scan_deadlines
+from pathways.reminders import ScanAborted, scan_deadlines
 from pathways.services.deadlines import deadline_cancel, deadline_meet
 from tests.caseload.factories import StaffProfileFactory
 from tests.pathways.conftest import DAY0
@@ -104,6 +105,69 @@ def test_meeting_or_cancelling_a_deadline_cancels_its_pending_reminders(new_appl
     assert not DeadlineReminder.objects.pending().exists()
     result = scan_deadlines(today=day(60))
     assert (result.sent, result.skipped) == (0, 0)
+
+
+@pytest.mark.parametrize("close", [deadline_meet, deadline_cancel], ids=["met", "cancelled"])
+def test_closing_a_deadline_leaves_its_reminders_already_sent_as_sent(
+    new_applicant, referent, close
+):
+    person = new_applicant(followed_by=referent)
+    pathway = person.pathways.get()
+    assert scan_deadlines(today=day(8)).sent == 1
+    entry = DeadlineReminder.objects.filter(
+        deadline__pathway=pathway, deadline__kind=DeadlineKind.ENTRY
+    )
+    processed = {
+        pk: (status, at)
+        for pk, status, at in entry.exclude(status=ReminderStatus.PENDING).values_list(
+            "pk", "status", "processed_at"
+        )
+    }
+    pending = list(entry.pending().values_list("pk", flat=True))
+    assert ReminderStatus.SENT in {status for status, _at in processed.values()}
+    assert pending
+
+    assert close(pathway=pathway, kind=DeadlineKind.ENTRY, on=day(9)) == 1
+
+    assert {
+        pk: (status, at)
+        for pk, status, at in entry.filter(pk__in=processed).values_list(
+            "pk", "status", "processed_at"
+        )
+    } == processed
+    assert set(entry.filter(pk__in=pending).values_list("status", flat=True)) == {
+        ReminderStatus.CANCELLED
+    }
+
+
+def test_a_reminder_no_longer_pending_when_the_scan_marks_it_rolls_the_batch_back(
+    new_applicant, referent
+):
+    """The scan's guarded update (`WHERE status = 'pending'`): a reminder
+    processed elsewhere while the batch is written (here, just before the
+    scan marks its batch) is never overwritten; the batch rolls back."""
+    new_applicant(followed_by=referent)
+    due = DeadlineReminder.objects.due(day(8)).order_by("pk").first()
+
+    fired = []
+
+    def processed_elsewhere(execute, sql, params, many, context):
+        if sql.startswith('UPDATE "pathways_deadlinereminder"') and not fired:
+            fired.append(sql)
+            execute(
+                'UPDATE "pathways_deadlinereminder" SET "status" = %s, "processed_at" = %s '
+                'WHERE "id" = %s',
+                [ReminderStatus.SKIPPED, timezone.now(), due.pk],
+                False,
+                context,
+            )
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(processed_elsewhere), pytest.raises(ScanAborted):
+        scan_deadlines(today=day(8))
+
+    assert DeadlineReminder.objects.get(pk=due.pk).status == ReminderStatus.PENDING
+    assert not Notification.objects.exists()
 
 
 def test_reminders_of_a_deadline_closed_behind_the_services_back_are_cancelled(

@@ -284,6 +284,6 @@ def test_contract_meets_the_contract_deadline_and_reduced_hours_need_a_reason(st
 
 
 def test_binome_partner_is_accepted_as_attendee(staff, person):
-    other = AssignmentFactory(beneficiary=person).staff
+    other = AssignmentFactory(beneficiary=person, staff__role=StaffRole.SOCIAL_WORKER).staff
     interview = _log(staff, person, attendees=[staff, other], kind=InterviewKind.JOINT_BINOME)
     assert set(interview.attendees.all()) == {staff, other}
