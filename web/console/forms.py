@@ -89,6 +89,47 @@ class AcceptForm(AssignForm):
     pass
 
 
+CAP_MIN, CAP_MAX = 1, 1000
+
+
+class CapPoliciesForm(forms.Form):
+    """One cap per policy of the page (`cap-<pk>`), empty for "not set". The
+    form is valid only when every cap is: nothing is saved otherwise, and the
+    page shows again with every value typed and an error beside each wrong one."""
+
+    def __init__(self, *args, policies, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.policies = list(policies)
+        message = _("Le plafond est un nombre entier entre %(min)s et %(max)s, ou vide.") % {
+            "min": CAP_MIN,
+            "max": CAP_MAX,
+        }
+        for policy in self.policies:
+            self.fields[self.field_name(policy)] = forms.IntegerField(
+                label=_("Plafond %(role)s, %(programme)s")
+                % {"role": policy.get_role_display(), "programme": policy.get_programme_display()},
+                required=False,
+                min_value=CAP_MIN,
+                max_value=CAP_MAX,
+                initial=policy.cap,
+                error_messages=dict.fromkeys(
+                    ("invalid", "min_value", "max_value", "max_digits"), message
+                ),
+            )
+
+    @staticmethod
+    def field_name(policy):
+        return f"cap-{policy.pk}"
+
+    def rows(self):
+        """[(policy, bound field)] in the order of the policies."""
+        return [(policy, self[self.field_name(policy)]) for policy in self.policies]
+
+    def caps(self):
+        """{policy: cap or None}, once the form is valid."""
+        return {policy: self.cleaned_data[self.field_name(policy)] for policy in self.policies}
+
+
 def errors_text(form):
     """The form's errors as one French sentence per field."""
     parts = []

@@ -39,6 +39,7 @@ from pathways.selectors import open_programmes, unassigned_queue
 from web.console.forms import (
     AcceptForm,
     BinomeForm,
+    CapPoliciesForm,
     EndForm,
     ReassignForm,
     RefuseForm,
@@ -445,33 +446,29 @@ def cap_policies(request):
     )
     can_edit = scope.is_admin or scope.everything
     status = 200
+    form = CapPoliciesForm(policies=policies)
     if request.method == "POST":
         if not can_edit:
             raise PermissionDenied
-        errors, caps = [], {}
-        for policy in policies:
-            raw = request.POST.get(f"cap-{policy.pk}", "").strip()
-            if raw == "":
-                caps[policy] = None
-            elif raw.isdigit() and 1 <= int(raw) <= 1000:
-                caps[policy] = int(raw)
-            else:
-                errors.append(
-                    _("%(policy)s : le plafond est un nombre entier entre 1 et 1000, ou vide.")
-                    % {"policy": f"{policy.get_role_display()} / {policy.get_programme_display()}"}
-                )
-        if errors:
-            messages.error(request, " ".join(errors))
-            status = 400
-        else:
-            cap_policies_update(caps=caps, acting_user=request.user)
+        form = CapPoliciesForm(request.POST, policies=policies)
+        if form.is_valid():
+            cap_policies_update(caps=form.caps(), acting_user=request.user)
             messages.success(request, _("Plafonds enregistrés."))
             return redirect_back(request, reverse("console:caps"))
+        messages.error(
+            request,
+            _(
+                "Aucun plafond n'a été enregistré : corrigez les valeurs signalées, "
+                "les autres modifications sont conservées. %(errors)s"
+            )
+            % {"errors": errors_text(form)},
+        )
+        status = 400
     return render(
         request,
         "console/cap_policies.html",
         {
-            "policies": policies,
+            "rows": form.rows(),
             "can_edit": can_edit,
             "active_nav": "team",
             "console_tab": "caps",
