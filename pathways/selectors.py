@@ -34,6 +34,16 @@ def open_programmes(beneficiary_ids):
     return {pk: found.get(pk, Programme.DROIT_COMMUN) for pk in beneficiary_ids}
 
 
+def open_stages(beneficiary_ids):
+    """{person id: stage of the person's open pathway}, people with no open
+    pathway left out (one query)."""
+    return dict(
+        Pathway.objects.open()
+        .filter(beneficiary_id__in=list(beneficiary_ids))
+        .values_list("beneficiary_id", "stage")
+    )
+
+
 # The roles that follow each stage; a person waiting for orientation (or with
 # no stage to go by) may go to any referent role.
 # Who may be suggested while a person waits for orientation: any referent.

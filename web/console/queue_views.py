@@ -37,7 +37,14 @@ from web.console.forms import (
     ReassignForm,
     errors_text,
 )
-from web.console.helpers import BadInput, all_or_404, ids_from, manager_required, redirect_back
+from web.console.helpers import (
+    BadInput,
+    all_or_404,
+    ids_from,
+    manager_required,
+    redirect_back,
+    refusal,
+)
 from web.console.queue import BALANCE_LIMIT, balance_plan, pool_loads, queue_rows
 
 # The element the queue's filters refresh (htmx target).
@@ -51,7 +58,7 @@ def _referents(user):
 # --- Queue ------------------------------------------------------------------------------
 
 
-def _queue_page(request, *, status=200):
+def _queue_page(request, *, status=200, refused=None):
     """The queue page; its search and filters come from the query string, and
     an htmx request from the filters gets the results only (the URL pushed
     keeps the filters)."""
@@ -77,6 +84,7 @@ def _queue_page(request, *, status=200):
         ),
         "programmes": list(Programme),
         "staff_groups": staff_choice_groups(pool.staff),
+        "refused": refused,
         "orientation_form": OrientationForm(),
         "active_nav": "team",
         "console_tab": "queue",
@@ -138,7 +146,7 @@ def queue_assign(request):
         )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
-        return _queue_page(request, status=422)
+        return _queue_page(request, status=422, refused=refusal(request, "lot", error))
     messages.success(
         request,
         _("%(count)s personne(s) confiée(s) à %(name)s.")
@@ -234,7 +242,7 @@ def balance_confirm(request):
 # --- One person ------------------------------------------------------------------------
 
 
-def _person_page(request, pk, *, status=200):
+def _person_page(request, pk, *, status=200, refused=None):
     person = get_object_or_404(
         Beneficiary.objects.visible_to(request.user).select_related("territory"), pk=pk
     )
@@ -280,7 +288,11 @@ def _person_page(request, pk, *, status=200):
             "history": [a for a in assignments if not a.is_active],
             "candidates": candidates,
             "binomes": binome_candidates(request.user, territory_id=person.territory_id)[:5],
-            "staff_groups": staff_choice_groups(pool.staff),
+            # The referents the stage needs, by role.
+            "staff_groups": staff_choice_groups(
+                pool.staff, roles=roles_for_stage(pathway.stage if pathway else None)
+            ),
+            "refused": refused,
             "orientation_form": OrientationForm(
                 initial={"programme": programme} if pathway else None
             ),
@@ -325,7 +337,7 @@ def person_assign(request, pk):
         )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
-        return _person_page(request, pk, status=422)
+        return _person_page(request, pk, status=422, refused=refusal(request, "affecter", error))
     messages.success(
         request,
         _("%(person)s est confiée à %(name)s.")
@@ -437,7 +449,12 @@ def assignment_reassign_view(request, pk):
         )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
-        return _person_page(request, assignment.beneficiary_id, status=422)
+        return _person_page(
+            request,
+            assignment.beneficiary_id,
+            status=422,
+            refused=refusal(request, f"reaffecter-{assignment.pk}", error),
+        )
     messages.success(
         request, _("Personne confiée à %(name)s.") % {"name": new_staff.user.get_full_name()}
     )

@@ -35,7 +35,7 @@ from caseload.services.assignments import assignments_end_many, assignments_reas
 from caseload.services.binomes import binome_create, binome_dissolve
 from caseload.services.change_requests import change_request_accept, change_request_refuse
 from caseload.services.reference import cap_policies_update
-from pathways.selectors import open_programmes, unassigned_queue
+from pathways.selectors import open_programmes, open_stages, roles_for_stage, unassigned_queue
 from web.console.forms import (
     AcceptForm,
     BinomeForm,
@@ -46,7 +46,14 @@ from web.console.forms import (
     TeamFilterForm,
     errors_text,
 )
-from web.console.helpers import BadInput, all_or_404, ids_from, manager_required, redirect_back
+from web.console.helpers import (
+    BadInput,
+    all_or_404,
+    ids_from,
+    manager_required,
+    redirect_back,
+    refusal,
+)
 
 TEAM_PAGE_SIZE = 50
 
@@ -164,7 +171,7 @@ def team(request):
 # --- A staff member's portfolio -------------------------------------------------------
 
 
-def _staff_page(request, staff, *, status=200):
+def _staff_page(request, staff, *, status=200, refused=None):
     staff = get_object_or_404(
         _referents(request.user).select_related("user", "structure"),
         pk=staff.pk if hasattr(staff, "pk") else staff,
@@ -191,7 +198,8 @@ def _staff_page(request, staff, *, status=200):
             "staff": staff,
             "loads": loads,
             "assignments": assignments,
-            "others": others,
+            "staff_groups": staff_choice_groups(others),
+            "refused": refused,
             "end_form": EndForm(),
             "reassign_form": ReassignForm(),
             "active_nav": "team",
@@ -260,7 +268,9 @@ def assignments_bulk(request, pk):
             raise ValidationError(_("Action inconnue."))
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
-        return _staff_page(request, staff, status=422)
+        return _staff_page(
+            request, staff, status=422, refused=refusal(request, "lot", error, ticked="assignments")
+        )
     return redirect_back(request, reverse("console:staff", args=[staff.pk]))
 
 
@@ -339,7 +349,7 @@ def binome_dissolve_view(request, pk):
 # --- Referent change requests ----------------------------------------------------------
 
 
-def _requests_page(request, *, status=200):
+def _requests_page(request, *, status=200, refused=None):
     visible_people = Beneficiary.objects.visible_to(request.user)
     requests = ReferentChangeRequest.objects.filter(beneficiary__in=visible_people).select_related(
         "beneficiary", "requested_by", "new_staff__user", "decided_by"
@@ -351,13 +361,32 @@ def _requests_page(request, *, status=200):
         requests.exclude(status=ChangeRequestStatus.PENDING).order_by("-decided_at", "-pk")[:30]
     )
     pool = SuggestionPool(request.user)
+    stages = open_stages(r.beneficiary_id for r in pending)
     return render(
         request,
         "console/change_requests.html",
         {
-            "pending": pending,
+            # Each request with the referents it may go to: the role asked
+            # for first, then the other roles the person's stage needs.
+            "pending": [
+                (
+                    change_request,
+                    staff_choice_groups(
+                        pool.staff,
+                        roles=[
+                            *(
+                                [change_request.requested_role]
+                                if change_request.requested_role
+                                else []
+                            ),
+                            *roles_for_stage(stages.get(change_request.beneficiary_id)),
+                        ],
+                    ),
+                )
+                for change_request in pending
+            ],
             "decided": decided,
-            "staff_groups": staff_choice_groups(pool.staff),
+            "refused": refused,
             "active_nav": "team",
             "console_tab": "requests",
         },
@@ -402,7 +431,9 @@ def change_request_accept_view(request, pk):
         )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
-        return _requests_page(request, status=422)
+        return _requests_page(
+            request, status=422, refused=refusal(request, f"accepter-{change_request.pk}", error)
+        )
     messages.success(request, _("Demande acceptée : nouveau référent affecté."))
     return redirect_back(request, reverse("console:requests"))
 
