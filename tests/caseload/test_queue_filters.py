@@ -227,3 +227,22 @@ def test_a_filtered_queue_keeps_a_constant_number_of_queries(login):
         assert len(response.context["rows"]) == size
         counts.append(len(queries))
     assert counts[0] == counts[1]
+
+
+@pytest.mark.parametrize(
+    ("table", "column"),
+    [
+        ("beneficiaries_beneficiary", "territory_id"),  # territory (+ next_deadline_on: state)
+        ("beneficiaries_beneficiary", "commune_id"),  # commune
+        ("beneficiaries_beneficiary", "caf_number"),  # search by CAF number
+        ("beneficiaries_beneficiary", "departement_id"),  # search by name (with the names)
+        ("pathways_pathway", "beneficiary_id"),  # programme of the open pathway
+        ("pathways_orientationdecision", "pathway_id"),  # latest orientation
+        ("pathways_deadline", "pathway_id"),  # next deadline
+    ],
+)
+def test_each_queue_filter_reads_an_index(table, column):
+    with connection.cursor() as cursor:
+        constraints = connection.introspection.get_constraints(cursor, table)
+
+    assert any(c["index"] and c["columns"][:1] == [column] for c in constraints.values())
