@@ -20,4 +20,5 @@ RUN SECRET_KEY=build-only-collectstatic python manage.py collectstatic --noinput
     && mkdir -p var/imports && chown -R parcours var
 USER parcours
 EXPOSE 8000
-CMD ["gunicorn", "config.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
+# Access log: the path without its query string (searches carry names and CAF numbers).
+CMD ["gunicorn", "config.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-", "--access-logformat", "%(h)s %(t)s \"%(m)s %(U)s %(H)s\" %(s)s %(b)s %(L)s"]

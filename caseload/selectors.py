@@ -11,6 +11,7 @@ from django.db.models import Count
 
 from caseload.enums import Programme, StaffRole
 from caseload.models import Assignment, Binome, CapPolicy, StaffProfile
+from caseload.perms import scope_of
 
 
 def cap_table(departement_id):
@@ -273,15 +274,25 @@ class SuggestionPool:
         self.extra[key] = self.extra.get(key, 0) + 1
 
 
-def staff_choice_groups(staff_list):
+def staff_choice_groups(staff_list, roles=None):
     """[(role label, [staff…])] for a select with one group per role (the
-    label translated once per role, not once per option)."""
+    label translated once per role, not once per option). With `roles`, only
+    those roles, in that order (the roles a stage needs, a requested role
+    first); otherwise every role present."""
     groups = {}
     for staff in sorted(
         staff_list, key=lambda s: (s.role, s.user.last_name, s.user.first_name, s.pk)
     ):
         groups.setdefault(staff.role, []).append(staff)
-    return [(StaffRole(role).label, members) for role, members in groups.items()]
+    order = list(dict.fromkeys(roles)) if roles is not None else list(groups)
+    return [(StaffRole(role).label, groups[role]) for role in order if role in groups]
+
+
+def may_exceed_caps(user):
+    """Whether the user may assign past a cap by giving a reason: a manager
+    (or a superuser), as `caseload.services.assignments.reserve` allows."""
+    scope = scope_of(user)
+    return scope.is_manager or scope.everything
 
 
 def previous_referents(beneficiary_ids):

@@ -2,13 +2,17 @@
 programme each person counts in, the roles that follow each stage, and the
 people waiting for a referent."""
 
+import datetime
+
+from django.conf import settings
 from django.db import models
 from django.db.models import Exists, OuterRef, Subquery
+from django.utils import timezone
 
 from beneficiaries.models import Beneficiary
 from caseload.enums import Programme, StaffRole
 from caseload.models import Assignment
-from pathways.models import Deadline, Pathway
+from pathways.models import Deadline, OrientationDecision, Pathway
 from pathways.stages import STAGE_ROLES
 
 
@@ -30,6 +34,16 @@ def open_programmes(beneficiary_ids):
     return {pk: found.get(pk, Programme.DROIT_COMMUN) for pk in beneficiary_ids}
 
 
+def open_stages(beneficiary_ids):
+    """{person id: stage of the person's open pathway}, people with no open
+    pathway left out (one query)."""
+    return dict(
+        Pathway.objects.open()
+        .filter(beneficiary_id__in=list(beneficiary_ids))
+        .values_list("beneficiary_id", "stage")
+    )
+
+
 # The roles that follow each stage; a person waiting for orientation (or with
 # no stage to go by) may go to any referent role.
 # Who may be suggested while a person waits for orientation: any referent.
@@ -48,18 +62,50 @@ def roles_for_stage(stage):
     return list(STAGE_ROLES.get(stage, PENDING_ROLES))
 
 
-def unassigned_queue(user):
+# The queue's deadline filter: the state of the person's most urgent open
+# deadline (the denormalised `Beneficiary.next_deadline_on`, indexed with the
+# territory), or no open deadline at all.
+QUEUE_DEADLINE_OVERDUE = "overdue"
+QUEUE_DEADLINE_DUE_SOON = "due_soon"
+QUEUE_DEADLINE_LATER = "later"
+QUEUE_DEADLINE_NONE = "none"
+# The queue's orientation filter for a pathway with no orientation decision yet.
+QUEUE_NOT_ORIENTED = "none"
+
+
+def unassigned_queue(
+    user,
+    *,
+    search="",
+    territory_id=None,
+    commune_id=None,
+    programme=None,
+    deadline=None,
+    orientation=None,
+    today=None,
+):
     """People of the manager's territories with no active referent (new
     applicants, people whose referent ended the follow-up or is no longer in
-    post), with their open pathway and its
-    most urgent open deadline; the oldest deadline first."""
+    post), with their open pathway, its latest orientation and its most urgent
+    open deadline; the oldest deadline first.
+
+    Narrowed by a search (`BeneficiaryQuerySet.search`: name prefixes, CAF
+    number, commune) and filters, each on an indexed column: territory,
+    commune, the open pathway's programme, the state of the next deadline
+    (QUEUE_DEADLINE_*), the latest orientation (an `Orientation` value or
+    QUEUE_NOT_ORIENTED). A territory or commune outside the user's scope
+    finds nobody (the scope comes first)."""
     open_pathway = Pathway.objects.filter(beneficiary_id=OuterRef("pk"), closed_at__isnull=True)
     next_deadline = (
         Deadline.objects.open()
         .filter(pathway__beneficiary_id=OuterRef("pk"), pathway__closed_at__isnull=True)
         .order_by("due_on", "pk")
     )
-    return (
+    orientations = OrientationDecision.objects.filter(
+        pathway__beneficiary_id=OuterRef("pk"), pathway__closed_at__isnull=True
+    )
+    latest_orientation = orientations.order_by("-decided_on", "-pk").values("orientation")[:1]
+    qs = (
         Beneficiary.objects.visible_to(user)
         .filter(anonymised_at__isnull=True)
         .filter(
@@ -70,13 +116,46 @@ def unassigned_queue(user):
             )
         )
         .filter(Exists(open_pathway))
-        .select_related("territory")
+    )
+    if search:
+        qs = qs.search(search)
+    if territory_id is not None:
+        qs = qs.filter(territory_id=territory_id)
+    if commune_id is not None:
+        qs = qs.filter(commune_id=commune_id)
+    if programme:
+        qs = qs.filter(Exists(open_pathway.filter(programme=programme)))
+    if deadline:
+        qs = _with_next_deadline_state(qs, deadline, today)
+    if orientation == QUEUE_NOT_ORIENTED:
+        qs = qs.filter(~Exists(orientations))
+    elif orientation:
+        qs = qs.alias(latest_orientation_filter=Subquery(latest_orientation)).filter(
+            latest_orientation_filter=orientation
+        )
+    return (
+        qs.select_related("territory", "commune")
         .annotate(
             pathway_id=Subquery(open_pathway.values("pk")[:1]),
             pathway_stage=Subquery(open_pathway.values("stage")[:1]),
             pathway_programme=Subquery(open_pathway.values("programme")[:1]),
+            pathway_orientation=Subquery(latest_orientation),
             deadline_kind=Subquery(next_deadline.values("kind")[:1]),
             deadline_due_on=Subquery(next_deadline.values("due_on")[:1]),
         )
         .order_by(models.F("deadline_due_on").asc(nulls_last=True), "last_name", "first_name", "pk")
     )
+
+
+def _with_next_deadline_state(queryset, state, today):
+    today = today or timezone.localdate()
+    soon = today + datetime.timedelta(days=settings.DEADLINE_DUE_SOON_DAYS)
+    if state == QUEUE_DEADLINE_OVERDUE:
+        return queryset.filter(next_deadline_on__lt=today)
+    if state == QUEUE_DEADLINE_DUE_SOON:
+        return queryset.filter(next_deadline_on__gte=today, next_deadline_on__lte=soon)
+    if state == QUEUE_DEADLINE_LATER:
+        return queryset.filter(next_deadline_on__gt=soon)
+    if state == QUEUE_DEADLINE_NONE:
+        return queryset.filter(next_deadline_on__isnull=True)
+    return queryset

@@ -502,6 +502,31 @@ def test_cap_policies_editable_by_admins_only(login, team):
     assert policy.cap == 12
 
 
+def test_a_wrong_cap_keeps_the_other_edits_on_the_page_and_saves_nothing(login, team):
+    territory, manager, referent = team
+    admin = StaffProfileFactory(admin=True, structure=manager.structure, territories=[])
+    social, sociopro = (
+        CapPolicy.objects.get(departement=territory.departement, role=role, programme=DC)
+        for role in (StaffRole.SOCIAL_WORKER, StaffRole.SOCIOPRO_REFERENT)
+    )
+    before = (social.cap, sociopro.cap)
+
+    response = login(admin).post(
+        reverse("console:caps"), {f"cap-{social.pk}": "45", f"cap-{sociopro.pk}": "douze"}
+    )
+
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert 'value="45"' in html
+    assert 'value="douze"' in html
+    assert f'aria-describedby="id_cap-{sociopro.pk}-erreur"' in html
+    assert f'aria-describedby="id_cap-{social.pk}-erreur"' not in html
+    assert "Aucun plafond n&#x27;a été enregistré" in html
+    social.refresh_from_db()
+    sociopro.refresh_from_db()
+    assert (social.cap, sociopro.cap) == before
+
+
 def test_dashboard_filters_and_bad_filter(login, team):
     territory, manager, referent = team
     worker = StaffProfileFactory(

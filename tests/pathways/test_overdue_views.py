@@ -68,6 +68,28 @@ def test_the_overdue_list_is_scoped_to_the_managers_territories(
     assert client.get(reverse("console:overdue"), {"territoire": "x"}).status_code == 404
 
 
+def test_the_overdue_list_says_whose_portfolio_each_late_person_is_in(
+    login, on_day, new_applicant, referent, manager
+):
+    on_day(0)
+    new_applicant(followed_by=referent, last_name="Suivie")
+    new_applicant(last_name="Orpheline")
+    on_day(20)
+
+    response = login(manager).get(reverse("console:overdue"))
+
+    by_name = {
+        row["deadline"].pathway.beneficiary.last_name: [
+            a.staff for a in row["deadline"].pathway.beneficiary.current_assignments
+        ]
+        for row in response.context["rows"]
+    }
+    assert by_name == {"Suivie": [referent], "Orpheline": []}
+    html = response.content.decode()
+    assert referent.user.get_full_name() in html
+    assert "sans référent" in html
+
+
 def test_referents_may_not_see_the_overdue_list(login, referent):
     assert login(referent).get(reverse("console:overdue")).status_code == 403
 
@@ -88,8 +110,8 @@ def test_the_overdue_list_keeps_a_constant_number_of_queries(
     login, on_day, new_applicant, referent, manager, count, django_assert_num_queries
 ):
     on_day(0)
-    for _ in range(count):
-        new_applicant(followed_by=referent)
+    for n in range(count):
+        new_applicant(followed_by=referent if n % 2 else None)
     on_day(8)
     scan_deadlines()
     on_day(17)
@@ -97,8 +119,9 @@ def test_the_overdue_list_keeps_a_constant_number_of_queries(
     client = login(manager)
     client.get(reverse("console:overdue"))
 
-    # session, user, scope (2), territories, count, deadlines, reminders, notifications
-    with django_assert_num_queries(9):
+    # session, user, scope (2), territories, count, deadlines, current referents,
+    # reminders, notifications
+    with django_assert_num_queries(10):
         response = client.get(reverse("console:overdue"))
     assert len(response.context["rows"]) == count
 

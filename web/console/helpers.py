@@ -1,5 +1,5 @@
 """Helpers shared by the manager console's views: access, ids from forms,
-redirects after a write."""
+refused choices shown again, redirects after a write."""
 
 from functools import wraps
 
@@ -9,6 +9,7 @@ from django.shortcuts import redirect
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from caseload.perms import can_manage_territories
+from caseload.selectors import may_exceed_caps
 
 
 def manager_required(view):
@@ -55,3 +56,33 @@ def redirect_back(request, default):
     ):
         target = default
     return redirect(target)
+
+
+def refusal(request, key, error, *, ticked="people"):
+    """What a page needs to show a refused assignment form (`key`) again: the
+    referent chosen, the rows ticked (`ticked`: the checkboxes' name) and the
+    reasons typed, and, when a cap refused it, that a manager may exceed it
+    with a reason (the reason field then shown)."""
+    try:
+        staff = int(request.POST.get("staff", ""))
+    except ValueError:
+        staff = None
+    try:
+        ticked_ids = set(ids_from(request.POST.getlist(ticked)))
+    except BadInput:
+        ticked_ids = set()
+    return {
+        "key": key,
+        "staff": staff,
+        "ticked": ticked_ids,
+        "reason": request.POST.get("reason", ""),
+        "over_cap_reason": request.POST.get("over_cap_reason", ""),
+        "cap_reached": "cap_reached" in _codes(error),
+        "may_exceed": may_exceed_caps(request.user),
+    }
+
+
+def _codes(error):
+    if hasattr(error, "error_list"):
+        return {getattr(e, "code", None) for e in error.error_list}
+    return {getattr(error, "code", None)}

@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from caseload.models import Territory
+from caseload.models import Assignment, Territory
 from caseload.perms import can_manage_territories
 from pathways.enums import ReminderStatus
 from pathways.models import Deadline, DeadlineReminder, Notification
@@ -17,7 +17,8 @@ from pathways.models import Deadline, DeadlineReminder, Notification
 @require_GET
 def overdue(request):
     """The manager's overdue deadlines, per territory: how late each one is,
-    and who was reminded when. `?territoire=<id>` narrows to one of the
+    who was reminded when, and whose portfolio the person is in (their
+    current referents, or none). `?territoire=<id>` narrows to one of the
     manager's territories (another one is a 404)."""
     if not can_manage_territories(request.user):
         raise PermissionDenied
@@ -40,6 +41,14 @@ def overdue(request):
         deadlines.select_related("pathway__beneficiary__territory")
         .prefetch_related(
             Prefetch(
+                "pathway__beneficiary__assignments",
+                queryset=Assignment.objects.active()
+                .filter(staff__is_active=True)
+                .select_related("staff__user")
+                .order_by("started_at", "pk"),
+                to_attr="current_assignments",
+            ),
+            Prefetch(
                 "reminders",
                 queryset=DeadlineReminder.objects.filter(status=ReminderStatus.SENT)
                 .prefetch_related(
@@ -52,7 +61,7 @@ def overdue(request):
                 )
                 .order_by("processed_at", "pk"),
                 to_attr="sent_reminders",
-            )
+            ),
         )
         .order_by("pathway__beneficiary__territory__name", "due_on", "pk")
     )

@@ -8,6 +8,7 @@ their open pathway's stage and programme); the staff and their loads from
 
 from caseload.enums import Programme
 from caseload.selectors import SuggestionPool, previous_referents, programme_loads
+from pathways.enums import Orientation
 from pathways.models import Deadline, Pathway, deadline_state
 from pathways.selectors import roles_for_stage, unassigned_queue
 
@@ -28,8 +29,8 @@ def _best_candidate(pool, person, previous):
 
 
 def queue_rows(people, pool, *, today):
-    """One row per person of a queue page: labels of their stage, programme
-    and most urgent deadline, and the suggested referent (one query, for the
+    """One row per person of a queue page: labels of their stage, programme,
+    latest orientation and most urgent deadline, and the suggested referent (one query, for the
     people's past referents)."""
     previous = previous_referents(p.pk for p in people)
     rows = []
@@ -40,6 +41,11 @@ def queue_rows(people, pool, *, today):
                 "person": person,
                 "stage_label": Pathway(stage=person.pathway_stage).get_stage_display(),
                 "programme_label": Programme(programme).label,
+                "orientation_label": (
+                    Orientation(person.pathway_orientation).label
+                    if person.pathway_orientation
+                    else ""
+                ),
                 "deadline_label": (
                     Deadline(kind=person.deadline_kind).get_kind_display()
                     if person.deadline_kind

@@ -13,10 +13,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.vary import vary_on_headers
 
 from beneficiaries.models import Beneficiary
 from caseload.enums import Programme
-from caseload.models import Assignment, Binome, StaffProfile
+from caseload.models import Assignment, Binome, Commune, StaffProfile, Territory
 from caseload.selectors import SuggestionPool, binome_candidates, staff_choice_groups
 from caseload.services.assignments import (
     assignment_end,
@@ -32,11 +33,22 @@ from web.console.forms import (
     EndForm,
     EnrolForm,
     OrientationForm,
+    QueueFilterForm,
     ReassignForm,
     errors_text,
 )
-from web.console.helpers import BadInput, all_or_404, ids_from, manager_required, redirect_back
+from web.console.helpers import (
+    BadInput,
+    all_or_404,
+    ids_from,
+    manager_required,
+    redirect_back,
+    refusal,
+)
 from web.console.queue import BALANCE_LIMIT, balance_plan, pool_loads, queue_rows
+
+# The element the queue's filters refresh (htmx target).
+QUEUE_RESULTS_ID = "file-resultats"
 
 
 def _referents(user):
@@ -46,36 +58,49 @@ def _referents(user):
 # --- Queue ------------------------------------------------------------------------------
 
 
-def _queue_page(request, *, status=200):
-    page = Paginator(unassigned_queue(request.user), settings.QUEUE_PAGE_SIZE).get_page(
-        request.GET.get("page")
+def _queue_page(request, *, status=200, refused=None):
+    """The queue page; its search and filters come from the query string, and
+    an htmx request from the filters gets the results only (the URL pushed
+    keeps the filters)."""
+    form = QueueFilterForm(
+        request.GET or None,
+        territories=Territory.objects.visible_to(request.user).order_by("name", "pk"),
+        communes=Commune.objects.filter(
+            territory__in=Territory.objects.visible_to(request.user)
+        ).order_by("name", "postcode", "pk"),
     )
+    today = timezone.localdate()
+    people = unassigned_queue(request.user, today=today, **form.filters())
+    page = Paginator(people, settings.QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
     people = list(page)
     pool = SuggestionPool(request.user)
-    rows = queue_rows(people, pool, today=timezone.localdate())
-    return render(
-        request,
-        "console/queue.html",
-        {
-            "page": page,
-            "rows": rows,
-            "loads": pool_loads(
-                pool, [row["suggestion"].staff.pk for row in rows if row["suggestion"]]
-            ),
-            "programmes": list(Programme),
-            "staff_groups": staff_choice_groups(pool.staff),
-            "orientation_form": OrientationForm(),
-            "active_nav": "team",
-            "console_tab": "queue",
-        },
-        status=status,
-    )
+    rows = queue_rows(people, pool, today=today)
+    context = {
+        "form": form,
+        "page": page,
+        "rows": rows,
+        "loads": pool_loads(
+            pool, [row["suggestion"].staff.pk for row in rows if row["suggestion"]]
+        ),
+        "programmes": list(Programme),
+        "staff_groups": staff_choice_groups(pool.staff),
+        "refused": refused,
+        "orientation_form": OrientationForm(),
+        "active_nav": "team",
+        "console_tab": "queue",
+    }
+    template = "console/queue.html"
+    if request.htmx and request.htmx.target == QUEUE_RESULTS_ID:
+        template = "console/includes/queue_results.html"
+    return render(request, template, context, status=status)
 
 
 @require_GET
+@vary_on_headers("HX-Request")
 @manager_required
 def queue(request):
-    """People with no referent, the oldest deadline first."""
+    """People with no referent, the oldest deadline first; searched and
+    filtered from the query string."""
     return _queue_page(request)
 
 
@@ -121,7 +146,7 @@ def queue_assign(request):
         )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
-        return _queue_page(request, status=422)
+        return _queue_page(request, status=422, refused=refusal(request, "lot", error))
     messages.success(
         request,
         _("%(count)s personne(s) confiée(s) à %(name)s.")
@@ -217,7 +242,7 @@ def balance_confirm(request):
 # --- One person ------------------------------------------------------------------------
 
 
-def _person_page(request, pk, *, status=200):
+def _person_page(request, pk, *, status=200, refused=None):
     person = get_object_or_404(
         Beneficiary.objects.visible_to(request.user).select_related("territory"), pk=pk
     )
@@ -263,7 +288,11 @@ def _person_page(request, pk, *, status=200):
             "history": [a for a in assignments if not a.is_active],
             "candidates": candidates,
             "binomes": binome_candidates(request.user, territory_id=person.territory_id)[:5],
-            "staff_groups": staff_choice_groups(pool.staff),
+            # The referents the stage needs, by role.
+            "staff_groups": staff_choice_groups(
+                pool.staff, roles=roles_for_stage(pathway.stage if pathway else None)
+            ),
+            "refused": refused,
             "orientation_form": OrientationForm(
                 initial={"programme": programme} if pathway else None
             ),
@@ -308,7 +337,7 @@ def person_assign(request, pk):
         )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
-        return _person_page(request, pk, status=422)
+        return _person_page(request, pk, status=422, refused=refusal(request, "affecter", error))
     messages.success(
         request,
         _("%(person)s est confiée à %(name)s.")
@@ -420,7 +449,12 @@ def assignment_reassign_view(request, pk):
         )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
-        return _person_page(request, assignment.beneficiary_id, status=422)
+        return _person_page(
+            request,
+            assignment.beneficiary_id,
+            status=422,
+            refused=refusal(request, f"reaffecter-{assignment.pk}", error),
+        )
     messages.success(
         request, _("Personne confiée à %(name)s.") % {"name": new_staff.user.get_full_name()}
     )

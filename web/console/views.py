@@ -35,17 +35,25 @@ from caseload.services.assignments import assignments_end_many, assignments_reas
 from caseload.services.binomes import binome_create, binome_dissolve
 from caseload.services.change_requests import change_request_accept, change_request_refuse
 from caseload.services.reference import cap_policies_update
-from pathways.selectors import open_programmes, unassigned_queue
+from pathways.selectors import open_programmes, open_stages, roles_for_stage, unassigned_queue
 from web.console.forms import (
     AcceptForm,
     BinomeForm,
+    CapPoliciesForm,
     EndForm,
     ReassignForm,
     RefuseForm,
     TeamFilterForm,
     errors_text,
 )
-from web.console.helpers import BadInput, all_or_404, ids_from, manager_required, redirect_back
+from web.console.helpers import (
+    BadInput,
+    all_or_404,
+    ids_from,
+    manager_required,
+    redirect_back,
+    refusal,
+)
 
 TEAM_PAGE_SIZE = 50
 
@@ -163,7 +171,7 @@ def team(request):
 # --- A staff member's portfolio -------------------------------------------------------
 
 
-def _staff_page(request, staff, *, status=200):
+def _staff_page(request, staff, *, status=200, refused=None):
     staff = get_object_or_404(
         _referents(request.user).select_related("user", "structure"),
         pk=staff.pk if hasattr(staff, "pk") else staff,
@@ -190,7 +198,8 @@ def _staff_page(request, staff, *, status=200):
             "staff": staff,
             "loads": loads,
             "assignments": assignments,
-            "others": others,
+            "staff_groups": staff_choice_groups(others),
+            "refused": refused,
             "end_form": EndForm(),
             "reassign_form": ReassignForm(),
             "active_nav": "team",
@@ -259,7 +268,9 @@ def assignments_bulk(request, pk):
             raise ValidationError(_("Action inconnue."))
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
-        return _staff_page(request, staff, status=422)
+        return _staff_page(
+            request, staff, status=422, refused=refusal(request, "lot", error, ticked="assignments")
+        )
     return redirect_back(request, reverse("console:staff", args=[staff.pk]))
 
 
@@ -338,7 +349,7 @@ def binome_dissolve_view(request, pk):
 # --- Referent change requests ----------------------------------------------------------
 
 
-def _requests_page(request, *, status=200):
+def _requests_page(request, *, status=200, refused=None):
     visible_people = Beneficiary.objects.visible_to(request.user)
     requests = ReferentChangeRequest.objects.filter(beneficiary__in=visible_people).select_related(
         "beneficiary", "requested_by", "new_staff__user", "decided_by"
@@ -350,13 +361,32 @@ def _requests_page(request, *, status=200):
         requests.exclude(status=ChangeRequestStatus.PENDING).order_by("-decided_at", "-pk")[:30]
     )
     pool = SuggestionPool(request.user)
+    stages = open_stages(r.beneficiary_id for r in pending)
     return render(
         request,
         "console/change_requests.html",
         {
-            "pending": pending,
+            # Each request with the referents it may go to: the role asked
+            # for first, then the other roles the person's stage needs.
+            "pending": [
+                (
+                    change_request,
+                    staff_choice_groups(
+                        pool.staff,
+                        roles=[
+                            *(
+                                [change_request.requested_role]
+                                if change_request.requested_role
+                                else []
+                            ),
+                            *roles_for_stage(stages.get(change_request.beneficiary_id)),
+                        ],
+                    ),
+                )
+                for change_request in pending
+            ],
             "decided": decided,
-            "staff_groups": staff_choice_groups(pool.staff),
+            "refused": refused,
             "active_nav": "team",
             "console_tab": "requests",
         },
@@ -401,7 +431,9 @@ def change_request_accept_view(request, pk):
         )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
-        return _requests_page(request, status=422)
+        return _requests_page(
+            request, status=422, refused=refusal(request, f"accepter-{change_request.pk}", error)
+        )
     messages.success(request, _("Demande acceptée : nouveau référent affecté."))
     return redirect_back(request, reverse("console:requests"))
 
@@ -445,33 +477,29 @@ def cap_policies(request):
     )
     can_edit = scope.is_admin or scope.everything
     status = 200
+    form = CapPoliciesForm(policies=policies)
     if request.method == "POST":
         if not can_edit:
             raise PermissionDenied
-        errors, caps = [], {}
-        for policy in policies:
-            raw = request.POST.get(f"cap-{policy.pk}", "").strip()
-            if raw == "":
-                caps[policy] = None
-            elif raw.isdigit() and 1 <= int(raw) <= 1000:
-                caps[policy] = int(raw)
-            else:
-                errors.append(
-                    _("%(policy)s : le plafond est un nombre entier entre 1 et 1000, ou vide.")
-                    % {"policy": f"{policy.get_role_display()} / {policy.get_programme_display()}"}
-                )
-        if errors:
-            messages.error(request, " ".join(errors))
-            status = 400
-        else:
-            cap_policies_update(caps=caps, acting_user=request.user)
+        form = CapPoliciesForm(request.POST, policies=policies)
+        if form.is_valid():
+            cap_policies_update(caps=form.caps(), acting_user=request.user)
             messages.success(request, _("Plafonds enregistrés."))
             return redirect_back(request, reverse("console:caps"))
+        messages.error(
+            request,
+            _(
+                "Aucun plafond n'a été enregistré : corrigez les valeurs signalées, "
+                "les autres modifications sont conservées. %(errors)s"
+            )
+            % {"errors": errors_text(form)},
+        )
+        status = 400
     return render(
         request,
         "console/cap_policies.html",
         {
-            "policies": policies,
+            "rows": form.rows(),
             "can_edit": can_edit,
             "active_nav": "team",
             "console_tab": "caps",
