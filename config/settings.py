@@ -10,6 +10,7 @@ variables always win.
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -218,6 +219,9 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 WORKER_HEARTBEAT_SECONDS = env.int("WORKER_HEARTBEAT_SECONDS", default=60)
 DEADLINE_SCAN_INTERVAL_SECONDS = env.int("DEADLINE_SCAN_INTERVAL_SECONDS", default=300)
+EMAIL_OUTBOX_INTERVAL_SECONDS = env.int("EMAIL_OUTBOX_INTERVAL_SECONDS", default=60)
+# Hour (local time) of the daily digest of notifications.
+NOTIFICATION_DIGEST_HOUR = env.int("NOTIFICATION_DIGEST_HOUR", default=7)
 CELERY_BEAT_SCHEDULE = {
     "worker-heartbeat": {
         "task": "core.tasks.record_worker_heartbeat",
@@ -229,6 +233,18 @@ CELERY_BEAT_SCHEDULE = {
         "task": "pathways.tasks.scan_deadlines",
         "schedule": DEADLINE_SCAN_INTERVAL_SECONDS,
         "options": {"expires": DEADLINE_SCAN_INTERVAL_SECONDS},
+    },
+    # The email outbox: emails not sent yet (broker down when they were
+    # written, SMTP failures waiting for their backoff) go out on this run.
+    "email-outbox": {
+        "task": "pathways.send_emails",
+        "schedule": EMAIL_OUTBOX_INTERVAL_SECONDS,
+        "options": {"expires": EMAIL_OUTBOX_INTERVAL_SECONDS},
+    },
+    # The daily digest of the notifications of users who chose it.
+    "notification-digest": {
+        "task": "pathways.tasks.send_digests",
+        "schedule": crontab(minute=0, hour=NOTIFICATION_DIGEST_HOUR),
     },
 }
 

@@ -123,8 +123,8 @@ def test_notification_pages_keep_a_constant_number_of_queries(
     client = login(referent)
     client.get(reverse("notifications:list"))  # warm the session
 
-    # session, user, scope (profile, territories), count, page
-    with django_assert_num_queries(6):
+    # session, user, scope (profile, territories), count, page, email choice
+    with django_assert_num_queries(7):
         client.get(reverse("notifications:list"))
     # session, user, scope (navigation context), unread count, latest
     with django_assert_num_queries(6):
