@@ -182,9 +182,9 @@ CELERY_BROKER_DIR = VAR_DIR / "celery"
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
     # A task not acknowledged within this delay is delivered again: longer than
-    # any task's time limit (scan 10 min, recompute 30 min) and any retry
-    # countdown (email backoff at most 10 min), so that a running or waiting
-    # task is never duplicated; short enough that a task of a killed worker
+    # any task's time limit (scan 10 min, recompute 30 min), so that a running
+    # task is never duplicated (email retries wait in the outbox, in the
+    # database, not in Redis); short enough that a task of a killed worker
     # comes back within the hour (and the next scan finds its rows anyway).
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600),
