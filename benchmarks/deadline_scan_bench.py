@@ -44,7 +44,14 @@ from caseload.models import (  # noqa: E402
     Territory,
 )
 from core.models import User  # noqa: E402
-from pathways.models import Deadline, DeadlineReminder, Notification, Pathway, StageTransition  # noqa: E402
+from pathways.models import (  # noqa: E402
+    Deadline,
+    DeadlineReminder,
+    Notification,
+    OutgoingEmail,
+    Pathway,
+    StageTransition,
+)
 from pathways.reminders import scan_deadlines  # noqa: E402
 
 TERRITORIES = 10
@@ -56,6 +63,7 @@ def _reset():
         m._meta.db_table
         for m in (
             Notification,
+            OutgoingEmail,
             DeadlineReminder,
             Deadline,
             StageTransition,

@@ -10,6 +10,7 @@ variables always win.
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -181,9 +182,9 @@ CELERY_BROKER_DIR = VAR_DIR / "celery"
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
     # A task not acknowledged within this delay is delivered again: longer than
-    # any task's time limit (scan 10 min, recompute 30 min) and any retry
-    # countdown (email backoff at most 10 min), so that a running or waiting
-    # task is never duplicated; short enough that a task of a killed worker
+    # any task's time limit (scan 10 min, recompute 30 min), so that a running
+    # task is never duplicated (email retries wait in the outbox, in the
+    # database, not in Redis); short enough that a task of a killed worker
     # comes back within the hour (and the next scan finds its rows anyway).
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600),
@@ -218,6 +219,9 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 WORKER_HEARTBEAT_SECONDS = env.int("WORKER_HEARTBEAT_SECONDS", default=60)
 DEADLINE_SCAN_INTERVAL_SECONDS = env.int("DEADLINE_SCAN_INTERVAL_SECONDS", default=300)
+EMAIL_OUTBOX_INTERVAL_SECONDS = env.int("EMAIL_OUTBOX_INTERVAL_SECONDS", default=60)
+# Hour (local time) of the daily digest of notifications.
+NOTIFICATION_DIGEST_HOUR = env.int("NOTIFICATION_DIGEST_HOUR", default=7)
 CELERY_BEAT_SCHEDULE = {
     "worker-heartbeat": {
         "task": "core.tasks.record_worker_heartbeat",
@@ -229,6 +233,18 @@ CELERY_BEAT_SCHEDULE = {
         "task": "pathways.tasks.scan_deadlines",
         "schedule": DEADLINE_SCAN_INTERVAL_SECONDS,
         "options": {"expires": DEADLINE_SCAN_INTERVAL_SECONDS},
+    },
+    # The email outbox: emails not sent yet (broker down when they were
+    # written, SMTP failures waiting for their backoff) go out on this run.
+    "email-outbox": {
+        "task": "pathways.send_emails",
+        "schedule": EMAIL_OUTBOX_INTERVAL_SECONDS,
+        "options": {"expires": EMAIL_OUTBOX_INTERVAL_SECONDS},
+    },
+    # The daily digest of the notifications of users who chose it.
+    "notification-digest": {
+        "task": "pathways.tasks.send_digests",
+        "schedule": crontab(minute=0, hour=NOTIFICATION_DIGEST_HOUR),
     },
 }
 

@@ -146,3 +146,22 @@ class NotificationKind(models.TextChoices):
     REMINDER = "reminder", _("Rappel d'échéance")
     ESCALATION = "escalation", _("Délai dépassé")
     UNASSIGNED = "unassigned", _("Personne sans référent")
+
+
+class EmailFrequency(models.TextChoices):
+    """How a user receives the emails of their notifications."""
+
+    IMMEDIATE = "immediate", _("Immédiat")
+    DIGEST = "digest", _("Résumé quotidien")
+
+
+class EmailKind(models.TextChoices):
+    NOTIFICATION = "notification", _("Notification")
+    DIGEST = "digest", _("Résumé quotidien")
+
+
+class EmailStatus(models.TextChoices):
+    PENDING = "pending", _("À envoyer")
+    SENT = "sent", _("Envoyé")
+    FAILED = "failed", _("Abandonné après plusieurs échecs")
+    CANCELLED = "cancelled", _("Annulé (destinataire sans adresse ou inactif)")

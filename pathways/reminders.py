@@ -7,13 +7,17 @@ pending. Each batch is one transaction that
 
 1. claims up to `batch_size` due reminders with `SELECT … FOR UPDATE SKIP
    LOCKED` (two scans at once take different rows),
-2. creates the in-app notifications (unique per reminder and recipient),
+2. writes the in-app notifications, grouped per recipient and kind of
+   event (`pathways.notifications.notifications_record`: a reminder reaches
+   each recipient once, guaranteed by the database), and their emails in the
+   outbox (`OutgoingEmail` rows),
 3. marks the reminders sent, skipped or cancelled with a guarded UPDATE
    (`WHERE status = 'pending'`),
 
-and enqueues the emails with `transaction.on_commit`. A scan killed in the
-middle rolls back: nothing was sent, the rows are unlocked and the next scan
-finds them again. Nothing is kept only in Redis.
+and asks a worker to send the new emails after the commit (best effort:
+with the broker down, the beat's outbox run sends them). A scan killed in
+the middle rolls back: nothing was sent, the rows are unlocked and the next
+scan finds them again. Nothing is kept only in Redis.
 """
 
 import logging
@@ -23,14 +27,15 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from caseload.enums import StaffRole
 from caseload.models import Assignment, StaffProfile
 from pathways.deadlines import REFERENT_KINDS
 from pathways.enums import NotificationKind, ReminderStatus, ReminderStep
-from pathways.models import DeadlineReminder, Notification
-from pathways.notifications import send_notification_emails
+from pathways.models import DeadlineReminder
+from pathways.notifications import emails_enqueue, notifications_record
 
 logger = logging.getLogger(__name__)
 
@@ -155,7 +160,12 @@ def _scan_batch(*, today, batch_size, result, describe):
         {p.territory_id for p in people if p.territory_id}, {p.departement_id for p in people}
     )
 
-    sent, skipped, cancelled, notifications = [], [], [], []
+    links = {
+        "queue": reverse("console:queue"),
+        "overdue": reverse("console:overdue"),
+        "portfolio": reverse("workspace:portfolio"),
+    }
+    sent, skipped, cancelled, events = [], [], [], []
     for reminder in reminders:
         deadline = reminder.deadline
         person = deadline.pathway.beneficiary
@@ -167,27 +177,31 @@ def _scan_batch(*, today, batch_size, result, describe):
         if reminder.send_on < latest.get(deadline.pk, reminder.send_on):
             kind, recipients = None, set()  # a later step is due too: this one is stale
         elif reminder.step == ReminderStep.UNASSIGNED:
-            kind = NotificationKind.UNASSIGNED
+            kind, link = NotificationKind.UNASSIGNED, links["queue"]
             recipients = set() if person_referents else person_managers
         elif reminder.step == ReminderStep.ESCALATION:
-            kind, recipients = NotificationKind.ESCALATION, person_managers
+            kind, link = NotificationKind.ESCALATION, links["overdue"]
+            recipients = person_managers
         elif deadline.kind in REFERENT_KINDS and person_referents:
-            kind, recipients = NotificationKind.REMINDER, person_referents
+            kind, link = NotificationKind.REMINDER, links["portfolio"]
+            recipients = person_referents
         else:
-            kind, recipients = NotificationKind.REMINDER, person_managers
+            kind, link = NotificationKind.REMINDER, links["queue"]
+            recipients = person_managers
         if not recipients:
             skipped.append(reminder)
             continue
         sent.append(reminder)
-        notifications.extend(
-            Notification(
-                recipient_id=user_id,
-                kind=kind,
-                beneficiary_id=person.pk,
-                reminder_id=reminder.pk,
-                deadline_kind=deadline.kind,
-                due_on=deadline.due_on,
-            )
+        events.extend(
+            {
+                "recipient_id": user_id,
+                "kind": kind,
+                "deadline_kind": deadline.kind,
+                "due_on": deadline.due_on,
+                "beneficiary_id": person.pk,
+                "reminder_id": reminder.pk,
+                "link": link,
+            }
             for user_id in sorted(recipients)
         )
         if describe:
@@ -196,7 +210,7 @@ def _scan_batch(*, today, batch_size, result, describe):
                 f"({deadline.kind}, due {deadline.due_on:%Y-%m-%d}) to {len(recipients)} user(s)"
             )
 
-    created = Notification.objects.bulk_create(notifications)
+    written, email_ids = notifications_record(events=events, day=today)
     _pause_for_tests()
     now = timezone.now()
     for rows, status in (
@@ -216,11 +230,9 @@ def _scan_batch(*, today, batch_size, result, describe):
     result.sent += len(sent)
     result.skipped += len(skipped)
     result.cancelled += len(cancelled)
-    result.notifications += len(created)
-
-    to_email = [n.pk for n in created]
-    if to_email:
-        transaction.on_commit(lambda: send_notification_emails.delay(to_email))
+    result.notifications += written
+    if email_ids:
+        transaction.on_commit(lambda: emails_enqueue(email_ids))
     return len(reminders)
 
 

@@ -21,7 +21,12 @@ from pathways.models.followup import (
     InterviewRevision,
     Prescription,
 )
-from pathways.models.notifications import Notification
+from pathways.models.notifications import (
+    Notification,
+    NotificationPreference,
+    NotificationReminder,
+    OutgoingEmail,
+)
 from pathways.models.pathway import OrientationDecision, Pathway, StageTransition
 
 __all__ = [
@@ -36,6 +41,9 @@ __all__ = [
     "Interview",
     "InterviewRevision",
     "Notification",
+    "NotificationPreference",
+    "NotificationReminder",
+    "OutgoingEmail",
     "OrientationDecision",
     "Pathway",
     "Prescription",

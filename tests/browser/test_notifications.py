@@ -2,7 +2,8 @@ import datetime
 
 from playwright.sync_api import expect
 
-from intake.people import beneficiary_create
+from caseload.enums import StaffRole
+from intake.people import beneficiaries_create_bulk, beneficiary_create
 from pathways.reminders import scan_deadlines
 from tests.caseload.factories import AssignmentFactory, StaffProfileFactory
 
@@ -38,3 +39,42 @@ def test_the_bell_shows_a_reminder_and_clicking_it_opens_the_person(
     expect(page.get_by_role("heading", level=1)).to_contain_text("Yasmina")
     expect(page.get_by_role("button", name="Notifications")).not_to_contain_text("1")
     assert_accessible(page)
+
+
+def test_a_manager_sees_one_grouped_alert_and_chooses_immediate_emails(
+    page, live_server, log_in, assert_accessible
+):
+    manager = StaffProfileFactory(user__username="cheffe-cloche", role=StaffRole.MANAGER)
+    territory = manager.territories.first()
+    beneficiaries_create_bulk(
+        acting_user=None,
+        departement=manager.structure.departement,
+        people=[
+            {
+                "territory_id": territory.pk,
+                "caf_number": f"{4100000 + i}",
+                "household_role": "demandeur",
+                "first_name": "Prénom",
+                "last_name": f"Nom{i}",
+                "rsa_application_date": datetime.date.today(),
+            }
+            for i in range(25)
+        ],
+    )
+    assert scan_deadlines().sent == 25
+
+    log_in(page, manager.user.username)
+    page.goto(f"{live_server.url}/notifications/")
+
+    # One notification in the list (the bell, loaded by htmx, shows it too).
+    expect(page.locator(".list-group").get_by_text("25 personnes")).to_have_count(1)
+    digest = page.get_by_label("Résumé quotidien")
+    expect(digest).to_be_checked()  # a manager's default
+    assert_accessible(page)
+    page.get_by_label("Immédiat").check()
+    page.get_by_role("button", name="Enregistrer").click()
+
+    expect(page.get_by_text("Votre choix de courriels est enregistré.")).to_be_visible()
+    expect(page.get_by_label("Immédiat")).to_be_checked()
+    page.get_by_role("button", name="Ouvrir la liste").click()
+    expect(page).to_have_url(f"{live_server.url}/equipe/file/")

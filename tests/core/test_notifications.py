@@ -3,8 +3,9 @@ import datetime
 import pytest
 from django.urls import reverse
 
-from pathways.enums import DeadlineKind, NotificationKind
-from pathways.models import Notification
+from pathways.enums import DeadlineKind, EmailFrequency, NotificationKind
+from pathways.models import Notification, NotificationPreference
+from pathways.notifications import email_frequency_of
 from tests.beneficiaries.factories import BeneficiaryFactory
 from tests.caseload.factories import StaffProfileFactory
 
@@ -123,9 +124,52 @@ def test_notification_pages_keep_a_constant_number_of_queries(
     client = login(referent)
     client.get(reverse("notifications:list"))  # warm the session
 
-    # session, user, scope (profile, territories), count, page
-    with django_assert_num_queries(6):
+    # session, user, scope (profile, territories), count, page, email choice
+    with django_assert_num_queries(7):
         client.get(reverse("notifications:list"))
     # session, user, scope (navigation context), unread count, latest
     with django_assert_num_queries(6):
         client.get(reverse("notifications:bell"))
+
+
+def test_opening_a_grouped_notification_opens_its_list(login, referent, person):
+    group = _notify(referent, None, count=12, link=reverse("workspace:portfolio"))
+
+    response = login(referent).post(reverse("notifications:open", args=[group.pk]))
+
+    assert response["Location"] == reverse("workspace:portfolio")
+    group.refresh_from_db()
+    assert group.read_at is not None
+
+
+def test_a_grouped_notification_shows_its_count_and_no_name(login, referent, person):
+    _notify(referent, None, kind=NotificationKind.UNASSIGNED, count=12, link="/equipe/file/")
+
+    content = login(referent).get(reverse("notifications:list")).content.decode()
+
+    assert "12 personnes" in content
+    assert "Ouvrir la liste" in content
+
+
+def test_a_user_chooses_the_daily_digest_on_the_notifications_page(login, referent):
+    client = login(referent)
+    form = client.get(reverse("notifications:list")).context["frequency_form"]
+    assert form.initial["email_frequency"] == EmailFrequency.IMMEDIATE  # a referent's default
+
+    response = client.post(
+        reverse("notifications:preference"), {"email_frequency": EmailFrequency.DIGEST}
+    )
+
+    assert response["Location"] == reverse("notifications:list")
+    assert email_frequency_of(referent.user) == EmailFrequency.DIGEST
+    form = client.get(reverse("notifications:list")).context["frequency_form"]
+    assert form.initial["email_frequency"] == EmailFrequency.DIGEST
+
+
+def test_an_unknown_email_choice_is_refused(login, referent):
+    response = login(referent).post(
+        reverse("notifications:preference"), {"email_frequency": "weekly"}, follow=True
+    )
+
+    assert "Choisissez" in response.content.decode()
+    assert not NotificationPreference.objects.exists()

@@ -25,7 +25,7 @@ from kombu import Connection
 
 from config.celery import app as celery_app
 from pathways.enums import ReminderStatus
-from pathways.models import DeadlineReminder, Notification
+from pathways.models import DeadlineReminder, Notification, NotificationReminder
 
 pytestmark = pytest.mark.django_db(transaction=True)
 ROOT = Path(settings.BASE_DIR)
@@ -166,7 +166,7 @@ def test_a_worker_killed_mid_send_then_restarted_sends_the_reminder_once(
     _enqueue_scan(url)  # and beat's next tick finds nothing more to send
     _wait_for(lambda: _broker_idle(client), 60, "the next scan to finish")
 
-    assert Notification.objects.filter(reminder=due.get()).count() == 1
+    assert Notification.objects.filter(reminders=due.get()).count() == 1
     assert Notification.objects.count() == 1
 
 
@@ -193,5 +193,7 @@ def test_redis_flushall_with_reminders_pending_then_the_next_scan_sends_each_onc
 
     sent = DeadlineReminder.objects.filter(status=ReminderStatus.SENT)
     assert sent.count() == 5
-    assert Notification.objects.count() == 5
-    assert Notification.objects.values("reminder").distinct().count() == 5
+    # One grouped notification for the referent, each reminder carried once.
+    assert sum(Notification.objects.values_list("count", flat=True)) == 5
+    assert NotificationReminder.objects.values("reminder").distinct().count() == 5
+    assert NotificationReminder.objects.count() == 5

@@ -13,8 +13,16 @@ from django.utils import timezone
 from beneficiaries.models import Beneficiary
 from caseload.enums import Programme
 from caseload.models import Assignment
-from pathways.enums import DeadlineKind, NotificationKind, ReminderStatus
-from pathways.models import Deadline, DeadlineReminder, Notification, Pathway
+from pathways.enums import DeadlineKind, EmailStatus, NotificationKind, ReminderStatus
+from pathways.models import (
+    Deadline,
+    DeadlineReminder,
+    Notification,
+    NotificationReminder,
+    OutgoingEmail,
+    Pathway,
+)
+from pathways.notifications import EMAIL_MAX_ATTEMPTS, email_backoff, emails_send
 from pathways.reminders import ScanAborted, scan_deadlines
 from pathways.services.deadlines import deadline_cancel, deadline_meet
 from tests.caseload.factories import StaffProfileFactory
@@ -195,13 +203,21 @@ def test_each_step_is_sent_once_however_often_the_scan_runs(new_applicant, refer
 def test_the_database_refuses_a_second_notification_of_a_step(new_applicant, referent):
     new_applicant(followed_by=referent)
     scan_deadlines(today=day(8))
-    notification = Notification.objects.get()
+    carried = NotificationReminder.objects.get()
 
     from django.db import IntegrityError
 
-    notification.pk = None
     with pytest.raises(IntegrityError):
-        notification.save()
+        NotificationReminder.objects.create(
+            notification=Notification.objects.create(
+                recipient=referent.user,
+                kind=NotificationKind.REMINDER,
+                deadline_kind=DeadlineKind.ENTRY,
+                due_on=day(15),
+            ),
+            reminder_id=carried.reminder_id,
+            recipient_id=carried.recipient_id,
+        )
 
 
 def test_the_emails_hold_the_first_name_and_the_deadline_only(
@@ -212,13 +228,9 @@ def test_the_emails_hold_the_first_name_and_the_deadline_only(
     )
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         scan_deadlines(today=day(8))
-    from pathways.notifications import notification_emails_send
-
-    notification_emails_send(
-        notification_ids=list(Notification.objects.values_list("pk", flat=True))
-    )
 
     assert len(callbacks) == 1
+    assert emails_send() == 1
     (email,) = mailoutbox
     assert email.to == ["camille@example.org"]
     assert "Maria" in email.body
@@ -227,11 +239,12 @@ def test_the_emails_hold_the_first_name_and_the_deadline_only(
     for secret in ("Lopez-Secret", person.caf_number, "1985"):
         assert secret not in email.body and secret not in email.subject
     assert Notification.objects.get().emailed_at is not None
+    assert OutgoingEmail.objects.get().status == EmailStatus.SENT
     # Sent once: a second run finds nothing left to email.
-    assert notification_emails_send(notification_ids=[Notification.objects.get().pk]) == 0
+    assert emails_send() == 0
 
 
-def test_an_email_failure_does_not_undo_the_in_app_notification(
+def test_an_email_failure_counts_an_attempt_and_waits_for_the_next(
     new_applicant, referent, settings, mailoutbox
 ):
     new_applicant(followed_by=referent)
@@ -239,14 +252,19 @@ def test_an_email_failure_does_not_undo_the_in_app_notification(
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", 1  # closed port: a real failure
 
-    from pathways.notifications import notification_emails_send
+    assert emails_send() == 0
 
-    with pytest.raises(OSError):
-        notification_emails_send(
-            notification_ids=list(Notification.objects.values_list("pk", flat=True))
-        )
     notification = Notification.objects.get()
     assert notification.emailed_at is None and notification.read_at is None
+    email = OutgoingEmail.objects.get()
+    assert (email.status, email.attempts) == (EmailStatus.PENDING, 1)
+    assert email.last_error == "ConnectionRefusedError"
+    assert email.next_attempt_at > timezone.now()
+    # Not retried before its backoff; sent once the server answers again.
+    assert emails_send() == 0 and OutgoingEmail.objects.get().attempts == 1
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    assert emails_send(now=email.next_attempt_at) == 1
+    assert len(mailoutbox) == 1
 
 
 def _people_due(new_applicant, referent, count):
@@ -286,14 +304,16 @@ def test_the_scan_query_count_does_not_grow_with_the_number_due(referent, territ
     _bulk_due(50, referent, territory, offset=0)
     with CaptureQueriesContext(connection) as small:
         assert scan_deadlines(today=day(8), batch_size=2000).sent == 50
+    Notification.objects.update(read_at=timezone.now())  # the next scan writes a new one
 
     _bulk_due(500, referent, territory, offset=1000)
     with CaptureQueriesContext(connection) as large:
         assert scan_deadlines(today=day(8), batch_size=2000).sent == 500
 
-    # claim, latest steps, referents, managers, admins, notifications, update,
-    # savepoints: the same whatever the number due.
-    assert len(small) == len(large) <= 12
+    # claim, latest steps, referents, managers, admins, recipients (locked,
+    # with their email choice), their open notifications, outbox, notifications,
+    # reminders carried, update, savepoints: the same whatever the number due.
+    assert len(small) == len(large) <= 13
 
 
 def test_batches_cost_a_constant_number_of_queries_each(new_applicant, referent):
@@ -364,19 +384,16 @@ def test_two_scans_at_once_send_each_reminder_once(new_applicant, referent, sett
     assert not errors
     assert sum(r.sent for r in results) == 30
     assert all(r.sent > 0 for r in results), "both scans took a share of the work"
-    assert Notification.objects.count() == 30
-    assert Notification.objects.values("reminder").distinct().count() == 30
+    # One notification per batch's group, each reminder carried once.
+    assert sum(Notification.objects.values_list("count", flat=True)) == 30
+    assert NotificationReminder.objects.values("reminder").distinct().count() == 30
+    assert NotificationReminder.objects.count() == 30
 
 
-def test_email_failures_retry_with_backoff_below_the_visibility_timeout(settings):
-    from smtplib import SMTPException
-
-    from pathways.notifications import send_notification_emails
-
-    assert {SMTPException, OSError} <= set(send_notification_emails.autoretry_for)
-    assert send_notification_emails.retry_backoff and send_notification_emails.retry_jitter
-    assert send_notification_emails.retry_backoff_max < 3600  # default visibility timeout
-    assert settings.CELERY_TASK_ACKS_LATE and settings.CELERY_TASK_REJECT_ON_WORKER_LOST
+def test_email_failures_back_off_exponentially_then_give_up():
+    assert [email_backoff(n).total_seconds() for n in (1, 2, 3)] == [60, 120, 240]
+    assert email_backoff(20).total_seconds() == 3600
+    assert EMAIL_MAX_ATTEMPTS == 10
 
 
 def test_beat_runs_the_scan_every_few_minutes(settings):
@@ -384,3 +401,12 @@ def test_beat_runs_the_scan_every_few_minutes(settings):
 
     assert entry["task"] == "pathways.tasks.scan_deadlines"
     assert entry["schedule"] <= 600
+
+
+def test_beat_sends_the_outbox_every_minute_and_the_digest_daily(settings):
+    outbox = settings.CELERY_BEAT_SCHEDULE["email-outbox"]
+    digest = settings.CELERY_BEAT_SCHEDULE["notification-digest"]
+
+    assert outbox["task"] == "pathways.send_emails" and outbox["schedule"] <= 60
+    assert digest["task"] == "pathways.tasks.send_digests"
+    assert digest["schedule"].hour == {7}

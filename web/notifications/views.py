@@ -8,7 +8,14 @@ from django.views.decorators.http import require_GET, require_POST
 
 from beneficiaries.models import Beneficiary
 from pathways.models import Notification
-from pathways.notifications import notification_mark_read, notifications_mark_all_read
+from pathways.notifications import (
+    email_frequency_of,
+    notification_mark_read,
+    notification_preference_set,
+    notification_url,
+    notifications_mark_all_read,
+)
+from web.notifications.forms import EmailFrequencyForm
 
 BELL_LATEST = 5
 NOTIFICATIONS_PAGE_SIZE = 30
@@ -41,16 +48,40 @@ def notification_list(request):
     return render(
         request,
         "notifications/list.html",
-        {"page": page, "notifications": list(page), "active_nav": "notifications"},
+        {
+            "page": page,
+            "notifications": list(page),
+            "frequency_form": EmailFrequencyForm(
+                initial={"email_frequency": email_frequency_of(request.user)}
+            ),
+            "active_nav": "notifications",
+        },
     )
+
+
+@require_POST
+def notification_preference(request):
+    """The user chooses immediate emails or the daily digest."""
+    form = EmailFrequencyForm(request.POST)
+    if form.is_valid():
+        notification_preference_set(
+            user=request.user, email_frequency=form.cleaned_data["email_frequency"]
+        )
+        messages.success(request, _("Votre choix de courriels est enregistré."))
+    else:
+        messages.error(request, _("Choisissez « Immédiat » ou « Résumé quotidien »."))
+    return redirect("notifications:list")
 
 
 @require_POST
 def notification_open(request, pk):
     """Mark the notification read and open the person's record (when the user
-    may still see the person; otherwise back to the list, saying so)."""
+    may still see the person; otherwise back to the list, saying so), or for
+    a group the list to work through."""
     notification = _own_notification(request, pk)
     notification_mark_read(user=request.user, notification=notification)
+    if notification.is_group or not notification.beneficiary_id:
+        return redirect(notification_url(notification))
     if (
         notification.beneficiary_id
         and Beneficiary.objects.visible_to(request.user)
