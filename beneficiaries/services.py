@@ -4,7 +4,7 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import Case, F, Q, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -93,11 +93,22 @@ def outreach_attempt_create(
 
 
 def beneficiary_touch_contact(*, beneficiary, on: datetime.date):
-    """Move the person's last contact forward (never back)."""
+    """The person was met or reached: their last contact moves forward (never
+    back) and they are no longer "jamais rencontré". Every service that
+    records a held interview or an outreach that reached the person calls it
+    (the demo generator, the one bulk writer of interviews, follows the same rule)."""
     moment = timezone.make_aware(datetime.datetime.combine(on, datetime.time(12)))
-    Beneficiary.objects.filter(pk=beneficiary.pk).filter(
-        Q(last_contact_at__isnull=True) | Q(last_contact_at__lt=moment)
-    ).update(last_contact_at=moment)
+    Beneficiary.objects.filter(pk=beneficiary.pk).update(
+        known_to_departement=True,
+        last_contact_at=Case(
+            When(
+                Q(last_contact_at__isnull=True) | Q(last_contact_at__lt=moment),
+                then=Value(moment),
+            ),
+            default=F("last_contact_at"),
+        ),
+    )
+    beneficiary.known_to_departement = True
 
 
 CONTACT_FIELDS = ("phone", "email", "address_line", "postcode", "city")
