@@ -17,7 +17,12 @@ from beneficiaries.enums import (
     OutreachChannel,
     OutreachResult,
 )
-from beneficiaries.validators import validate_caf_number, validate_nir
+from beneficiaries.validators import (
+    validate_caf_number,
+    validate_nir,
+    validate_phone,
+    validate_postcode,
+)
 from caseload.models import Assignment, Commune
 from caseload.perms import scope_of
 
@@ -180,9 +185,11 @@ class Beneficiary(models.Model):
     birth_date = models.DateField("date de naissance", null=True, blank=True)
 
     address_line = models.CharField("adresse", max_length=255, blank=True)
-    postcode = models.CharField("code postal", max_length=5, blank=True)
+    postcode = models.CharField(
+        "code postal", max_length=5, blank=True, validators=[validate_postcode]
+    )
     city = models.CharField("ville", max_length=150, blank=True)
-    phone = models.CharField("téléphone", max_length=20, blank=True)
+    phone = models.CharField("téléphone", max_length=20, blank=True, validators=[validate_phone])
     email = models.EmailField("courriel", blank=True)
 
     rsa_application_date = models.DateField("date de la demande de RSA", null=True, blank=True)

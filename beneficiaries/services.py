@@ -16,6 +16,7 @@ from beneficiaries.models import (
     OutreachAttempt,
     RecordAccessLog,
 )
+from beneficiaries.validators import normalise_email, normalise_phone, normalise_postcode
 from core.bulk import insert_rows
 from core.exceptions import StaleVersionError
 
@@ -114,16 +115,48 @@ def beneficiary_touch_contact(*, beneficiary, on: datetime.date):
 CONTACT_FIELDS = ("phone", "email", "address_line", "postcode", "city")
 
 
+CONTACT_NORMALISERS = {
+    "phone": normalise_phone,
+    "postcode": normalise_postcode,
+    "email": normalise_email,
+}
+
+
+def contact_normalise(name, value):
+    """A contact field in its stored form (the same rules as the imports'):
+    the value itself when the rule refuses it, for the model's validator to
+    name the problem."""
+    value = (value or "").strip()
+    normalise = CONTACT_NORMALISERS.get(name)
+    if not value or normalise is None:
+        return value
+    return normalise(value) or value
+
+
 @transaction.atomic
-def beneficiary_update_contact(*, acting_user, beneficiary, expected_version: int, **fields):
+def beneficiary_update_contact(
+    *, acting_user, beneficiary, expected_version: int, erase_all=False, **fields
+):
     """Change a person's contact details, refusing a save based on an old
-    version (two people editing the same record: the second is refused)."""
+    version (two people editing the same record: the second is refused).
+
+    Phone, postcode and email follow the imports' rules (`beneficiaries.validators`).
+    Emptying every contact field of a person who had one needs `erase_all`:
+    the user confirms that the person can no longer be reached.
+    """
     unknown = set(fields) - set(CONTACT_FIELDS)
     if unknown:
         raise ValueError(f"Champs non modifiables ici : {sorted(unknown)}")
+    fields = {name: contact_normalise(name, value) for name, value in fields.items()}
+    had_contact = any(getattr(beneficiary, name) for name in CONTACT_FIELDS)
     for name, value in fields.items():
         setattr(beneficiary, name, value)
     beneficiary.full_clean(validate_unique=False, validate_constraints=False)
+    if had_contact and not erase_all and not any(getattr(beneficiary, n) for n in CONTACT_FIELDS):
+        raise ValidationError(
+            {"erase_all": _("Toutes les coordonnées seraient effacées : confirmez-le.")},
+            code="erase_all",
+        )
     updated = Beneficiary.objects.filter(pk=beneficiary.pk, version=expected_version).update(
         version=F("version") + 1, updated_at=timezone.now(), **fields
     )
