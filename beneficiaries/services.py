@@ -2,7 +2,7 @@
 
 import datetime
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Case, F, Q, Value, When
 from django.utils import timezone
@@ -13,9 +13,11 @@ from beneficiaries.models import (
     Barrier,
     BarrierEvent,
     Beneficiary,
+    HealthNote,
     OutreachAttempt,
     RecordAccessLog,
 )
+from beneficiaries.perms import can_write_health_notes
 from beneficiaries.validators import normalise_email, normalise_phone, normalise_postcode
 from core.bulk import insert_rows
 from core.exceptions import StaleVersionError
@@ -170,3 +172,28 @@ def beneficiary_update_contact(
         detail="coordonnées",
     )
     return beneficiary
+
+
+@transaction.atomic
+def health_note_create(*, acting_user, beneficiary, text, disability_recognised=False):
+    """A health note and the person's disability recognition (RQTH) as of
+    today, written by the nurse or the person's social worker only
+    (`can_write_health_notes`), and traced in the access log."""
+    if not can_write_health_notes(acting_user, beneficiary):
+        raise PermissionDenied(
+            _(
+                "Seuls l'infirmier et le travailleur social de la personne écrivent des notes de santé."
+            )
+        )
+    note = HealthNote(
+        beneficiary=beneficiary,
+        text=(text or "").strip(),
+        disability_recognised=disability_recognised,
+        author=acting_user,
+    )
+    note.full_clean()
+    note.save()
+    access_log_record(
+        user=acting_user, beneficiary=beneficiary, action=AccessAction.CHANGE, detail="santé"
+    )
+    return note
