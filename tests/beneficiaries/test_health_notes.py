@@ -8,7 +8,7 @@ from django.urls import reverse
 from beneficiaries.enums import AccessAction
 from beneficiaries.models import HealthNote, RecordAccessLog
 from beneficiaries.services import health_note_create
-from tests.beneficiaries.test_record_privacy import HEALTH_NOTE, record  # noqa: F401
+from tests.beneficiaries.records import HEALTH_NOTE
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
 NOTE = "Suivi psychologique au CMP, en cours."
@@ -88,9 +88,7 @@ def test_the_service_refuses_a_health_note_from_other_roles(record, who):
         health_note_create(acting_user=staff[who].user, beneficiary=person, text=NOTE)
 
 
-def test_a_social_worker_who_no_longer_follows_the_person_cannot_write_a_health_note(
-    login, record
-):
+def test_a_social_worker_who_no_longer_follows_the_person_cannot_write_a_health_note(login, record):
     person, staff = record
     assignment = person.assignments.get(staff=staff["social_worker"])
     person.assignments.filter(pk=assignment.pk).update(
