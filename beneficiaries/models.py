@@ -13,6 +13,8 @@ from beneficiaries.enums import (
     BarrierKind,
     BarrierState,
     Civility,
+    ConsentChannel,
+    ConsentDecision,
     HouseholdRole,
     OutreachChannel,
     OutreachResult,
@@ -413,6 +415,53 @@ class OutreachAttempt(models.Model):
 
     def __str__(self):
         return f"{self.get_channel_display()} — {self.get_result_display()}"
+
+
+class ConsentEvent(models.Model):
+    """One statement of the person about reinforced accompaniment (given,
+    refused, withdrawn): when, how they said it and who recorded it. The
+    person's `reinforced_consent` holds the current answer, these rows the
+    history."""
+
+    beneficiary = models.ForeignKey(
+        Beneficiary,
+        on_delete=models.CASCADE,
+        related_name="consent_events",
+        verbose_name="bénéficiaire",
+    )
+    decision = models.CharField("décision", max_length=10, choices=ConsentDecision.choices)
+    occurred_on = models.DateField("date")
+    channel = models.CharField("exprimé par", max_length=10, choices=ConsentChannel.choices)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="saisi par",
+    )
+    created_at = models.DateTimeField("saisi le", db_default=Now())
+
+    class Meta:
+        verbose_name = "consentement à l'accompagnement renforcé"
+        verbose_name_plural = "consentements à l'accompagnement renforcé"
+        ordering = ["-occurred_on", "-pk"]
+        indexes = [
+            models.Index(fields=["beneficiary", "occurred_on"], name="consent_event_by_person")
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(decision__in=ConsentDecision.values),
+                name="consent_event_decision_valid",
+                violation_error_message="Décision inconnue.",
+            ),
+            models.CheckConstraint(
+                condition=Q(channel__in=ConsentChannel.values),
+                name="consent_event_channel_valid",
+                violation_error_message="Façon de l'exprimer inconnue.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_decision_display()} ({self.occurred_on:%d/%m/%Y})"
 
 
 class HealthNote(models.Model):

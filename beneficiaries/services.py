@@ -8,11 +8,12 @@ from django.db.models import Case, F, Q, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from beneficiaries.enums import AccessAction, BarrierState, OutreachResult
+from beneficiaries.enums import AccessAction, BarrierState, ConsentDecision, OutreachResult
 from beneficiaries.models import (
     Barrier,
     BarrierEvent,
     Beneficiary,
+    ConsentEvent,
     HealthNote,
     OutreachAttempt,
     RecordAccessLog,
@@ -197,3 +198,54 @@ def health_note_create(*, acting_user, beneficiary, text, disability_recognised=
         user=acting_user, beneficiary=beneficiary, action=AccessAction.CHANGE, detail="santé"
     )
     return note
+
+
+@transaction.atomic
+def reinforced_consent_record(
+    *, acting_user, beneficiary, expected_version: int, decision, occurred_on, channel
+):
+    """The person gives, refuses or withdraws their consent to reinforced
+    accompaniment: the answer on the person (with its date), one history row
+    (how they said it, who recorded it), the version bumped, the change traced.
+
+    A withdrawal needs a consent to withdraw; a date is neither in the future
+    nor before the RSA application. A save based on an old version is refused.
+    """
+    errors = {}
+    today = timezone.localdate()
+    if occurred_on > today:
+        errors["occurred_on"] = _("La date ne peut être future.")
+    elif beneficiary.rsa_application_date and occurred_on < beneficiary.rsa_application_date:
+        errors["occurred_on"] = _("La date ne peut précéder la demande de RSA.")
+    if decision == ConsentDecision.WITHDRAWN and beneficiary.reinforced_consent is not True:
+        errors["decision"] = _("La personne n'a pas donné de consentement à retirer.")
+    if errors:
+        raise ValidationError(errors)
+    event = ConsentEvent(
+        beneficiary=beneficiary,
+        decision=decision,
+        occurred_on=occurred_on,
+        channel=channel,
+        recorded_by=acting_user,
+    )
+    event.full_clean()
+    consent = decision == ConsentDecision.GIVEN
+    updated = Beneficiary.objects.filter(pk=beneficiary.pk, version=expected_version).update(
+        reinforced_consent=consent,
+        reinforced_consent_on=occurred_on,
+        version=F("version") + 1,
+        updated_at=timezone.now(),
+    )
+    if not updated:
+        raise StaleVersionError()
+    event.save()
+    beneficiary.reinforced_consent = consent
+    beneficiary.reinforced_consent_on = occurred_on
+    beneficiary.version = expected_version + 1
+    access_log_record(
+        user=acting_user,
+        beneficiary=beneficiary,
+        action=AccessAction.CHANGE,
+        detail="consentement",
+    )
+    return event

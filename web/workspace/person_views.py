@@ -7,11 +7,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from beneficiaries.enums import ConsentDecision
 from beneficiaries.perms import can_write_health_notes
-from beneficiaries.services import health_note_create
+from beneficiaries.services import health_note_create, reinforced_consent_record
+from core.exceptions import StaleVersionError
 from core.forms_utils import apply_service_errors
 from web.workspace.people import editable_person_or_404
-from web.workspace.person_forms import HealthNoteForm
+from web.workspace.person_forms import ConsentForm, HealthNoteForm
 from web.workspace.responses import render_panel, render_record
 
 
@@ -41,3 +43,46 @@ def health_note_create_view(request, pk):
                 return render_record(request, person, flash=_("Note de santé enregistrée."))
         return render_panel(request, "workspace/_health_note_form.html", context, status=422)
     return render_panel(request, "workspace/_health_note_form.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def consent_view(request, pk):
+    """Record, refuse or withdraw the consent to reinforced accompaniment,
+    with its history: those who may change the record."""
+    person = editable_person_or_404(request, pk)
+    form = ConsentForm(
+        request.POST or None,
+        initial={
+            "version": person.version,
+            "decision": (
+                ConsentDecision.WITHDRAWN if person.reinforced_consent else ConsentDecision.GIVEN
+            ),
+        },
+    )
+    history = list(
+        person.consent_events.select_related("recorded_by").order_by("-occurred_on", "-pk")
+    )
+    context = {"person": person, "form": form, "history": history}
+    template = "workspace/_consent_form.html"
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                reinforced_consent_record(
+                    acting_user=request.user,
+                    beneficiary=person,
+                    expected_version=form.cleaned_data["version"],
+                    decision=form.cleaned_data["decision"],
+                    occurred_on=form.cleaned_data["occurred_on"],
+                    channel=form.cleaned_data["channel"],
+                )
+            except StaleVersionError as error:
+                form.add_error(None, error)
+                return render_panel(request, template, {**context, "stale": True}, status=409)
+            except ValidationError as error:
+                apply_service_errors(form, error)
+            else:
+                return render_record(
+                    request, person, flash=_("Consentement à l'accompagnement renforcé enregistré.")
+                )
+        return render_panel(request, template, context, status=422)
+    return render_panel(request, template, context)

@@ -61,5 +61,10 @@ urlpatterns = [
         person_views.health_note_create_view,
         name="health_note_create",
     ),
+    path(
+        "portefeuille/personnes/<int:pk>/consentement/",
+        person_views.consent_view,
+        name="consent",
+    ),
     path("offre-de-service/", catalogue_views.catalogue, name="catalogue"),
 ]
