@@ -50,3 +50,17 @@ class AccessAction(models.TextChoices):
     READ = "read", _("Consultation")
     CHANGE = "change", _("Modification")
     EXPORT = "export", _("Export")
+
+
+class ConsentDecision(models.TextChoices):
+    GIVEN = "given", _("Consentement donné")
+    REFUSED = "refused", _("Refus")
+    WITHDRAWN = "withdrawn", _("Retrait du consentement")
+
+
+class ConsentChannel(models.TextChoices):
+    WRITTEN = "written", _("Écrit (document signé)")
+    INTERVIEW = "interview", _("Oral, en entretien")
+    PHONE = "phone", _("Téléphone")
+    EMAIL = "email", _("Courriel")
+    LETTER = "letter", _("Courrier")

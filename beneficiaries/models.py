@@ -13,11 +13,18 @@ from beneficiaries.enums import (
     BarrierKind,
     BarrierState,
     Civility,
+    ConsentChannel,
+    ConsentDecision,
     HouseholdRole,
     OutreachChannel,
     OutreachResult,
 )
-from beneficiaries.validators import validate_caf_number, validate_nir
+from beneficiaries.validators import (
+    validate_caf_number,
+    validate_nir,
+    validate_phone,
+    validate_postcode,
+)
 from caseload.models import Assignment, Commune
 from caseload.perms import scope_of
 
@@ -180,9 +187,11 @@ class Beneficiary(models.Model):
     birth_date = models.DateField("date de naissance", null=True, blank=True)
 
     address_line = models.CharField("adresse", max_length=255, blank=True)
-    postcode = models.CharField("code postal", max_length=5, blank=True)
+    postcode = models.CharField(
+        "code postal", max_length=5, blank=True, validators=[validate_postcode]
+    )
     city = models.CharField("ville", max_length=150, blank=True)
-    phone = models.CharField("téléphone", max_length=20, blank=True)
+    phone = models.CharField("téléphone", max_length=20, blank=True, validators=[validate_phone])
     email = models.EmailField("courriel", blank=True)
 
     rsa_application_date = models.DateField("date de la demande de RSA", null=True, blank=True)
@@ -406,6 +415,53 @@ class OutreachAttempt(models.Model):
 
     def __str__(self):
         return f"{self.get_channel_display()} — {self.get_result_display()}"
+
+
+class ConsentEvent(models.Model):
+    """One statement of the person about reinforced accompaniment (given,
+    refused, withdrawn): when, how they said it and who recorded it. The
+    person's `reinforced_consent` holds the current answer, these rows the
+    history."""
+
+    beneficiary = models.ForeignKey(
+        Beneficiary,
+        on_delete=models.CASCADE,
+        related_name="consent_events",
+        verbose_name="bénéficiaire",
+    )
+    decision = models.CharField("décision", max_length=10, choices=ConsentDecision.choices)
+    occurred_on = models.DateField("date")
+    channel = models.CharField("exprimé par", max_length=10, choices=ConsentChannel.choices)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="saisi par",
+    )
+    created_at = models.DateTimeField("saisi le", db_default=Now())
+
+    class Meta:
+        verbose_name = "consentement à l'accompagnement renforcé"
+        verbose_name_plural = "consentements à l'accompagnement renforcé"
+        ordering = ["-occurred_on", "-pk"]
+        indexes = [
+            models.Index(fields=["beneficiary", "occurred_on"], name="consent_event_by_person")
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(decision__in=ConsentDecision.values),
+                name="consent_event_decision_valid",
+                violation_error_message="Décision inconnue.",
+            ),
+            models.CheckConstraint(
+                condition=Q(channel__in=ConsentChannel.values),
+                name="consent_event_channel_valid",
+                violation_error_message="Façon de l'exprimer inconnue.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_decision_display()} ({self.occurred_on:%d/%m/%Y})"
 
 
 class HealthNote(models.Model):

@@ -2,20 +2,24 @@
 
 import datetime
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import Case, F, Q, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from beneficiaries.enums import AccessAction, BarrierState, OutreachResult
+from beneficiaries.enums import AccessAction, BarrierState, ConsentDecision, OutreachResult
 from beneficiaries.models import (
     Barrier,
     BarrierEvent,
     Beneficiary,
+    ConsentEvent,
+    HealthNote,
     OutreachAttempt,
     RecordAccessLog,
 )
+from beneficiaries.perms import can_write_health_notes
+from beneficiaries.validators import normalise_email, normalise_phone, normalise_postcode
 from core.bulk import insert_rows
 from core.exceptions import StaleVersionError
 
@@ -93,26 +97,69 @@ def outreach_attempt_create(
 
 
 def beneficiary_touch_contact(*, beneficiary, on: datetime.date):
-    """Move the person's last contact forward (never back)."""
+    """The person was met or reached: their last contact moves forward (never
+    back) and they are no longer "jamais rencontré". Every service that
+    records a held interview or an outreach that reached the person calls it
+    (the demo generator, the one bulk writer of interviews, follows the same rule)."""
     moment = timezone.make_aware(datetime.datetime.combine(on, datetime.time(12)))
-    Beneficiary.objects.filter(pk=beneficiary.pk).filter(
-        Q(last_contact_at__isnull=True) | Q(last_contact_at__lt=moment)
-    ).update(last_contact_at=moment)
+    Beneficiary.objects.filter(pk=beneficiary.pk).update(
+        known_to_departement=True,
+        last_contact_at=Case(
+            When(
+                Q(last_contact_at__isnull=True) | Q(last_contact_at__lt=moment),
+                then=Value(moment),
+            ),
+            default=F("last_contact_at"),
+        ),
+    )
+    beneficiary.known_to_departement = True
 
 
 CONTACT_FIELDS = ("phone", "email", "address_line", "postcode", "city")
 
 
+CONTACT_NORMALISERS = {
+    "phone": normalise_phone,
+    "postcode": normalise_postcode,
+    "email": normalise_email,
+}
+
+
+def contact_normalise(name, value):
+    """A contact field in its stored form (the same rules as the imports'):
+    the value itself when the rule refuses it, for the model's validator to
+    name the problem."""
+    value = (value or "").strip()
+    normalise = CONTACT_NORMALISERS.get(name)
+    if not value or normalise is None:
+        return value
+    return normalise(value) or value
+
+
 @transaction.atomic
-def beneficiary_update_contact(*, acting_user, beneficiary, expected_version: int, **fields):
+def beneficiary_update_contact(
+    *, acting_user, beneficiary, expected_version: int, erase_all=False, **fields
+):
     """Change a person's contact details, refusing a save based on an old
-    version (two people editing the same record: the second is refused)."""
+    version (two people editing the same record: the second is refused).
+
+    Phone, postcode and email follow the imports' rules (`beneficiaries.validators`).
+    Emptying every contact field of a person who had one needs `erase_all`:
+    the user confirms that the person can no longer be reached.
+    """
     unknown = set(fields) - set(CONTACT_FIELDS)
     if unknown:
         raise ValueError(f"Champs non modifiables ici : {sorted(unknown)}")
+    fields = {name: contact_normalise(name, value) for name, value in fields.items()}
+    had_contact = any(getattr(beneficiary, name) for name in CONTACT_FIELDS)
     for name, value in fields.items():
         setattr(beneficiary, name, value)
     beneficiary.full_clean(validate_unique=False, validate_constraints=False)
+    if had_contact and not erase_all and not any(getattr(beneficiary, n) for n in CONTACT_FIELDS):
+        raise ValidationError(
+            {"erase_all": _("Toutes les coordonnées seraient effacées : confirmez-le.")},
+            code="erase_all",
+        )
     updated = Beneficiary.objects.filter(pk=beneficiary.pk, version=expected_version).update(
         version=F("version") + 1, updated_at=timezone.now(), **fields
     )
@@ -126,3 +173,79 @@ def beneficiary_update_contact(*, acting_user, beneficiary, expected_version: in
         detail="coordonnées",
     )
     return beneficiary
+
+
+@transaction.atomic
+def health_note_create(*, acting_user, beneficiary, text, disability_recognised=False):
+    """A health note and the person's disability recognition (RQTH) as of
+    today, written by the nurse or the person's social worker only
+    (`can_write_health_notes`), and traced in the access log."""
+    if not can_write_health_notes(acting_user, beneficiary):
+        raise PermissionDenied(
+            _(
+                "Seuls l'infirmier et le travailleur social de la personne écrivent des notes de santé."
+            )
+        )
+    note = HealthNote(
+        beneficiary=beneficiary,
+        text=(text or "").strip(),
+        disability_recognised=disability_recognised,
+        author=acting_user,
+    )
+    note.full_clean()
+    note.save()
+    access_log_record(
+        user=acting_user, beneficiary=beneficiary, action=AccessAction.CHANGE, detail="santé"
+    )
+    return note
+
+
+@transaction.atomic
+def reinforced_consent_record(
+    *, acting_user, beneficiary, expected_version: int, decision, occurred_on, channel
+):
+    """The person gives, refuses or withdraws their consent to reinforced
+    accompaniment: the answer on the person (with its date), one history row
+    (how they said it, who recorded it), the version bumped, the change traced.
+
+    A withdrawal needs a consent to withdraw; a date is neither in the future
+    nor before the RSA application. A save based on an old version is refused.
+    """
+    errors = {}
+    today = timezone.localdate()
+    if occurred_on > today:
+        errors["occurred_on"] = _("La date ne peut être future.")
+    elif beneficiary.rsa_application_date and occurred_on < beneficiary.rsa_application_date:
+        errors["occurred_on"] = _("La date ne peut précéder la demande de RSA.")
+    if decision == ConsentDecision.WITHDRAWN and beneficiary.reinforced_consent is not True:
+        errors["decision"] = _("La personne n'a pas donné de consentement à retirer.")
+    if errors:
+        raise ValidationError(errors)
+    event = ConsentEvent(
+        beneficiary=beneficiary,
+        decision=decision,
+        occurred_on=occurred_on,
+        channel=channel,
+        recorded_by=acting_user,
+    )
+    event.full_clean()
+    consent = decision == ConsentDecision.GIVEN
+    updated = Beneficiary.objects.filter(pk=beneficiary.pk, version=expected_version).update(
+        reinforced_consent=consent,
+        reinforced_consent_on=occurred_on,
+        version=F("version") + 1,
+        updated_at=timezone.now(),
+    )
+    if not updated:
+        raise StaleVersionError()
+    event.save()
+    beneficiary.reinforced_consent = consent
+    beneficiary.reinforced_consent_on = occurred_on
+    beneficiary.version = expected_version + 1
+    access_log_record(
+        user=acting_user,
+        beneficiary=beneficiary,
+        action=AccessAction.CHANGE,
+        detail="consentement",
+    )
+    return event

@@ -3,6 +3,7 @@
 import re
 
 from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from stdnum.exceptions import InvalidChecksum, InvalidComponent, InvalidFormat, InvalidLength
 from stdnum.fr import nir as stdnum_nir
 
@@ -72,3 +73,85 @@ def nir_key(body):
 
 def nir_with_key(body):
     return body + nir_key(body)
+
+
+# --- Contact details: one set of rules for the contact form and the imports --------
+
+# Overseas départements dial like metropolitan France (10 digits from 0): from
+# abroad +262 (La Réunion, Mayotte), +590 (Guadeloupe, Saint-Martin,
+# Saint-Barthélemy), +594 (Guyane), +596 (Martinique) replace the leading 0.
+OVERSEAS_DEPARTEMENT_CODES = ("262", "590", "594", "596")
+# Overseas collectivities keep their own numbering: country code and length.
+OVERSEAS_COLLECTIVITY_LENGTHS = {"508": 6, "681": 6, "687": 6, "689": 8}
+POSTCODE_RE = re.compile(r"^(?:0[1-9]|[1-9][0-9])[0-9]{3}$")
+
+
+def _pairs(digits):
+    return " ".join(digits[i : i + 2] for i in range(0, len(digits), 2))
+
+
+def normalise_phone(text):
+    """A French number, landline or mobile, metropolitan or overseas, in its
+    stored form ("06 12 34 56 78", "02 62 12 34 56", "+687 12 34 56"), or None.
+
+    Accepts +33, 0033, "(0)", dots, dashes and spaces, the international form
+    of the overseas départements, and a leading zero lost by a spreadsheet.
+    """
+    digits = re.sub(r"[^\d+]", "", str(text or "").replace("(0)", ""))
+    if digits.startswith("00"):
+        digits = "+" + digits[2:]
+    if digits.startswith("+33"):
+        digits = "0" + digits[3:]
+    elif digits[1:4] in OVERSEAS_DEPARTEMENT_CODES and digits.startswith("+"):
+        digits = "0" + digits[4:]
+    elif digits.startswith("+") and digits[1:4] in OVERSEAS_COLLECTIVITY_LENGTHS:
+        code, number = digits[1:4], digits[4:]
+        if len(number) == OVERSEAS_COLLECTIVITY_LENGTHS[code] and number.isdigit():
+            return f"+{code} {_pairs(number)}"
+        return None
+    if "+" in digits:
+        return None
+    if len(digits) == 9 and digits[0] in "1234679":
+        digits = "0" + digits
+    if len(digits) != 10 or not digits.startswith("0") or digits[1] == "0":
+        return None
+    return _pairs(digits)
+
+
+def validate_phone(value):
+    if value and normalise_phone(value) is None:
+        raise ValidationError(
+            "Numéro de téléphone invalide : 10 chiffres commençant par 0 (fixe ou mobile, "
+            "métropole ou outre-mer), ou +33, +262, +590, +594, +596, +508, +681, +687, +689.",
+            code="phone",
+        )
+
+
+def normalise_postcode(text):
+    """A French postcode (5 digits, overseas 97x and 98x included; a leading
+    zero lost by a spreadsheet is put back), or None."""
+    if isinstance(text, float) and text.is_integer():
+        text = int(text)
+    digits = re.sub(r"[\s.\-]", "", str(text or ""))
+    if digits.isdigit() and len(digits) == 4:
+        digits = digits.zfill(5)
+    return digits if POSTCODE_RE.match(digits) else None
+
+
+def validate_postcode(value):
+    if value and normalise_postcode(value) is None:
+        raise ValidationError(
+            "Code postal invalide : 5 chiffres, par exemple 45000.", code="postcode"
+        )
+
+
+def normalise_email(text):
+    """An email address, trimmed and lowercased, or None when it is not valid."""
+    candidate = str(text or "").strip().strip("<>").lower()
+    if not candidate or len(candidate) > 254:
+        return None
+    try:
+        validate_email(candidate)
+    except ValidationError:
+        return None
+    return candidate

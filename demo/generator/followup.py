@@ -289,6 +289,7 @@ class FollowUpMixin:
                 result = OutreachResult.APPOINTMENT_SET
             else:
                 result = weighted(rng, LAST_OUTREACH_RESULTS)
+            self.reached |= result in {OutreachResult.REACHED, OutreachResult.APPOINTMENT_SET}
             self.add(
                 OutreachAttempt,
                 beneficiary_id=self.person["id"],

@@ -46,6 +46,7 @@ class PersonBuilder(FollowUpMixin):
         self.segments = []  # (start day, follower or None), oldest first
         self.deadline_rows = []  # the deadlines of the current pathway
         self.interviews = []  # held interviews: (day, row, author id)
+        self.reached = False  # an outreach attempt reached the person
 
     def build(self):
         self.person = self.identity()
@@ -66,6 +67,9 @@ class PersonBuilder(FollowUpMixin):
         self.health_note(barriers)
         if not self.person["known_to_departement"]:
             self.outreach()
+            # Met at an interview or reached by an outreach: no longer "jamais
+            # rencontré" (what `beneficiary_touch_contact` does in the app).
+            self.person["known_to_departement"] = bool(self.interviews) or self.reached
         elif self.rng.random() < 0.08:
             self.previous_pathway()
         self.person["last_contact_at"] = self.last_contact()

@@ -12,12 +12,19 @@ import unicodedata
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
-from django.core.validators import validate_email
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from beneficiaries.enums import Civility, HouseholdRole
-from beneficiaries.validators import canonical_caf_number, nir_key, normalise_nir, validate_nir
+from beneficiaries.validators import (
+    canonical_caf_number,
+    nir_key,
+    normalise_email,
+    normalise_nir,
+    normalise_phone,
+    normalise_postcode,
+    validate_nir,
+)
 from intake.imports.columns import normalise_header
 from intake.imports.reading import cell_text
 
@@ -126,23 +133,6 @@ def _digits_of(value):
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     return re.sub(r"[\s.\-]", "", str(value))
-
-
-def normalise_phone(text):
-    """A French number as "06 12 34 56 78", or None. Accepts +33, 0033, dots,
-    dashes, spaces, and a leading zero lost by a spreadsheet."""
-    digits = re.sub(r"[^\d+]", "", str(text))
-    if digits.startswith("+33"):
-        digits = "0" + digits[3:]
-    elif digits.startswith("0033"):
-        digits = "0" + digits[4:]
-    if "+" in digits:
-        return None
-    if len(digits) == 9 and digits[0] in "1234679":
-        digits = "0" + digits
-    if len(digits) != 10 or not digits.startswith("0") or digits[1] == "0":
-        return None
-    return " ".join(digits[i : i + 2] for i in range(0, 10, 2))
 
 
 class RowChecker:
@@ -377,10 +367,9 @@ class RowChecker:
             else:
                 city = city or merged
         if postcode:
-            postcode = _digits_of(postcode)
-            postcode = postcode.zfill(5) if postcode.isdigit() and len(postcode) == 4 else postcode
-            if re.fullmatch(r"\d{5}", postcode):
-                row.postcode = row.values["postcode"] = postcode
+            checked = normalise_postcode(postcode)
+            if checked:
+                row.postcode = row.values["postcode"] = checked
             else:
                 self.warning(
                     row,
@@ -409,15 +398,10 @@ class RowChecker:
         emails = text.get("email", "")
         if emails:
             for candidate in EMAIL_SPLIT_RE.split(emails):
-                candidate = candidate.strip().strip("<>").lower()
-                if not candidate or len(candidate) > 254:
-                    continue
-                try:
-                    validate_email(candidate)
-                except ValidationError:
-                    continue
-                row.values["email"] = candidate
-                break
+                email = normalise_email(candidate)
+                if email:
+                    row.values["email"] = email
+                    break
             else:
                 self.warning(
                     row,

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from web.console import overdue_views, queue_views, views
+from web.console import overdue_views, person_create_views, queue_views, views
 
 app_name = "console"
 
@@ -26,6 +26,7 @@ urlpatterns = [
     path("equipe/file/orienter/", queue_views.queue_orient, name="queue_orient"),
     path("equipe/file/equilibrer/", queue_views.balance, name="balance"),
     path("equipe/file/equilibrer/confirmer/", queue_views.balance_confirm, name="balance_confirm"),
+    path("equipe/personnes/nouvelle/", person_create_views.person_create, name="person_create"),
     path("equipe/personnes/<int:pk>/", queue_views.person, name="person"),
     path("equipe/personnes/<int:pk>/affecter/", queue_views.person_assign, name="person_assign"),
     path("equipe/personnes/<int:pk>/orienter/", queue_views.person_orient, name="person_orient"),

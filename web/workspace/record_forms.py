@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from beneficiaries.enums import BarrierKind, BarrierState, OutreachChannel, OutreachResult
 from beneficiaries.models import Beneficiary
+from beneficiaries.validators import normalise_phone, normalise_postcode
 from caseload.models import StaffProfile
 from pathways.enums import (
     ContractKind,
@@ -221,16 +222,45 @@ class PrescribeForm(forms.Form):
 
 
 class ContactForm(forms.ModelForm):
-    """Contact details, with the version the edit started from."""
+    """Contact details, with the version the edit started from. Phone,
+    postcode and email follow the imports' rules (`beneficiaries.validators`);
+    emptying every field asks for a confirmation (`erase_all`), shown only
+    when the service asks for it."""
 
     version = forms.IntegerField(widget=forms.HiddenInput)
+    erase_all = forms.BooleanField(
+        label=_("Je confirme que la personne n'a plus aucune coordonnée connue"),
+        required=False,
+    )
 
     class Meta:
         model = Beneficiary
         fields = ["phone", "email", "address_line", "postcode", "city"]
         widgets = {
             "phone": forms.TextInput(attrs={"autocomplete": "off", "inputmode": "tel"}),
+            "postcode": forms.TextInput(attrs={"autocomplete": "off", "inputmode": "numeric"}),
         }
+        help_texts = {
+            "phone": _("Fixe ou mobile, métropole ou outre-mer, par exemple 06 12 34 56 78."),
+        }
+
+    def _normalised(self, name, normalise):
+        """The stored form; a refused value is kept for the model's validator
+        to name the problem."""
+        value = self.cleaned_data[name]
+        return (normalise(value) or value) if value else value
+
+    def clean_phone(self):
+        return self._normalised("phone", normalise_phone)
+
+    def clean_postcode(self):
+        return self._normalised("postcode", normalise_postcode)
+
+    @property
+    def asks_erase_confirmation(self):
+        return bool(self.errors.get("erase_all")) or bool(
+            self.data.get(self.add_prefix("erase_all"))
+        )
 
 
 class OutreachForm(forms.Form):

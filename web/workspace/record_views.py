@@ -99,6 +99,7 @@ def contact_edit(request, pk):
                     acting_user=request.user,
                     beneficiary=person,
                     expected_version=form.cleaned_data["version"],
+                    erase_all=form.cleaned_data["erase_all"],
                     **{name: form.cleaned_data[name] for name in ContactForm.Meta.fields},
                 )
             except StaleVersionError as error:

@@ -4,7 +4,7 @@ prescriptions), and the service catalogue."""
 
 from django.urls import path
 
-from web.workspace import catalogue_views, portfolio_views, record_views
+from web.workspace import catalogue_views, person_views, portfolio_views, record_views
 
 app_name = "workspace"
 
@@ -55,6 +55,16 @@ urlpatterns = [
         "portefeuille/personnes/<int:pk>/prescriptions/<int:prescription_pk>/statut/",
         record_views.prescription_status_view,
         name="prescription_status",
+    ),
+    path(
+        "portefeuille/personnes/<int:pk>/sante/nouvelle/",
+        person_views.health_note_create_view,
+        name="health_note_create",
+    ),
+    path(
+        "portefeuille/personnes/<int:pk>/consentement/",
+        person_views.consent_view,
+        name="consent",
     ),
     path("offre-de-service/", catalogue_views.catalogue, name="catalogue"),
 ]
