@@ -371,6 +371,11 @@ def interview_update(
 # --- Prescriptions and contracts --------------------------------------------------
 
 
+def _violates(error, *markers):
+    """The IntegrityError is the violation of one of these constraints."""
+    return any(marker in str(error) for marker in markers)
+
+
 def _prescription_insert(*, error_key, **values):
     """Insert a prescription; one the database refuses as a second active
     prescription of the same action (two submits at once) is a form error."""
@@ -378,7 +383,10 @@ def _prescription_insert(*, error_key, **values):
         with transaction.atomic():
             return Prescription.objects.create(**values)
     except IntegrityError as error:
-        if "prescription_one_active_per_person_offer" not in str(error):
+        # PostgreSQL names the constraint, SQLite the columns.
+        if not _violates(
+            error, "prescription_one_active_per_person_offer", "pathways_prescription.offer_id"
+        ):
             raise
         raise ValidationError(
             {error_key: _already_prescribed(values["beneficiary"], values["offer"])}
@@ -576,6 +584,16 @@ def contract_create(
     current = contract_current(beneficiary=beneficiary, pathway=pathway)
     if renews_id is not RENEW_CURRENT and renews_id != (current.pk if current else None):
         raise _stale_contract_error(current)
+    if current is not None and signed_on < current.signed_on:
+        raise ValidationError(
+            {
+                "signed_on": _(
+                    "Un renouvellement ne peut être signé avant le contrat qu'il renouvelle "
+                    "(signé le %(date)s)."
+                )
+                % {"date": current.signed_on.strftime("%d/%m/%Y")}
+            }
+        )
     contract = Contract(
         beneficiary=beneficiary,
         pathway=pathway,
@@ -594,7 +612,9 @@ def contract_create(
             contract.save()
     except IntegrityError as error:
         # Two saves at the very same instant: the database keeps one.
-        if "renews" not in str(error) and "contract_one_first_per_pathway" not in str(error):
+        if not _violates(
+            error, "renews", "contract_one_first_per_pathway", "pathways_contract.pathway_id"
+        ):
             raise
         raise _stale_contract_error(
             contract_current(beneficiary=beneficiary, pathway=pathway)

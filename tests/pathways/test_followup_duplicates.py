@@ -4,11 +4,12 @@ contract make one contract; the database holds both rules."""
 
 import datetime
 import re
+import threading
 from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, connections, transaction
 from django.test import Client
 from django.urls import reverse
 
@@ -180,8 +181,9 @@ def test_two_contract_forms_open_make_one_contract(login, staff, person, existin
     form_one, form_two = _contract_form(first, person), _contract_form(second, person)
     assert first.post(url, form_one, **HTMX).status_code == 200
     response = second.post(url, form_two, **HTMX)
-    assert response.status_code == 422
+    assert response.status_code == 409
     assert "enregistré entre-temps" in _text(response)
+    assert "Recharger la fiche à jour" in _text(response)
     assert Contract.objects.filter(beneficiary=person).count() == existing + 1
 
 
@@ -191,7 +193,7 @@ def test_a_double_submit_of_a_renewal_makes_one_contract(login, staff, person):
     url = reverse("workspace:contract_create", args=[person.pk])
     form = _contract_form(client, person)
     assert client.post(url, form, **HTMX).status_code == 200
-    assert client.post(url, form, **HTMX).status_code == 422
+    assert client.post(url, form, **HTMX).status_code == 409
     assert Contract.objects.filter(beneficiary=person).count() == 2
 
 
@@ -202,6 +204,20 @@ def test_a_renewal_renews_the_current_contract(staff, person):
     assert (second.renews, third.renews) == (first, second)
     with pytest.raises(ValidationError):
         _contract(staff, person, renews_id=second.pk)
+
+
+def test_a_renewal_cannot_be_signed_before_the_contract_it_renews(staff, person):
+    _contract(staff, person)
+    with pytest.raises(ValidationError) as error:
+        contract_create(
+            acting_user=staff.user,
+            beneficiary=person,
+            signed_on=TODAY - datetime.timedelta(days=1),
+            review_on=TODAY + datetime.timedelta(days=180),
+            weekly_hours=Decimal("15"),
+        )
+    assert "signed_on" in error.value.message_dict
+    assert Contract.objects.count() == 1
 
 
 def test_the_database_refuses_two_first_contracts_in_a_pathway(staff, person):
@@ -226,3 +242,52 @@ def test_the_database_refuses_two_renewals_of_one_contract(staff, person):
             signed_on=TODAY,
             review_on=TODAY,
         )
+
+
+# --- At the very same instant (PostgreSQL, one connection per thread) ----------------------
+
+
+def _at_once(attempt, count=4):
+    """Run `attempt()` in `count` threads released together; each outcome is
+    "ok" or the French message of the ValidationError (never a crash)."""
+    barrier = threading.Barrier(count)
+    outcomes, lock = [], threading.Lock()
+
+    def worker():
+        try:
+            connection.ensure_connection()
+            barrier.wait(timeout=60)
+            try:
+                attempt()
+                result = "ok"
+            except ValidationError as error:
+                result = " ".join(error.messages)
+            with lock:
+                outcomes.append(result)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=worker) for _ in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    return outcomes
+
+
+@pytest.mark.django_db(transaction=True)
+def test_simultaneous_submits_prescribe_an_action_once(staff, person):
+    offer = offer_for(staff)
+    outcomes = _at_once(lambda: _prescribe(staff, person, offer))
+    assert sorted(o == "ok" for o in outcomes) == [False, False, False, True]
+    assert all("déjà prescrite" in o for o in outcomes if o != "ok")
+    assert Prescription.objects.filter(beneficiary=person).count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_simultaneous_renewals_of_one_contract_make_one_contract(staff, person):
+    current = _contract(staff, person)
+    outcomes = _at_once(lambda: _contract(staff, person, renews_id=current.pk))
+    assert sorted(o == "ok" for o in outcomes) == [False, False, False, True]
+    assert all("entre-temps" in o for o in outcomes if o != "ok")
+    assert Contract.objects.filter(beneficiary=person).count() == 2

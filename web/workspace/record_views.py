@@ -358,6 +358,12 @@ def contract_create_view(request, pk):
                     **data,
                 )
             except ValidationError as error:
+                if getattr(error, "code", None) == "stale":
+                    # Another contract was saved since the form opened.
+                    form.add_error(None, error)
+                    return _panel(
+                        request, "_contract_form.html", {**context, "stale": True}, status=409
+                    )
                 apply_service_errors(form, error)
             else:
                 return render_record(request, person, flash=_("Contrat enregistré."))
