@@ -27,6 +27,7 @@ from beneficiaries.validators import (
 )
 from caseload.models import Assignment, Commune
 from caseload.perms import scope_of
+from core.date_ranges import date_range_constraint
 
 # --- QuerySets -------------------------------------------------------------------
 
@@ -293,6 +294,35 @@ class Beneficiary(models.Model):
                 name="beneficiary_household_role_valid",
                 violation_error_message="Le rôle dans le foyer est « demandeur » ou « conjoint ».",
             ),
+            # Fixed bounds; "not after today" is the forms' and the import's rule.
+            date_range_constraint(
+                "beneficiary", "birth_date", label="Date de naissance", nullable=True
+            ),
+            date_range_constraint(
+                "beneficiary",
+                "rsa_application_date",
+                label="Date de la demande de RSA",
+                nullable=True,
+            ),
+            date_range_constraint(
+                "beneficiary",
+                "rights_opening_date",
+                label="Date d'ouverture des droits",
+                nullable=True,
+            ),
+            date_range_constraint(
+                "beneficiary",
+                "reinforced_consent_on",
+                label="Date du consentement",
+                nullable=True,
+            ),
+            date_range_constraint(
+                "beneficiary",
+                "last_contact_at",
+                label="Dernier contact",
+                datetime_field=True,
+                nullable=True,
+            ),
         ]
 
     def __str__(self):
@@ -343,6 +373,8 @@ class Barrier(models.Model):
                 name="barrier_lifted_after_identified",
                 violation_error_message="Un frein ne peut être levé avant d'avoir été identifié.",
             ),
+            date_range_constraint("barrier", "identified_on", label="Identifié le"),
+            date_range_constraint("barrier", "lifted_on", label="Levé le", nullable=True),
         ]
 
     def __str__(self):
@@ -379,6 +411,7 @@ class BarrierEvent(models.Model):
         verbose_name = "évolution d'un frein"
         verbose_name_plural = "évolutions des freins"
         ordering = ["-occurred_on", "-pk"]
+        constraints = [date_range_constraint("barrier_event", "occurred_on", label="Date")]
 
     def __str__(self):
         return f"{self.barrier} → {self.get_state_display()}"
@@ -412,6 +445,9 @@ class OutreachAttempt(models.Model):
         verbose_name_plural = "tentatives de contact"
         ordering = ["-attempted_on", "-pk"]
         indexes = [models.Index(fields=["beneficiary", "attempted_on"], name="outreach_by_person")]
+        constraints = [
+            date_range_constraint("outreach", "attempted_on", label="Date de la tentative")
+        ]
 
     def __str__(self):
         return f"{self.get_channel_display()} — {self.get_result_display()}"

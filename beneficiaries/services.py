@@ -20,6 +20,7 @@ from beneficiaries.models import (
 )
 from beneficiaries.perms import can_write_health_notes
 from beneficiaries.validators import normalise_email, normalise_phone, normalise_postcode
+from core import date_ranges
 from core.bulk import insert_rows
 from core.exceptions import StaleVersionError
 
@@ -76,8 +77,16 @@ def outreach_attempt_create(
     *, acting_user, beneficiary, channel, result, attempted_on: datetime.date, notes=""
 ):
     """A contact attempt and its result; a reached person counts as a contact."""
-    if attempted_on > timezone.localdate():
+    today = timezone.localdate()
+    if attempted_on > today:
         raise ValidationError({"attempted_on": _("Une tentative de contact ne peut être future.")})
+    error = date_ranges.range_error(
+        attempted_on,
+        date_ranges.outreach_range(today, beneficiary.rsa_application_date),
+        field_label=_("Date de la tentative de contact"),
+    )
+    if error:
+        raise ValidationError({"attempted_on": error})
     attempt = OutreachAttempt(
         beneficiary=beneficiary,
         channel=channel,

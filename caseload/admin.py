@@ -12,10 +12,11 @@ from caseload.models import (
 )
 from caseload.perms import scope_of
 from caseload.services import cap_policies_initialise
+from core.admin import DateRangeAdminMixin
 from core.models import User
 
 
-class DepartementScopedAdmin(admin.ModelAdmin):
+class DepartementScopedAdmin(DateRangeAdminMixin, admin.ModelAdmin):
     """An admin page that shows only the rows of the user's Département.
 
     `departement_path` is the lookup from the model to its Département.
@@ -41,7 +42,7 @@ class DepartementScopedAdmin(admin.ModelAdmin):
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(DateRangeAdminMixin, DjangoUserAdmin):
     list_display = ["username", "first_name", "last_name", "email", "is_active"]
 
     def get_queryset(self, request):
@@ -53,7 +54,7 @@ class UserAdmin(DjangoUserAdmin):
 
 
 @admin.register(Departement)
-class DepartementAdmin(admin.ModelAdmin):
+class DepartementAdmin(DateRangeAdminMixin, admin.ModelAdmin):
     list_display = ["code", "name", "auto_assign_imports"]
     search_fields = ["code", "name"]
 

@@ -178,11 +178,13 @@ class FollowUpMixin:
 
     def prescriptions(self, pathway, barriers):
         """Actions of the catalogue, 2 to 20 hours a week, prescribed at
-        interviews, matching a barrier or the stage."""
+        interviews, matching a barrier or the stage; each action once (a
+        person has one active prescription of an action)."""
         rng, s = self.rng, self.s
         if not self.interviews:
             return
         count = rng.randint(0, 1) if self.p.last_stage == Stage.SOCIAL else rng.randint(0, 3)
+        prescribed = set()
         for _ in range(count):
             day, interview, author = rng.choice(self.interviews)
             themes = [BARRIER_THEME[k] for k in barriers if k in BARRIER_THEME]
@@ -201,11 +203,15 @@ class FollowUpMixin:
                 status = PrescriptionStatus.ABANDONED
             else:
                 status = PrescriptionStatus.COMPLETED
+            offer_id = rng.choice(offers)
+            if offer_id in prescribed:
+                continue
+            prescribed.add(offer_id)
             self.add(
                 Prescription,
                 beneficiary_id=self.person["id"],
                 pathway_id=pathway["id"],
-                offer_id=rng.choice(offers),
+                offer_id=offer_id,
                 interview_id=interview["id"],
                 hours_per_week=Decimal(rng.randint(4, 40)) / 2,
                 status=status,

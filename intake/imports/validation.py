@@ -25,12 +25,18 @@ from beneficiaries.validators import (
     normalise_postcode,
     validate_nir,
 )
+from core import date_ranges
 from intake.imports.columns import normalise_header
 from intake.imports.reading import cell_text
 
 EXCEL_EPOCH = datetime.date(1899, 12, 30)
 DATE_FORMATS = ["%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y", "%d.%m.%Y", "%d/%m/%y", "%Y/%m/%d", "%d%m%Y"]
-MIN_DATE = datetime.date(1900, 1, 1)
+# Birth, application and opening dates: from 1900 to today (core.date_ranges).
+IMPORT_DATE_RANGES = {
+    "birth_date": date_ranges.birth_date_range,
+    "rsa_application_date": date_ranges.past_date_range,
+    "rights_opening_date": date_ranges.past_date_range,
+}
 NIR_RE = re.compile(r"^[12][0-9]{4}(?:[0-9]{2}|2A|2B)[0-9]{8}$")
 NIR_SEPARATORS_RE = re.compile(r"[\s.\-]")
 FRENCH_DATE_RE = re.compile(r"^(\d{2})/(\d{2})/(\d{4})$")
@@ -291,7 +297,8 @@ class RowChecker:
                     % {"value": text[name][:30]},
                 )
                 continue
-            if value < MIN_DATE or value > self.today:
+            low, high = IMPORT_DATE_RANGES[name](self.today)
+            if not low <= value <= high:
                 self.error(
                     row,
                     name,

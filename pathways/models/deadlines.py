@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from beneficiaries.models import Beneficiary
+from core.date_ranges import date_range_constraint
 from pathways.deadlines import Policy, parse_reminder_days
 from pathways.enums import (
     DeadlineKind,
@@ -88,6 +89,10 @@ class Deadline(models.Model):
                 name="deadline_met_or_cancelled",
                 violation_error_message="Un délai est respecté ou annulé, pas les deux.",
             ),
+            date_range_constraint("deadline", "reference_date", label="Date de référence"),
+            date_range_constraint("deadline", "due_on", label="Échéance"),
+            date_range_constraint("deadline", "met_on", label="Respecté le", nullable=True),
+            date_range_constraint("deadline", "cancelled_on", label="Annulé le", nullable=True),
         ]
 
     def __str__(self):

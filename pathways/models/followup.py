@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Now
 
+from core.date_ranges import date_range_constraint
 from pathways.enums import (
     ContractKind,
     HoursReductionReason,
@@ -78,6 +79,16 @@ class Interview(models.Model):
                 fields=["beneficiary", "occurred_on"],
                 condition=Q(status="held"),
                 name="interview_held_by_person",
+            ),
+        ]
+        constraints = [
+            date_range_constraint("interview", "occurred_on", label="Date de l'entretien"),
+            date_range_constraint(
+                "interview",
+                "next_appointment_at",
+                label="Prochain rendez-vous",
+                datetime_field=True,
+                nullable=True,
             ),
         ]
 
@@ -186,6 +197,22 @@ class Prescription(models.Model):
                 name="prescription_ends_after_start",
                 violation_error_message="La fin de l'action ne peut précéder son début.",
             ),
+            # A double submit must not count an action's hours twice.
+            models.UniqueConstraint(
+                fields=["beneficiary", "offer"],
+                condition=Q(status__in=PrescriptionStatus.active()),
+                name="prescription_one_active_per_person_offer",
+                violation_error_message=(
+                    "Cette action est déjà prescrite à cette personne et n'est pas terminée."
+                ),
+            ),
+            date_range_constraint("prescription", "prescribed_on", label="Date de prescription"),
+            date_range_constraint(
+                "prescription", "starts_on", label="Début de l'action", nullable=True
+            ),
+            date_range_constraint(
+                "prescription", "ends_on", label="Fin de l'action", nullable=True
+            ),
         ]
 
     def __str__(self):
@@ -212,6 +239,18 @@ class Contract(models.Model):
     )
     kind = models.CharField(
         "type", max_length=30, choices=ContractKind.choices, default=ContractKind.CONTRAT_ENGAGEMENT
+    )
+    renews = models.OneToOneField(
+        "self",
+        on_delete=models.RESTRICT,
+        related_name="renewal",
+        null=True,
+        blank=True,
+        verbose_name="renouvelle",
+        help_text=(
+            "Le contrat que celui-ci renouvelle : un contrat n'est renouvelé qu'une fois, "
+            "si bien que deux formulaires de renouvellement ouverts n'en créent pas deux."
+        ),
     )
     signed_on = models.DateField("signé le")
     review_on = models.DateField("à réexaminer le")
@@ -279,6 +318,18 @@ class Contract(models.Model):
                     "CER et PPAE restent pour les contrats plus anciens."
                 ),
             ),
+            # One current contract per pathway: the first one renews nothing,
+            # each other renews the one before (unique, by the one-to-one).
+            models.UniqueConstraint(
+                fields=["pathway"],
+                condition=Q(renews__isnull=True, pathway__isnull=False),
+                name="contract_one_first_per_pathway",
+                violation_error_message=(
+                    "Ce parcours a déjà un contrat : renouvelez-le plutôt que d'en signer un autre."
+                ),
+            ),
+            date_range_constraint("contract", "signed_on", label="Date de signature"),
+            date_range_constraint("contract", "review_on", label="Date de réexamen"),
         ]
 
     def __str__(self):

@@ -8,6 +8,7 @@ from django.db.models.functions import Now
 
 from beneficiaries.models import Beneficiary
 from caseload.enums import Programme
+from core.date_ranges import date_range_constraint
 from pathways.enums import (
     ExitOutcome,
     Orientation,
@@ -87,6 +88,10 @@ class Pathway(models.Model):
                 condition=Q(entered_on__isnull=True) | Q(entered_on__gte=models.F("opened_on")),
                 name="pathway_entered_after_opened",
                 violation_error_message="L'entrée en parcours ne peut précéder son ouverture.",
+            ),
+            date_range_constraint("pathway", "opened_on", label="Ouverture du parcours"),
+            date_range_constraint(
+                "pathway", "entered_on", label="Entrée en parcours", nullable=True
             ),
         ]
 
@@ -176,6 +181,10 @@ class OrientationDecision(models.Model):
                 condition=Q(notified_on__isnull=True) | Q(notified_on__gte=models.F("decided_on")),
                 name="orientation_notified_after_decided",
                 violation_error_message="La notification ne peut précéder la décision.",
+            ),
+            date_range_constraint("orientation", "decided_on", label="Date de décision"),
+            date_range_constraint(
+                "orientation", "notified_on", label="Date de notification", nullable=True
             ),
         ]
 

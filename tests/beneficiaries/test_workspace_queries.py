@@ -78,9 +78,10 @@ def _person_with_history(interviews):
     staff = StaffProfileFactory(social_worker=True)
     person = person_followed_by(staff)
     AssignmentFactory(beneficiary=person)
-    offer = offer_for(staff)
     kinds = list(BarrierKind.values)
     for index in range(interviews):
+        # One action per interview: an action is active once per person.
+        offer = offer_for(staff, title=f"Atelier {index}")
         interview_create(
             acting_user=staff.user,
             beneficiary=person,

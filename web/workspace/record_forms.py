@@ -12,6 +12,7 @@ from beneficiaries.enums import BarrierKind, BarrierState, OutreachChannel, Outr
 from beneficiaries.models import Beneficiary
 from beneficiaries.validators import normalise_phone, normalise_postcode
 from caseload.models import StaffProfile
+from core import date_ranges
 from pathways.enums import (
     ContractKind,
     ExitOutcome,
@@ -22,18 +23,47 @@ from pathways.enums import (
     Stage,
 )
 from pathways.models import MAX_WEEKLY_HOURS
-from pathways.services.followup import NOTES_MAX_LENGTH
+from pathways.services.followup import (
+    NOTES_MAX_LENGTH,
+    contract_dates_errors,
+    interview_dates_errors,
+)
 
 HOURS_ERRORS = {
     "min_value": _("Les heures par semaine sont comprises entre 0 et 35."),
     "max_value": _("Les heures par semaine sont comprises entre 0 et 35."),
     "invalid": _("Indiquez un nombre d'heures."),
 }
+OUTREACH_DATE_LABEL = _("Date de la tentative de contact")
 UNKNOWN_OFFER = _("Cette action n'existe pas dans l'offre de service de la personne.")
 
 
-def date_input():
-    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+def date_input(bounds=None):
+    """A date picker; `bounds` (low, high) become its min and max."""
+    attrs = {"type": "date", **date_ranges.input_attrs(bounds or date_ranges.db_range())}
+    return forms.DateInput(attrs=attrs, format="%Y-%m-%d")
+
+
+def date_field(label, *, required=True, field_label=None, **kwargs):
+    """A date field held within the database's fixed bounds (1900–2200), with
+    a French message naming the field (`field_label`, by default its label);
+    the forms add their own rules."""
+    return forms.DateField(
+        label=label,
+        required=required,
+        widget=date_input(),
+        validators=[
+            date_ranges.range_validator(date_ranges.db_range(), field_label=field_label or label)
+        ],
+        **kwargs,
+    )
+
+
+def add_errors(form, errors):
+    """Put a rule's errors (field → message) on the form's fields."""
+    for name, message in errors.items():
+        if name not in form.errors:
+            form.add_error(name, message)
 
 
 HOURS_LABEL = _("Heures par semaine")
@@ -61,9 +91,12 @@ class OfferChoiceField(forms.ModelChoiceField):
 
 class InterviewForm(forms.Form):
     """An interview: date, kind, attendees, notes, next appointment. The
-    version field carries the edited interview's version (edits only)."""
+    version field carries the edited interview's version (edits only).
 
-    occurred_on = forms.DateField(label=_("Date de l'entretien"), widget=date_input())
+    The dates follow `pathways.services.followup.interview_dates_errors`
+    (given `person`; `interview` for an edit, whose unchanged dates stay)."""
+
+    occurred_on = date_field(_("Date de l'entretien"))
     kind = forms.ChoiceField(label=_("Type"), choices=InterviewKind.choices)
     status = forms.ChoiceField(
         label=_("Statut"), choices=InterviewStatus.choices, initial=InterviewStatus.HELD
@@ -88,11 +121,40 @@ class InterviewForm(forms.Form):
         required=False,
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%d/%m/%Y %H:%M"],
+        validators=[
+            date_ranges.range_validator(
+                date_ranges.db_range(), field_label=_("Prochain rendez-vous")
+            )
+        ],
     )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
-    def __init__(self, *args, attendee_choices=None, with_barriers=False, barriers=(), **kwargs):
+    def __init__(
+        self,
+        *args,
+        person=None,
+        interview=None,
+        attendee_choices=None,
+        with_barriers=False,
+        barriers=(),
+        **kwargs,
+    ):
         super().__init__(*args, **kwargs)
+        self.person = person
+        self.interview = interview
+        today = timezone.localdate()
+        low, _high = date_ranges.held_interview_range(
+            today, person.rsa_application_date if person else None
+        )
+        if interview is not None:
+            low = min(low, interview.occurred_on)
+        self.fields["occurred_on"].widget.attrs.update(
+            date_ranges.input_attrs((low, date_ranges.add_years(today, date_ranges.AHEAD_YEARS)))
+        )
+        soonest, latest = date_ranges.next_appointment_range(today)
+        self.fields["next_appointment_at"].widget.attrs.update(
+            {"min": f"{soonest:%Y-%m-%d}T00:00", "max": f"{latest:%Y-%m-%d}T23:59"}
+        )
         if attendee_choices is not None:
             self.fields["attendees"].queryset = attendee_choices
         self.barrier_field_names = []
@@ -132,6 +194,28 @@ class InterviewForm(forms.Form):
                 _("Un entretien réalisé ou non honoré ne peut pas être daté dans le futur.")
             )
         return occurred_on
+
+    def clean(self):
+        data = super().clean()
+        if self.person is not None and data.get("occurred_on") and data.get("status"):
+            add_errors(
+                self,
+                interview_dates_errors(
+                    beneficiary=self.person,
+                    occurred_on=data["occurred_on"],
+                    status=data["status"],
+                    next_appointment_at=data.get("next_appointment_at"),
+                    unchanged=(
+                        {
+                            "occurred_on": self.interview.occurred_on,
+                            "next_appointment_at": self.interview.next_appointment_at,
+                        }
+                        if self.interview is not None
+                        else None
+                    ),
+                ),
+            )
+        return data
 
 
 class PrescriptionLineForm(forms.Form):
@@ -181,11 +265,15 @@ class StageForm(forms.Form):
 
 
 class ContractForm(forms.Form):
+    """A contract. `renews` carries the current contract the form was opened
+    on (empty for a first one): a second form open on the same contract, or a
+    double submit, is refused instead of making two contracts."""
+
     kind = forms.ChoiceField(
         label=_("Type"), choices=ContractKind.choices, initial=ContractKind.CONTRAT_ENGAGEMENT
     )
-    signed_on = forms.DateField(label=_("Signé le"), widget=date_input())
-    review_on = forms.DateField(label=_("À réexaminer le"), widget=date_input())
+    signed_on = date_field(_("Signé le"))
+    review_on = date_field(_("À réexaminer le"))
     weekly_hours = hours_field(label=_("Heures d'activité par semaine"), initial=Decimal("15"))
     hours_reduction_reason = forms.ChoiceField(
         label=_("Motif de réduction des heures"),
@@ -194,15 +282,21 @@ class ContractForm(forms.Form):
         help_text=_("Obligatoire sous 15 heures par semaine."),
     )
     hours_reduction_detail = forms.CharField(label=_("Précision"), required=False, max_length=255)
+    renews = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["signed_on"].widget.attrs.update(
+            date_ranges.input_attrs(date_ranges.contract_signature_range(timezone.localdate()))
+        )
 
     def clean(self):
         data = super().clean()
-        if (
-            data.get("signed_on")
-            and data.get("review_on")
-            and data["review_on"] < data["signed_on"]
-        ):
-            self.add_error("review_on", _("Le réexamen ne peut précéder la signature."))
+        if data.get("signed_on") and data.get("review_on"):
+            add_errors(
+                self,
+                contract_dates_errors(signed_on=data["signed_on"], review_on=data["review_on"]),
+            )
         return data
 
 
@@ -218,7 +312,22 @@ ObjectiveFormSet = forms.formset_factory(ObjectiveForm, extra=2, max_num=10)
 
 class PrescribeForm(forms.Form):
     hours_per_week = hours_field()
-    starts_on = forms.DateField(label=_("Début"), required=False, widget=date_input())
+    starts_on = date_field(_("Début"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["starts_on"].widget.attrs.update(
+            date_ranges.input_attrs(date_ranges.prescription_start_range(timezone.localdate()))
+        )
+
+    def clean_starts_on(self):
+        starts_on = self.cleaned_data["starts_on"]
+        date_ranges.check_range(
+            starts_on,
+            date_ranges.prescription_start_range(timezone.localdate()),
+            field_label=self.fields["starts_on"].label,
+        )
+        return starts_on
 
 
 class ContactForm(forms.ModelForm):
@@ -266,10 +375,8 @@ class ContactForm(forms.ModelForm):
 class OutreachForm(forms.Form):
     channel = forms.ChoiceField(label=_("Moyen"), choices=OutreachChannel.choices)
     result = forms.ChoiceField(label=_("Résultat"), choices=OutreachResult.choices)
-    attempted_on = forms.DateField(
-        label=_("Date"),
-        initial=timezone.localdate,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    attempted_on = date_field(
+        _("Date"), field_label=OUTREACH_DATE_LABEL, initial=timezone.localdate
     )
     notes = forms.CharField(
         label=_("Remarques"),
@@ -277,3 +384,20 @@ class OutreachForm(forms.Form):
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
+
+    def __init__(self, *args, person=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.person = person
+        self.fields["attempted_on"].widget.attrs.update(date_ranges.input_attrs(self._bounds()))
+
+    def _bounds(self):
+        return date_ranges.outreach_range(
+            timezone.localdate(), self.person.rsa_application_date if self.person else None
+        )
+
+    def clean_attempted_on(self):
+        attempted_on = self.cleaned_data["attempted_on"]
+        if attempted_on > timezone.localdate():
+            raise forms.ValidationError(_("Une tentative de contact ne peut être future."))
+        date_ranges.check_range(attempted_on, self._bounds(), field_label=OUTREACH_DATE_LABEL)
+        return attempted_on

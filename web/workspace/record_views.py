@@ -30,6 +30,7 @@ from pathways.models import Interview, Pathway, Prescription
 from pathways.services.followup import (
     catalogue_for,
     contract_create,
+    contract_current,
     interview_create,
     interview_update,
     prescription_create,
@@ -122,7 +123,7 @@ def contact_edit(request, pk):
 @require_http_methods(["GET", "POST"])
 def outreach_create(request, pk):
     person = editable_person_or_404(request, pk)
-    form = OutreachForm(request.POST or None)
+    form = OutreachForm(request.POST or None, person=person)
     if request.method == "POST":
         if form.is_valid():
             try:
@@ -146,6 +147,7 @@ def interview_create_view(request, pk):
     offers = catalogue_for(person).select_related("territory").order_by("theme", "title", "pk")
     form = InterviewForm(
         request.POST or None,
+        person=person,
         attendee_choices=_attendee_choices(request, person),
         with_barriers=True,
         barriers=barriers,
@@ -184,14 +186,25 @@ def interview_create_view(request, pk):
     return _panel(request, "_interview_form.html", context)
 
 
+# Far beyond any person's interviews; larger offsets are brought back to it
+# (an empty page) instead of reaching the database's integer limits.
+MAX_OFFSET = 100_000
+
+
+def _offset(text):
+    """The position in a list from the query string: a number from 0 to
+    MAX_OFFSET; anything else (negative, not a number, huge) is clamped."""
+    text = text.strip()
+    if not text.isdigit() or not text.isascii():
+        return 0
+    return min(int(text[:7]), MAX_OFFSET)
+
+
 @require_GET
 def interview_list_view(request, pk):
     """Older interviews of the record, loaded on demand (newest first)."""
     person = person_or_404(request, pk)
-    try:
-        offset = max(0, int(request.GET.get("offset", "0")))
-    except ValueError:
-        offset = 0
+    offset = _offset(request.GET.get("offset", ""))
     page = interviews_page(person, offset=offset)
     access_log_record(user=request.user, beneficiary=person, detail="entretiens")
     return render_panel(
@@ -228,7 +241,11 @@ def interview_edit_view(request, pk, interview_pk):
         "version": interview.version,
     }
     form = InterviewForm(
-        request.POST or None, attendee_choices=_attendee_choices(request, person), initial=initial
+        request.POST or None,
+        person=person,
+        interview=interview,
+        attendee_choices=_attendee_choices(request, person),
+        initial=initial,
     )
     context = {"person": person, "form": form, "formset": None, "interview": interview}
     if request.method == "POST":
@@ -306,8 +323,11 @@ def contract_create_view(request, pk):
     current contract's values and objectives)."""
     person = editable_person_or_404(request, pk)
     current = person.contracts.prefetch_related("objectives").order_by("-signed_on", "-pk").first()
+    renewed = contract_current(
+        beneficiary=person, pathway=Pathway.objects.open().filter(beneficiary=person).first()
+    )
     today = timezone.localdate()
-    initial = {"signed_on": today}
+    initial = {"signed_on": today, "renews": renewed.pk if renewed else None}
     objectives_initial = []
     if current is not None:
         initial.update(
@@ -325,6 +345,7 @@ def contract_create_view(request, pk):
     context = {"person": person, "form": form, "formset": formset, "renewal": current is not None}
     if request.method == "POST":
         if form.is_valid() & formset.is_valid():
+            data = dict(form.cleaned_data)
             try:
                 contract_create(
                     acting_user=request.user,
@@ -334,9 +355,16 @@ def contract_create_view(request, pk):
                         for line in formset.cleaned_data
                         if line.get("label")
                     ],
-                    **form.cleaned_data,
+                    renews_id=data.pop("renews"),
+                    **data,
                 )
             except ValidationError as error:
+                if getattr(error, "code", None) == "stale":
+                    # Another contract was saved since the form opened.
+                    form.add_error(None, error)
+                    return _panel(
+                        request, "_contract_form.html", {**context, "stale": True}, status=409
+                    )
                 apply_service_errors(form, error)
             else:
                 return render_record(request, person, flash=_("Contrat enregistré."))
@@ -358,8 +386,8 @@ def prescription_status_view(request, pk, prescription_pk):
             prescription=prescription,
             status=request.POST.get("status", ""),
         )
-    except ValidationError:
-        return HttpResponseBadRequest(_("Statut inconnu."))
+    except ValidationError as error:
+        return HttpResponseBadRequest(" ".join(error.messages))
     return render_record(request, person, flash=_("Prescription mise à jour."))
 
 
