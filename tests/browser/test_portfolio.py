@@ -1,4 +1,5 @@
 import datetime
+import re
 
 from playwright.sync_api import expect
 
@@ -56,3 +57,39 @@ def test_wrong_password_shows_a_french_error(page, live_server, log_in):
     expect(
         page.get_by_text("Saisissez un nom d’utilisateur et un mot de passe valides", exact=False)
     ).to_be_visible()
+
+
+def test_going_back_after_a_search_shows_the_whole_page_with_the_search_kept(
+    page, live_server, log_in, assert_accessible
+):
+    staff, people = _referent_with_people(3)
+    wanted = people[1]
+    log_in(page, staff.user.username)
+    expect(page.get_by_role("heading", name="Mon portefeuille")).to_be_visible()
+
+    page.get_by_role("searchbox", name="Rechercher").fill(wanted.last_name)
+    expect(page).to_have_url(re.compile(rf"/portefeuille/\?q={wanted.last_name}&"))
+    table = page.get_by_role("table")
+    expect(table.get_by_role("link")).to_have_count(1)
+    table.get_by_role("link", name=f"{wanted.last_name.upper()} {wanted.first_name}").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text(wanted.first_name)
+
+    page.go_back()
+
+    expect(page.get_by_role("heading", name="Mon portefeuille")).to_be_visible()
+    expect(page.get_by_role("navigation", name="Navigation principale")).to_be_visible()
+    expect(page.get_by_role("searchbox", name="Rechercher")).to_have_value(wanted.last_name)
+    expect(page.get_by_role("table").get_by_role("link")).to_have_count(1)
+    assert_accessible(page)
+
+    # A second search, then back: the first search's whole page again.
+    page.get_by_role("searchbox", name="Rechercher").fill(people[2].last_name)
+    expect(page.get_by_role("table").get_by_role("link")).to_have_text(
+        f"{people[2].last_name.upper()} {people[2].first_name}"
+    )
+    page.go_back()
+    expect(page.get_by_role("searchbox", name="Rechercher")).to_have_value(wanted.last_name)
+    expect(page.get_by_role("navigation", name="Navigation principale")).to_be_visible()
+    expect(page.get_by_role("table").get_by_role("link")).to_have_text(
+        f"{wanted.last_name.upper()} {wanted.first_name}"
+    )
