@@ -38,3 +38,27 @@ def test_the_bell_shows_a_reminder_and_clicking_it_opens_the_person(
     expect(page.get_by_role("heading", level=1)).to_contain_text("Yasmina")
     expect(page.get_by_role("button", name="Notifications")).not_to_contain_text("1")
     assert_accessible(page)
+
+
+def test_the_notification_list_with_unread_notifications_is_accessible(
+    page, live_server, log_in, assert_accessible
+):
+    staff = StaffProfileFactory(user__username="referente-liste")
+    person = beneficiary_create(
+        acting_user=None,
+        departement=staff.structure.departement,
+        territory=staff.territories.first(),
+        caf_number="4000002",
+        household_role="demandeur",
+        first_name="Étienne",
+        last_name="Roux",
+        rsa_application_date=datetime.date.today() - datetime.timedelta(days=8),
+    )
+    AssignmentFactory(beneficiary=person, staff=staff)
+    assert scan_deadlines().sent == 1
+    log_in(page, staff.user.username)
+
+    page.goto(f"{live_server.url}/notifications/")
+
+    expect(page.get_by_role("button", name="Marquer comme lue")).to_be_visible()
+    assert_accessible(page)
