@@ -168,3 +168,35 @@ def test_the_record_of_a_person_never_met_has_no_gendered_wording(login):
 
     assert "Connu du Département Non, aucune rencontre" in page
     assert "rencontré" not in page
+
+
+LOGIN_PAGE_FRENCH = [
+    "Identifiant",
+    "Mot de passe",
+    "Se connecter",
+    "Connexion",
+    "Langue",
+    "Changer",
+]
+
+
+def test_the_english_login_page_is_all_in_english(client):
+    client.cookies["django_language"] = "en"
+
+    page = text_of(client.get(reverse("login")).content.decode())
+
+    assert [word for word in LOGIN_PAGE_FRENCH if word in page] == []
+    assert "Username" in page and "Password" in page and "Log in" in page
+
+
+def test_the_english_lockout_page_is_all_in_english(client, settings):
+    settings.AXES_FAILURE_LIMIT = 1
+    client.cookies["django_language"] = "en"
+
+    client.post(reverse("login"), {"username": "quelqu-un", "password": "faux"})
+    response = client.post(reverse("login"), {"username": "quelqu-un", "password": "faux"})
+
+    page = text_of(response.content.decode())
+    assert response.status_code == 429
+    assert "bloqué" not in page and "tentatives" not in page
+    assert "Too many failed" in page
