@@ -39,10 +39,13 @@ class DeadlineKind(models.TextChoices):
 
 
 class DeadlineState(models.TextChoices):
-    MET = "met", _("Respectée")
-    MET_LATE = "met_late", _("Respectée en retard")
-    CANCELLED = "cancelled", _("Annulée")
-    OVERDUE = "overdue", _("Dépassée")
+    """The state of a deadline (un délai: masculine labels), one label per
+    state on every page, badge and filter."""
+
+    MET = "met", _("Respecté")
+    MET_LATE = "met_late", _("Tenu en retard")
+    CANCELLED = "cancelled", _("Annulé")
+    OVERDUE = "overdue", _("Dépassé")
     DUE_SOON = "due_soon", _("Échéance proche")
     OPEN = "open", _("En cours")
 

@@ -5,6 +5,7 @@ import zoneinfo
 
 import pytest
 
+from pathways.enums import DeadlineState
 from pathways.services.deadlines import next_deadline_refresh
 from tests.beneficiaries.factories import BeneficiaryFactory
 from tests.caseload.factories import AssignmentFactory, StaffProfileFactory
@@ -89,6 +90,27 @@ def test_the_deadline_badge_shows_the_state_of_the_entry_deadline(
     row = text_of(table_row(portfolio(login(referent)), "BADGE"))
 
     assert row.endswith(badge)
+
+
+@pytest.mark.parametrize(
+    ("due_in", "state"), [(-1, DeadlineState.OVERDUE), (2, DeadlineState.DUE_SOON)]
+)
+def test_the_next_deadline_and_the_entry_deadline_say_the_same_state_with_the_same_label(
+    login, referent, due_in, state
+):
+    followed(referent, "Badge", due_in=due_in)
+
+    row = text_of(table_row(portfolio(login(referent)), "BADGE"))
+
+    assert row.count(str(state.label)) == 2
+    assert "En retard" not in row and "Bientôt" not in row
+
+
+def test_the_deadline_filter_names_the_states_as_the_badges_do(login, referent):
+    page = portfolio(login(referent))
+
+    assert f'<option value="overdue">{DeadlineState.OVERDUE.label}</option>' in page
+    assert f'<option value="due_soon">{DeadlineState.DUE_SOON.label}</option>' in page
 
 
 def test_a_person_without_pathway_shows_no_deadline(login, referent):

@@ -435,6 +435,20 @@ def test_portfolio_search_filters_and_htmx(login, staff):
     assert client.get(url, {"no_interview_days": "abc"}).status_code == 200
 
 
+def test_portfolio_fragment_and_page_vary_on_htmx_and_the_fragment_is_never_cached(
+    login, staff, person
+):
+    client = login(staff)
+    url = reverse("workspace:portfolio")
+
+    fragment = client.get(url, {"q": "dur"}, HTTP_HX_REQUEST="true", HTTP_HX_TARGET="resultats")
+    full_page = client.get(url, {"q": "dur"})
+
+    assert "HX-Request" in fragment["Vary"]
+    assert "no-store" in fragment["Cache-Control"]
+    assert "HX-Request" in full_page["Vary"]
+
+
 def test_portfolio_urgency_order_and_binome_marker(login):
     binome = BinomeFactory()
     staff = binome.social_worker

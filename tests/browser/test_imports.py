@@ -71,3 +71,4 @@ def test_admin_imports_a_file_from_upload_to_report(
 
     page.get_by_role("link", name="Imports", exact=True).first.click()
     expect(page.get_by_role("link", name="caf-novembre.csv")).to_be_visible()
+    assert_accessible(page)

@@ -35,9 +35,10 @@ def test_manager_assigns_from_the_queue_to_the_suggested_referent(
     row = page.get_by_role("row").filter(has_text="MARTIN Léa")
     row.get_by_role("button", name="Affecter à Camille Durand").click()
 
-    expect(page.get_by_text("est confiée à Camille Durand")).to_be_visible()
+    expect(page.get_by_text("Camille Durand suit désormais Léa Martin.")).to_be_visible()
     expect(bar).to_have_attribute("aria-valuenow", "1")
     expect(page.get_by_role("row").filter(has_text="MARTIN Léa")).to_have_count(0)
+    assert_accessible(page)
     assert Assignment.objects.active().get(beneficiary=person).staff == referent
     assert Assignment.objects.get(beneficiary=person).programme == Programme.DROIT_COMMUN
 

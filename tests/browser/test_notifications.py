@@ -78,3 +78,27 @@ def test_a_manager_sees_one_grouped_alert_and_chooses_immediate_emails(
     expect(page.get_by_label("Immédiat")).to_be_checked()
     page.get_by_role("button", name="Ouvrir la liste").click()
     expect(page).to_have_url(f"{live_server.url}/equipe/file/")
+
+
+def test_the_notification_list_with_unread_notifications_is_accessible(
+    page, live_server, log_in, assert_accessible
+):
+    staff = StaffProfileFactory(user__username="referente-liste")
+    person = beneficiary_create(
+        acting_user=None,
+        departement=staff.structure.departement,
+        territory=staff.territories.first(),
+        caf_number="4000002",
+        household_role="demandeur",
+        first_name="Étienne",
+        last_name="Roux",
+        rsa_application_date=datetime.date.today() - datetime.timedelta(days=8),
+    )
+    AssignmentFactory(beneficiary=person, staff=staff)
+    assert scan_deadlines().sent == 1
+    log_in(page, staff.user.username)
+
+    page.goto(f"{live_server.url}/notifications/")
+
+    expect(page.get_by_role("button", name="Marquer comme lue")).to_be_visible()
+    assert_accessible(page)

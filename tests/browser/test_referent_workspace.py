@@ -70,6 +70,7 @@ def test_referent_logs_an_interview_and_advances_the_stage(
     expect(page.get_by_role("heading", level=1)).to_contain_text(
         "Accompagnement socio-professionnel"
     )
+    assert_accessible(page)
 
     pathway = person.pathways.get()
     assert pathway.stage == Stage.SOCIOPRO
@@ -144,7 +145,9 @@ def test_the_whole_flow_works_with_the_keyboard_alone(page, live_server, log_in)
     assert Prescription.objects.get(beneficiary=person).hours_per_week == 4
 
 
-def test_refused_interview_shows_french_messages_in_place(page, live_server, log_in):
+def test_refused_interview_shows_french_messages_in_place(
+    page, live_server, log_in, assert_accessible
+):
     staff, person, offer = _setup()
     log_in(page, staff.user.username)
     page.goto(f"{live_server.url}{person.get_absolute_url()}")
@@ -154,3 +157,4 @@ def test_refused_interview_shows_french_messages_in_place(page, live_server, log
     form.get_by_role("button", name="Enregistrer l'entretien").click()
     expect(form.get_by_text("ne peut pas être daté dans le futur")).to_be_visible()
     expect(_entry_deadline_row(page)).to_contain_text("En cours")
+    assert_accessible(page)

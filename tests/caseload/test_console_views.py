@@ -186,7 +186,7 @@ def test_assign_from_queue_then_person_leaves_the_queue(login, team):
     assert Assignment.objects.active().get(beneficiary=person).staff == referent
     page = client.get(reverse("console:queue")).content.decode()
     assert person.last_name.upper() not in page
-    assert "confiée à" in page
+    assert f"{referent.user.get_full_name()} suit désormais {person.full_name}." in page
 
 
 def test_assign_over_cap_answers_422_in_french_and_saves_nothing(login, team):

@@ -340,7 +340,7 @@ def person_assign(request, pk):
         return _person_page(request, pk, status=422, refused=refusal(request, "affecter", error))
     messages.success(
         request,
-        _("%(person)s est confiée à %(name)s.")
+        _("%(name)s suit désormais %(person)s.")
         % {"person": person.full_name, "name": staff.user.get_full_name()},
     )
     return redirect_back(request, reverse("console:person", args=[pk]))

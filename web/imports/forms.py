@@ -8,7 +8,9 @@ from intake.imports.columns import FIELDS, missing_required, normalise_header
 class UploadForm(forms.Form):
     file = forms.FileField(
         label=_("Fichier des demandeurs"),
-        help_text=_("CSV (séparateur ; , ou tabulation) ou classeur Excel .xlsx."),
+        help_text=_(
+            "CSV (séparateur point-virgule, virgule ou tabulation) ou classeur Excel .xlsx."
+        ),
     )
     mapping = forms.ModelChoiceField(
         label=_("Correspondance de colonnes enregistrée"),

@@ -7,12 +7,12 @@ from django.utils.translation import gettext_lazy as _
 from beneficiaries.enums import BarrierKind
 from caseload.enums import Programme
 from pathways import portfolio
-from pathways.enums import OfferTheme, Stage
+from pathways.enums import DeadlineState, OfferTheme, Stage
 
 DEADLINE_STATUS_CHOICES = [
     ("", _("Tous")),
-    ("overdue", _("En retard")),
-    ("due_soon", _("Échéance proche")),
+    (DeadlineState.OVERDUE.value, DeadlineState.OVERDUE.label),
+    (DeadlineState.DUE_SOON.value, DeadlineState.DUE_SOON.label),
     ("entry_pending", _("Entrée en parcours à faire")),
     ("entry_met", _("Entrée en parcours effectuée")),
 ]

@@ -7,7 +7,6 @@ from django.conf import settings
 from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_GET
 
 from beneficiaries.models import Beneficiary
@@ -16,24 +15,17 @@ from caseload.perms import scope_of
 from pathways.enums import DeadlineKind, DeadlineState, Stage
 from pathways.models import Deadline, deadline_state
 from pathways.portfolio import with_portfolio_data
+from web.badges import deadline_badge
 from web.workspace.forms import PortfolioFilterForm
 
-# The deadline badges of the portfolio rows, computed once here rather than by
-# an include per row (the list renders 50 rows at a time).
-DEADLINE_BADGES = {
-    DeadlineState.MET: ("text-bg-success", _lazy("Respecté")),
-    DeadlineState.MET_LATE: ("text-bg-secondary", _lazy("Tenu en retard")),
-    DeadlineState.OVERDUE: ("text-bg-danger", _lazy("Dépassé")),
-    DeadlineState.DUE_SOON: ("text-bg-warning", _lazy("Échéance proche")),
-    DeadlineState.CANCELLED: ("text-bg-secondary", _lazy("Annulé")),
-    DeadlineState.OPEN: ("text-bg-light border", _lazy("En cours")),
-}
-URGENT_BADGES = {
-    DeadlineState.OVERDUE: ("text-bg-danger", _lazy("En retard")),
-    DeadlineState.DUE_SOON: ("text-bg-warning", _lazy("Bientôt")),
-}
+# Only an overdue or close next deadline is flagged in its column.
+URGENT_STATES = {DeadlineState.OVERDUE, DeadlineState.DUE_SOON}
 DUE_THIS_WEEK_DAYS = 6
 DUE_THIS_WEEK_LIMIT = 20
+
+
+def _urgent_badge(state):
+    return deadline_badge(state) if state in URGENT_STATES else None
 
 
 @require_GET
@@ -59,10 +51,12 @@ def portfolio(request):
             "programme": (
                 Programme(person.pathway_programme).label if person.pathway_programme else None
             ),
-            "entry_badge": DEADLINE_BADGES.get(
+            # Badges computed here rather than by an include per row (the
+            # list renders 50 rows at a time).
+            "entry_badge": deadline_badge(
                 deadline_state(due_on=person.entry_due_on, met_on=person.entry_met_on, today=today)
             ),
-            "next_badge": URGENT_BADGES.get(deadline_state(due_on=person.next_due_on, today=today)),
+            "next_badge": _urgent_badge(deadline_state(due_on=person.next_due_on, today=today)),
             "next_kind": DeadlineKind(person.next_due_kind).label if person.next_due_kind else None,
         }
         for person in page
