@@ -13,9 +13,9 @@ from django.urls import reverse
 
 from caseload.enums import StaffRole
 from core.text import elide_de
-from pathways.enums import DeadlineKind, InterviewKind, NotificationKind
-from pathways.models import Notification
-from pathways.notifications import notification_email
+from pathways.enums import DeadlineKind, EmailKind, InterviewKind, NotificationKind
+from pathways.models import Notification, OutgoingEmail
+from pathways.notifications import email_message
 from pathways.services.followup import interview_create
 from tests.caseload.factories import StaffProfileFactory
 from tests.caseload.helpers import new_applicant, territory_team
@@ -63,9 +63,29 @@ def test_the_reminder_email_writes_d_apostrophe_before_a_first_name_with_a_vowel
         due_on=datetime.date(2026, 3, 17),
     )
 
-    body = notification_email(notification).body
+    email = OutgoingEmail(recipient=referent.user, kind=EmailKind.NOTIFICATION)
+
+    body = email_message(email, [notification]).body
 
     assert "d’Étienne arrive à échéance" in body
+    assert "de Étienne" not in body
+
+
+def test_the_daily_digest_writes_d_apostrophe_before_a_first_name_with_a_vowel():
+    referent = StaffProfileFactory()
+    person = person_followed_by(referent, first_name="Étienne")
+    notification = Notification.objects.create(
+        recipient=referent.user,
+        kind=NotificationKind.ESCALATION,
+        beneficiary=person,
+        deadline_kind=DeadlineKind.ENTRY,
+        due_on=datetime.date(2026, 3, 17),
+    )
+    email = OutgoingEmail(recipient=referent.user, kind=EmailKind.DIGEST)
+
+    body = email_message(email, [notification]).body
+
+    assert "d’Étienne est dépassé" in body
     assert "de Étienne" not in body
 
 

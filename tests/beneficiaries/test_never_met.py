@@ -99,7 +99,7 @@ def test_an_outreach_that_did_not_reach_the_person_leaves_them_never_met(staff, 
 
 def test_the_record_saved_after_a_held_interview_no_longer_says_never_met(login, staff, person):
     client = login(staff)
-    assert "Jamais rencontré" in client.get(person.get_absolute_url()).content.decode()
+    assert "Non, aucune rencontre" in client.get(person.get_absolute_url()).content.decode()
 
     response = client.post(
         f"/portefeuille/personnes/{person.pk}/entretiens/nouveau/",
@@ -114,4 +114,4 @@ def test_the_record_saved_after_a_held_interview_no_longer_says_never_met(login,
     )
 
     assert response.status_code == 200
-    assert "Jamais rencontré" not in response.content.decode()
+    assert "Non, aucune rencontre" not in response.content.decode()
