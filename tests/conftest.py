@@ -1,4 +1,5 @@
 import pytest
+from django.utils import translation
 
 from caseload.perms import forget_scope
 
@@ -22,3 +23,12 @@ def login(client):
         return client
 
     return _login
+
+
+@pytest.fixture(autouse=True)
+def french_by_default(settings):
+    """Each test starts in the site's language: a request in English made by
+    an earlier test on the same worker leaves its language active in the
+    thread, which would otherwise change what later tests render."""
+    with translation.override(settings.LANGUAGE_CODE):
+        yield
