@@ -290,7 +290,7 @@ def staff_choice_groups(staff_list, roles=None):
 
 def may_exceed_caps(user):
     """Whether the user may assign past a cap by giving a reason: a manager
-    (or a superuser), as `caseload.services.assignments.reserve` allows."""
+    (or a superuser). The assignment services and the console both ask here."""
     scope = scope_of(user)
     return scope.is_manager or scope.everything
 

@@ -34,8 +34,7 @@ from django.utils.translation import gettext as _
 
 from caseload.enums import AssignmentEndReason, Programme, StaffRole
 from caseload.models import Assignment, StaffProfile
-from caseload.perms import scope_of
-from caseload.selectors import cap_tables, effective_cap, staff_load
+from caseload.selectors import cap_tables, effective_cap, may_exceed_caps, staff_load
 
 
 class CapReached(ValidationError):
@@ -130,11 +129,6 @@ def insert_assignments(assignments):
         raise
 
 
-def _may_override_cap(user):
-    scope = scope_of(user)
-    return scope.is_manager or scope.everything
-
-
 def lock_staff(staff_ids):
     """Lock the staff rows, in primary-key order, and return them by id."""
     rows = (
@@ -171,7 +165,7 @@ def reserve(*, locked_staff, wanted, acting_user, over_cap_reason=""):
         active = counts.get((staff_id, programme), 0)
         if cap is None or active + adding <= cap:
             continue
-        if over_cap_reason and _may_override_cap(acting_user):
+        if over_cap_reason and may_exceed_caps(acting_user):
             overridden.add((staff_id, programme))
             continue
         raise CapReached(staff=staff, programme=programme, active=active, cap=cap, adding=adding)

@@ -158,3 +158,17 @@ def test_the_portfolio_with_its_week_block_keeps_a_constant_number_of_queries(
     with django_assert_num_queries(7):
         response = client.get(reverse("workspace:portfolio"))
     assert len(response.context["due_this_week"]) == min(count, 20)
+
+
+def test_the_overdue_lists_next_page_keeps_the_chosen_territory(
+    login, on_day, new_applicant, manager, territory, settings
+):
+    settings.PORTFOLIO_PAGE_SIZE = 1
+    on_day(0)
+    new_applicant()
+    new_applicant()
+    on_day(20)
+
+    response = login(manager).get(reverse("console:overdue"), {"territoire": territory.pk})
+
+    assert f"?territoire={territory.pk}&amp;page=2" in response.content.decode()
