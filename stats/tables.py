@@ -3,6 +3,7 @@ the accessible table under each chart, the chart's data, and the CSV/XLSX
 exports (`stats.exports`). A table knows which of its columns count people,
 so that the exports leaving the Département can show small counts as "< 5"."""
 
+import datetime
 from dataclasses import dataclass, field
 
 from django.utils.formats import date_format
@@ -315,3 +316,68 @@ def build_tables(data):
         )
     )
     return tables
+
+
+def _week_date(today, week):
+    return date_format(today + datetime.timedelta(weeks=week), "SHORT_DATE_FORMAT")
+
+
+def forecast_tables(projections, back_test_rows, today):
+    """The capacity forecast and its back-test, as tables."""
+    rows = []
+    for p in projections:
+        pool = p.pool
+        rows.append(
+            [
+                pool.label,
+                pool.load,
+                "—" if pool.capacity is None else round(pool.capacity, 1),
+                round(pool.inflow, 2),
+                f"{pool.exit_rate * 100:.1f} %",
+                p.final_load,
+                "—"
+                if p.saturation_week is None
+                else _("semaine %(week)s (%(day)s)")
+                % {"week": p.saturation_week, "day": _week_date(today, p.saturation_week)},
+                percent(p.missing_entry_share),
+            ]
+        )
+    return [
+        Table(
+            key="prevision",
+            title=_("Prévision de capacité sur 26 semaines"),
+            columns=[
+                _("Territoire — rôle — dispositif"),
+                _("Personnes suivies"),
+                _("Capacité (plafonds effectifs)"),
+                _("Arrivées par semaine"),
+                _("Sorties par semaine"),
+                _("Charge dans 26 semaines"),
+                _("Saturation"),
+                _("Nouveaux entrants au-delà de 15 jours"),
+            ],
+            rows=rows,
+            count_columns=(1,),
+            chart="bar",
+            series=(1, 5, 2),
+            note=_(
+                "Méthode : arrivées et sorties des 13 dernières semaines, prolongées à "
+                "l'identique ; au-delà de la capacité les nouveaux entrants attendent "
+                "une place (voir docs/statistics.md)."
+            ),
+        ),
+        Table(
+            key="retro_prevision",
+            title=_("Contrôle : prévision faite il y a 13 semaines et charge réelle"),
+            columns=[
+                _("Territoire — rôle — dispositif"),
+                _("Charge prévue"),
+                _("Charge réelle"),
+                _("Écart"),
+            ],
+            rows=[[r["pool"], r["forecast"], r["actual"], r["error"]] for r in back_test_rows],
+            count_columns=(2,),
+            chart="bar",
+            series=(1, 2),
+        ),
+    ]

@@ -75,7 +75,7 @@ def test_the_page_runs_the_same_number_of_queries_whatever_the_data(
 ):
     client = login(stat_world.manager)
     client.get(URL, MARCH)  # session warm-up
-    with django_assert_num_queries(17) as busy:
+    with django_assert_num_queries(23) as busy:
         client.get(URL, MARCH)
     with django_assert_num_queries(len(busy)):
         client.get(URL, {"debut": "2020-01-01", "fin": "2020-02-01"})
@@ -114,3 +114,30 @@ def test_a_cell_that_looks_like_a_formula_is_exported_as_text():
 def test_zero_and_five_are_shown_as_they_are(count):
     table = Table(key="t", title="T", columns=["a", "b"], rows=[["x", count]], count_columns=(1,))
     assert f"x;{count}" in "".join(table_csv(table, small_counts_hidden=True))
+
+
+def forecast_row(response, label_start):
+    html = response.content.decode()
+    table = html[html.index('id="tableau-prevision"') :]
+    row = table[table.index(f'<th scope="row">{escape(label_start)}') :]
+    row = row[: row.index("</tr>")]
+    return [cell.split("</td>")[0].strip() for cell in row.split("<td>")[1:]]
+
+
+def test_the_forecast_shows_each_pool_against_its_capacity(stat_world, login):
+    response = login(stat_world.manager).get(URL, MARCH)
+    # R1 works half time: 130 scaled to 65; A is still followed.
+    cells = forecast_row(response, "Nord — Référent socio-professionnel — Droit commun")
+    assert cells[:2] == ["1", "65,0"]
+
+
+def test_a_what_if_cap_changes_the_forecast(stat_world, login):
+    response = login(stat_world.manager).get(URL, {**MARCH, "plafond": 260})
+    cells = forecast_row(response, "Nord — Référent socio-professionnel — Droit commun")
+    assert cells[1] == "130,0"
+
+
+def test_a_what_if_out_of_range_is_refused_in_french(stat_world, login):
+    response = login(stat_world.manager).get(URL, {**MARCH, "renforts": 500})
+    assert response.status_code == 422
+    assert "inférieure ou égale à 50" in response.content.decode()

@@ -54,17 +54,63 @@ class StatsFilterForm(forms.Form):
         + [(r.value, r.label) for r in StaffRole.referent_roles()],
     )
 
+    renforts = forms.IntegerField(
+        label=_("Simulation : référents en plus"),
+        required=False,
+        min_value=0,
+        max_value=50,
+        help_text=_("Référents à temps plein ajoutés à chaque groupe de la prévision."),
+    )
+    plafond = forms.IntegerField(
+        label=_("Simulation : plafond"),
+        required=False,
+        min_value=1,
+        max_value=1000,
+        help_text=_("Plafond à temps plein à la place du plafond actuel."),
+    )
+    flux = forms.IntegerField(
+        label=_("Simulation : flux d'entrée (%)"),
+        required=False,
+        min_value=-100,
+        max_value=500,
+        help_text=_("Variation des arrivées hebdomadaires, en pourcentage (−20, +30…)."),
+    )
+
     def __init__(self, *args, territories=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["territoire"].choices = [("", _("Tous mes territoires"))] + [
             (t.pk, t.name) for t in territories
         ]
+        for name, field in self.fields.items():
+            css = "form-select" if hasattr(field, "choices") else "form-control"
+            field.widget.attrs["class"] = css
+            described = []
+            if field.help_text:
+                described.append(f"id_{name}-aide")
+            if described:
+                field.widget.attrs["aria-describedby"] = " ".join(described)
+
+    def mark_errors(self):
+        """Flag the fields in error for assistive technologies (after validation)."""
+        for name in self.errors:
+            if name in self.fields:
+                attrs = self.fields[name].widget.attrs
+                attrs["class"] += " is-invalid"
+                attrs["aria-invalid"] = "true"
+                attrs["aria-describedby"] = (
+                    attrs.get("aria-describedby", "") + f" id_{name}-erreur"
+                ).strip()
 
     def clean(self):
         data = super().clean()
         start, end = default_period()
         data["debut"] = data.get("debut") or start
         data["fin"] = data.get("fin") or end
+        data["scenario"] = {
+            "added_staff": data.get("renforts") or 0,
+            "cap": data.get("plafond") or None,
+            "inflow_change_percent": data.get("flux") or 0,
+        }
         if data["fin"] <= data["debut"]:
             self.add_error("fin", _("La fin de la période doit suivre son début."))
         elif (data["fin"] - data["debut"]).days > MAX_PERIOD_DAYS:

@@ -6,9 +6,9 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from caseload.models import Territory, scope_of
-from stats import exports
+from stats import exports, forecast
 from stats.figures import Filters, all_figures
-from stats.tables import build_tables
+from stats.tables import build_tables, forecast_tables
 from web.console.helpers import manager_required
 from web.stats.forms import StatsFilterForm
 
@@ -27,6 +27,8 @@ def _filters(request):
     else:
         form = StatsFilterForm({}, territories=territories)
         valid = form.is_valid()
+    if not valid:
+        form.mark_errors()
     if not valid or not territories:
         return form, None
     data = form.cleaned_data
@@ -34,7 +36,7 @@ def _filters(request):
     scope = scope_of(request.user)
     departement_id = scope.departement_id or chosen[0].departement_id
     chosen = [t for t in chosen if t.departement_id == departement_id]
-    return form, Filters(
+    filters = Filters(
         departement_id=departement_id,
         territory_ids=tuple(t.pk for t in chosen),
         start=data["debut"],
@@ -43,12 +45,30 @@ def _filters(request):
         stage=data["etape"],
         role=data["role"],
     )
+    return form, filters
+
+
+def _tables(filters, scenario):
+    """Every table of the dashboard: the figures of the period, then the
+    capacity forecast (from now, with the what-if) and its back-test."""
+    scoped = {
+        "departement_id": filters.departement_id,
+        "territory_ids": filters.territory_ids,
+        "role": filters.role,
+        "programme": filters.programme,
+    }
+    ref = forecast.reference(**scoped)
+    return build_tables(all_figures(filters)) + forecast_tables(
+        forecast.forecast(**scoped, scenario=scenario, ref=ref),
+        forecast.back_test(**scoped, ref=ref),
+        filters.today,
+    )
 
 
 @manager_required
 def dashboard(request):
     form, filters = _filters(request)
-    tables = build_tables(all_figures(filters)) if filters else []
+    tables = _tables(filters, form.cleaned_data["scenario"]) if filters else []
     query = request.GET.urlencode()
     template = "stats/_results.html" if request.htmx else "stats/dashboard.html"
     return render(
@@ -70,7 +90,7 @@ def export(request, key, fmt):
     form, filters = _filters(request)
     if filters is None or fmt not in ("csv", "xlsx"):
         raise Http404
-    tables = {t.key: t for t in build_tables(all_figures(filters))}
+    tables = {t.key: t for t in _tables(filters, form.cleaned_data["scenario"])}
     table = tables.get(key)
     if table is None:
         raise Http404
