@@ -182,3 +182,40 @@ def test_names_blanked_by_anonymisation_leave_the_figures_unchanged(nord_filters
 def test_all_figures_run_in_a_constant_number_of_queries(nord_filters, django_assert_num_queries):
     with django_assert_num_queries(12):
         figures.all_figures(nord_filters())
+
+
+def test_the_esf_report_counts_participants_entering_by_sex_and_age_band(nord_filters):
+    from stats.esf import entrants
+
+    # A, B, C and G entered in March, created without a civility or a birth
+    # date: counted as unknown sex and age.
+    counts = entrants(nord_filters())
+    assert {(c, b) for c, b, _known in counts} == {("", "unknown")}
+    assert sum(counts.values()) == 4
+
+
+def test_the_esf_report_uses_the_age_on_the_day_of_entry(nord_filters, stat_world):
+    import datetime
+
+    from beneficiaries.models import Beneficiary
+    from stats.esf import entrants
+
+    Beneficiary.objects.filter(pk=stat_world.people["A"].pk).update(
+        civility="mme", birth_date=datetime.date(2001, 3, 3)
+    )
+    Beneficiary.objects.filter(pk=stat_world.people["B"].pk).update(
+        civility="m", birth_date=datetime.date(2001, 3, 10)
+    )
+    counts = {(c, b): n for (c, b, _known), n in entrants(nord_filters()).items()}
+    # A turns 25 the day after her entry (2 March); B turns 25 on the day of his (10 March).
+    assert counts[("mme", "under_25")] == 1
+    assert counts[("m", "25_54")] == 1
+
+
+def test_the_esf_table_sums_results_on_exit(nord_filters):
+    from stats.esf import esf_table
+
+    f = nord_filters()
+    rows = dict(esf_table(f, figures.exits_by_outcome(f)).rows)
+    assert rows["Résultats à la sortie : en emploi (CDI, CDD)"] == 1
+    assert rows["Résultats à la sortie : autres sorties"] == 1

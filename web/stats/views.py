@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 
 from caseload.models import Territory, scope_of
 from stats import exports, forecast
+from stats.esf import esf_table
 from stats.figures import Filters, all_figures
 from stats.tables import build_tables, forecast_tables
 from web.console.helpers import manager_required
@@ -58,7 +59,8 @@ def _tables(filters, scenario):
         "programme": filters.programme,
     }
     ref = forecast.reference(**scoped)
-    return build_tables(all_figures(filters)) + forecast_tables(
+    data = all_figures(filters)
+    return [*build_tables(data), esf_table(filters, data["exits_by_outcome"])] + forecast_tables(
         forecast.forecast(**scoped, scenario=scenario, ref=ref),
         forecast.back_test(**scoped, ref=ref),
         filters.today,
