@@ -44,7 +44,8 @@ from django.db.models import (
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
-from beneficiaries.models import Barrier, Beneficiary
+from beneficiaries.enums import OutreachResult
+from beneficiaries.models import Barrier, Beneficiary, OutreachAttempt
 from caseload.enums import Programme, StaffRole
 from caseload.models import Assignment, StaffProfile
 from caseload.selectors import cap_table, effective_cap
@@ -435,6 +436,29 @@ def barriers(f: Filters):
     ]
 
 
+def outreach(f: Filters):
+    """Contact attempts made in the period with the people of the scope, by
+    result: attempts and people reached by them: one query."""
+    rows = (
+        OutreachAttempt.objects.filter(
+            beneficiary__in=people(f), attempted_on__gte=f.start, attempted_on__lt=f.end
+        )
+        .values("result")
+        .annotate(attempts=Count("pk"), people=Count("beneficiary", distinct=True))
+        .order_by("result")
+    )
+    found = {r["result"]: r for r in rows}
+    return [
+        {
+            "result": r.value,
+            "label": str(r.label),
+            "attempts": found.get(r.value, {}).get("attempts", 0),
+            "people": found.get(r.value, {}).get("people", 0),
+        }
+        for r in OutreachResult
+    ]
+
+
 def interviews_per_referent(f: Filters):
     """Interviews held per month and role of the attending referents:
     interviews, referents who held at least one, average per referent."""
@@ -575,6 +599,7 @@ def all_figures(f: Filters):
             {**row, "prevalence": share(row["people"], head["people_followed"])}
             for row in barriers(f)
         ],
+        "outreach": outreach(f),
         "interviews": interviews_per_referent(f),
         "weekly_hours": weekly_hours(f),
         "loads": loads(f),

@@ -237,6 +237,15 @@ def build_tables(data):
     )
     tables.append(
         Table(
+            key="prise_de_contact",
+            title=_("Prises de contact avec les personnes jamais vues, par résultat"),
+            columns=[_("Résultat"), _("Tentatives"), _("Personnes")],
+            rows=[[r["label"], r["attempts"], r["people"]] for r in data["outreach"]],
+            count_columns=(2,),
+        )
+    )
+    tables.append(
+        Table(
             key="entretiens",
             title=_("Entretiens réalisés par référent et par mois"),
             columns=[

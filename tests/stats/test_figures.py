@@ -180,7 +180,7 @@ def test_names_blanked_by_anonymisation_leave_the_figures_unchanged(nord_filters
 
 
 def test_all_figures_run_in_a_constant_number_of_queries(nord_filters, django_assert_num_queries):
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(13):
         figures.all_figures(nord_filters())
 
 
@@ -219,3 +219,22 @@ def test_the_esf_table_sums_results_on_exit(nord_filters):
     rows = dict(esf_table(f, figures.exits_by_outcome(f)).rows)
     assert rows["Résultats à la sortie : en emploi (CDI, CDD)"] == 1
     assert rows["Résultats à la sortie : autres sorties"] == 1
+
+
+def test_outreach_attempts_of_the_period_by_result(nord_filters, stat_world):
+    import time_machine
+
+    from beneficiaries.services import outreach_attempt_create
+    from tests.stats.world import at
+
+    with time_machine.travel(at(datetime.date(2026, 3, 31)), tick=False):
+        for day, result in ((12, "no_answer"), (13, "no_answer"), (14, "reached")):
+            outreach_attempt_create(
+                acting_user=stat_world.admin.user,
+                beneficiary=stat_world.people["C"],
+                channel="phone",
+                result=result,
+                attempted_on=datetime.date(2026, 3, day),
+            )
+    rows = {r["result"]: (r["attempts"], r["people"]) for r in figures.outreach(nord_filters())}
+    assert (rows["no_answer"], rows["reached"], rows["refused"]) == ((2, 1), (1, 1), (0, 0))
