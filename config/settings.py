@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "beneficiaries",
     "pathways",
     "intake",
+    "stats",
     "web",
     "demo",
 ]

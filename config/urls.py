@@ -24,5 +24,6 @@ urlpatterns = [
     path("", include("web.console.urls")),
     path("notifications/", include("web.notifications.urls")),
     path("imports/", include("web.imports.urls")),
+    path("statistiques/", include("web.stats.urls")),
     path("admin/", admin.site.urls),
 ]

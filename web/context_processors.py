@@ -19,6 +19,7 @@ def navigation(request):
         items.append((_("Équipe et plafonds"), reverse("console:team"), "team"))
         items.append((_("Personnes suivies"), reverse("workspace:portfolio"), "portfolio"))
         items.append((_("Délais dépassés"), reverse("console:overdue"), "overdue"))
+        items.append((_("Statistiques"), reverse("stats:dashboard"), "stats"))
     if scope.is_admin:
         items.append((_("Imports"), reverse("imports:list"), "imports"))
     if scope.is_admin or user.is_staff:

@@ -1,0 +1,113 @@
+"""The statistics dashboard of managers (their territories) and admins (their
+Département): period, filters, charts with their tables, exports."""
+
+from django.http import Http404, StreamingHttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+
+from caseload.models import Territory, scope_of
+from stats import exports, forecast
+from stats.esf import esf_table
+from stats.figures import Filters, all_figures
+from stats.tables import build_tables, forecast_tables
+from web.console.helpers import manager_required
+from web.stats.forms import StatsFilterForm
+
+
+def _territories(user):
+    return list(Territory.objects.visible_to(user).order_by("name"))
+
+
+def _filters(request):
+    """(form, Filters or None) from the query string, scoped to the user's
+    territories (a territory outside them is refused by the form)."""
+    territories = _territories(request.user)
+    form = StatsFilterForm(request.GET or None, territories=territories)
+    if request.GET:
+        valid = form.is_valid()
+    else:
+        form = StatsFilterForm({}, territories=territories)
+        valid = form.is_valid()
+    if not valid:
+        form.mark_errors()
+    if not valid or not territories:
+        return form, None
+    data = form.cleaned_data
+    chosen = [t for t in territories if not data["territoire"] or t.pk == data["territoire"]]
+    scope = scope_of(request.user)
+    departement_id = scope.departement_id or chosen[0].departement_id
+    chosen = [t for t in chosen if t.departement_id == departement_id]
+    filters = Filters(
+        departement_id=departement_id,
+        territory_ids=tuple(t.pk for t in chosen),
+        start=data["debut"],
+        end=data["fin"],
+        programme=data["dispositif"],
+        stage=data["etape"],
+        role=data["role"],
+    )
+    return form, filters
+
+
+def _tables(filters, scenario):
+    """Every table of the dashboard: the figures of the period, then the
+    capacity forecast (from now, with the what-if) and its back-test."""
+    scoped = {
+        "departement_id": filters.departement_id,
+        "territory_ids": filters.territory_ids,
+        "role": filters.role,
+        "programme": filters.programme,
+    }
+    ref = forecast.reference(**scoped)
+    data = all_figures(filters)
+    return [*build_tables(data), esf_table(filters, data["exits_by_outcome"])] + forecast_tables(
+        forecast.forecast(**scoped, scenario=scenario, ref=ref),
+        forecast.back_test(**scoped, ref=ref),
+        filters.today,
+    )
+
+
+@manager_required
+def dashboard(request):
+    form, filters = _filters(request)
+    tables = _tables(filters, form.cleaned_data["scenario"]) if filters else []
+    query = request.GET.urlencode()
+    template = "stats/_results.html" if request.htmx else "stats/dashboard.html"
+    return render(
+        request,
+        template,
+        {
+            "form": form,
+            "filters": filters,
+            "tables": tables,
+            "query": query,
+            "active_nav": "stats",
+        },
+        status=200 if filters or not form.errors else 422,
+    )
+
+
+@manager_required
+def export(request, key, fmt):
+    form, filters = _filters(request)
+    if filters is None or fmt not in ("csv", "xlsx"):
+        raise Http404
+    tables = {t.key: t for t in _tables(filters, form.cleaned_data["scenario"])}
+    table = tables.get(key)
+    if table is None:
+        raise Http404
+    # Exports leave the Département: counts under 5 are shown as "< 5".
+    if fmt == "csv":
+        response = StreamingHttpResponse(
+            exports.table_csv(table, small_counts_hidden=True),
+            content_type="text/csv; charset=utf-8",
+        )
+    else:
+        response = StreamingHttpResponse(
+            [exports.table_xlsx(table, small_counts_hidden=True)],
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    name = _("statistiques") + f"-{key}-{filters.start:%Y%m%d}-{filters.end:%Y%m%d}.{fmt}"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    response["Cache-Control"] = "no-store"
+    return response
