@@ -112,6 +112,14 @@ class Filters:
 # --- Database helpers -------------------------------------------------------------
 
 
+def computable():
+    """Whether the figures can be computed on this database. They are written
+    for PostgreSQL (PERCENTILE_CONT, FILTER, date arithmetic) so that every
+    figure stays one grouped statement at Département scale; the embedded
+    SQLite mode of `make run` shows the dashboard's notice instead."""
+    return connection.vendor == "postgresql"
+
+
 class Median(Aggregate):
     """PostgreSQL's continuous median."""
 

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from caseload.models import Territory, scope_of
 from stats import exports, forecast
 from stats.esf import esf_table
-from stats.figures import Filters, all_figures
+from stats.figures import Filters, all_figures, computable
 from stats.tables import build_tables, forecast_tables
 from web.console.helpers import manager_required
 from web.stats.forms import StatsFilterForm
@@ -69,6 +69,8 @@ def _tables(filters, scenario):
 
 @manager_required
 def dashboard(request):
+    if not computable():
+        return render(request, "stats/unavailable.html", {"active_nav": "stats"}, status=503)
     form, filters = _filters(request)
     tables = _tables(filters, form.cleaned_data["scenario"]) if filters else []
     query = request.GET.urlencode()
@@ -90,7 +92,7 @@ def dashboard(request):
 @manager_required
 def export(request, key, fmt):
     form, filters = _filters(request)
-    if filters is None or fmt not in ("csv", "xlsx"):
+    if not computable() or filters is None or fmt not in ("csv", "xlsx"):
         raise Http404
     tables = {t.key: t for t in _tables(filters, form.cleaned_data["scenario"])}
     table = tables.get(key)

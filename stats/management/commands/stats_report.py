@@ -3,6 +3,7 @@ import json
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
+from stats.figures import computable
 from stats.report import departement_filters, headline_report, parse_period, report_csv
 
 
@@ -19,6 +20,11 @@ class Command(BaseCommand):
         parser.add_argument("--format", default="json", help="json (par défaut) ou csv.")
 
     def handle(self, *args, departement, start, end, format, **options):
+        if not computable():
+            raise CommandError(
+                "Les statistiques se calculent sur PostgreSQL : définissez DATABASE_URL "
+                "(postgres://…) ; la base SQLite intégrée ne les permet pas."
+            )
         if format not in ("json", "csv"):
             raise CommandError(f"--format : « {format} » inconnu (json ou csv).")
         try:
