@@ -24,5 +24,7 @@ urlpatterns = [
     path("", include("web.console.urls")),
     path("notifications/", include("web.notifications.urls")),
     path("imports/", include("web.imports.urls")),
+    path("", include("web.appointments.urls")),
+    path("rdv/", include("web.appointments.link_urls")),
     path("admin/", admin.site.urls),
 ]
