@@ -30,7 +30,7 @@ def place(territory):
 @pytest.fixture
 def slot_at(referent, place):
     def _slot(starts_at=None, **kwargs):
-        starts_at = starts_at or (timezone.now() + datetime.timedelta(days=5)).replace(
+        starts_at = starts_at or (timezone.localtime() + datetime.timedelta(days=5)).replace(
             hour=9, minute=30, second=0, microsecond=0
         )
         return SlotFactory(
