@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Now
+from django.utils import timezone
 
 from appointments.enums import (
     AppointmentStatus,
@@ -176,7 +177,7 @@ class AppointmentQuerySet(models.QuerySet):
 
     def unrecorded(self, now=None):
         """Past appointments whose attendance is not recorded yet."""
-        return self.active().filter(slot__starts_at__lte=now or Now())
+        return self.active().filter(slot__starts_at__lte=now or timezone.now())
 
 
 class Appointment(models.Model):

@@ -418,3 +418,34 @@ def no_show_flag_close(*, acting_user, flag):
     NoShowFlag.objects.filter(pk=flag.pk, closed_at__isnull=True).update(
         closed_at=timezone.now(), closed_by=acting_user
     )
+
+
+def convocations_batch(*, acting_user, people, channels):
+    """Convoke many people at once: each booked on the first free slot of
+    one of their current referents (the nearest place first) and convoked
+    by the channels chosen, each person in their own transaction. Returns
+    (appointments booked, people left without a free slot)."""
+    from appointments.selectors import current_referent_ids, proposed_slots
+
+    referents = current_referent_ids([p.pk for p in people])
+    booked, left = [], []
+    for person in people:
+        appointment = None
+        for slot in proposed_slots(person, referent_ids=referents.get(person.pk, []), limit=5):
+            try:
+                with transaction.atomic():
+                    appointment = appointment_book(
+                        acting_user=acting_user, beneficiary=person, slot=slot
+                    )
+                    convocation_send(
+                        acting_user=acting_user, appointment=appointment, channels=channels
+                    )
+            except ValidationError:
+                appointment = None
+                continue
+            break
+        if appointment is None:
+            left.append(person)
+        else:
+            booked.append(appointment)
+    return booked, left
