@@ -206,3 +206,28 @@ def test_the_agenda_and_the_list_keep_a_constant_number_of_queries(
                 )
         counts.append((count(f"/agenda/?jour={day}"), count("/a-convoquer/")))
     assert counts[0] == counts[1]
+
+
+def test_the_manager_sees_the_people_flagged_after_two_no_shows(login, manager, referent, person):
+    from appointments.models import NoShowFlag
+
+    NoShowFlag.objects.create(
+        beneficiary=person,
+        evidence=[
+            {
+                "date": "2026-12-07T09:30:00+01:00",
+                "place": "Maison du Département",
+                "messages": [
+                    {
+                        "kind": "convocation",
+                        "channel": "sms",
+                        "status": "sent",
+                        "delivery_status": "delivered",
+                    }
+                ],
+            }
+        ],
+    )
+    page = login(manager).get("/a-convoquer/").content.decode()
+    assert "Deux absences de suite" in page and "2026-12-07 — Maison du Département" in page
+    assert "Deux absences de suite" not in login(referent).get("/a-convoquer/").content.decode()

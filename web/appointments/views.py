@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from appointments.channels import channel_recipient
 from appointments.enums import Channel
 from appointments.letters import letters_pdf
-from appointments.models import Appointment, Place
+from appointments.models import Appointment, NoShowFlag, Place
 from appointments.selectors import (
     TO_CONVOKE_LIMIT,
     agenda_slots,
@@ -285,6 +285,18 @@ def _people(request):
 @require_GET
 def to_convoke_list(request):
     people = list(to_convoke(_people(request))[:TO_CONVOKE_LIMIT])
+    scope = scope_of(request.user)
+    flags = (
+        list(
+            NoShowFlag.objects.filter(
+                closed_at__isnull=True, beneficiary__in=Beneficiary.objects.visible_to(request.user)
+            )
+            .select_related("beneficiary")
+            .order_by("-raised_at", "-pk")[:TO_CONVOKE_LIMIT]
+        )
+        if scope.is_manager or scope.is_admin or scope.everything
+        else []
+    )
     return render(
         request,
         "appointments/to_convoke.html",
@@ -292,6 +304,7 @@ def to_convoke_list(request):
             "active_nav": "to_convoke",
             "people": people,
             "limit": TO_CONVOKE_LIMIT,
+            "flags": flags,
             "form": BatchConvokeForm(initial={"channels": Channel.values}),
         },
     )
