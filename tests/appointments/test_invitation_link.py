@@ -4,7 +4,6 @@ the invitation is then booked; an expired invitation's link is refused."""
 import datetime
 
 import time_machine
-from django.core.cache import cache
 
 from appointments.enums import Channel, InvitationStatus
 from appointments.links import invitation_token
@@ -13,7 +12,6 @@ from appointments.services import invitation_send
 
 
 def test_the_person_books_a_slot_from_the_invitation(client, referent, person, slot_at):
-    cache.clear()
     slot = slot_at()
     invitation = invitation_send(
         acting_user=referent.user, beneficiary=person, referent=referent, channels=[Channel.SMS]
@@ -29,7 +27,6 @@ def test_the_person_books_a_slot_from_the_invitation(client, referent, person, s
 
 
 def test_an_expired_invitation_link_is_refused(client, referent, person):
-    cache.clear()
     invitation = invitation_send(
         acting_user=referent.user, beneficiary=person, referent=referent, channels=[Channel.SMS]
     )

@@ -6,7 +6,6 @@ import datetime
 
 import pytest
 import time_machine
-from django.core.cache import cache
 
 from appointments.enums import AppointmentStatus
 from appointments.links import appointment_token
@@ -14,11 +13,6 @@ from appointments.models import Appointment
 from appointments.services import appointment_book, appointment_cancel
 
 REFUSAL = "Ce lien n'est pas valable"
-
-
-@pytest.fixture(autouse=True)
-def _fresh_rate_limits():
-    cache.clear()
 
 
 @pytest.fixture
@@ -106,6 +100,8 @@ def test_the_link_of_a_cancelled_appointment_does_not_open_the_next_one(
     assert REFUSAL in client.get(old_url).content.decode()
 
 
+# The Redis flush of the reminder tests would reset the counter: same worker.
+@pytest.mark.xdist_group("redis_flush")
 def test_the_link_is_rate_limited(client, booked, settings):
     settings.APPOINTMENT_LINK_RATE_LIMIT = 3
     url = _url(booked)

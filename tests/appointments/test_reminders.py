@@ -49,6 +49,7 @@ def test_the_reminder_goes_out_once_two_days_before_by_the_channels_used(referen
     assert list(_reminders().values_list("channel", flat=True)) == ["sms"]
 
 
+@pytest.mark.xdist_group("redis_flush")
 def test_the_reminder_survives_a_redis_flush_and_is_not_repeated(referent, person, slot_at):
     slot = slot_at()
     _booked(referent, person, slot)
