@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "caseload",
     "beneficiaries",
     "pathways",
+    "appointments",
     "intake",
     "stats",
     "web",
@@ -363,3 +364,46 @@ CELERY_BEAT_SCHEDULE["cancel-stale-imports"] = {
 # Role of the referents new people are given to when a Département turns on
 # automatic assignment by territory.
 IMPORT_AUTO_ASSIGN_ROLE = env.str("IMPORT_AUTO_ASSIGN_ROLE", default="sociopro_referent")
+
+# Appointments and convocations (appointments/). SMS through a pluggable
+# backend: "appointments.sms.FileSmsBackend" (default: one JSON line per SMS
+# under var/sms, nothing leaves the machine), "appointments.sms.ConsoleSmsBackend",
+# "appointments.sms.BrevoSmsBackend" (Brevo's transactional SMS API).
+SMS_BACKEND = env.str("SMS_BACKEND", default="appointments.sms.FileSmsBackend")
+SMS_FILE_PATH = env.str("SMS_FILE_PATH", default=str(VAR_DIR / "sms"))
+SMS_SENDER = env.str("SMS_SENDER", default="Departement")
+SMS_BREVO_API_URL = env.str("SMS_BREVO_API_URL", default="https://api.brevo.com/v3")
+SMS_BREVO_API_KEY = env.str("SMS_BREVO_API_KEY", default="")
+# Secret part of the delivery-receipt webhook's URL given to the provider.
+SMS_WEBHOOK_TOKEN = env.str("SMS_WEBHOOK_TOKEN", default="")
+SMS_TIMEOUT_SECONDS = env.float("SMS_TIMEOUT_SECONDS", default=10)
+APPOINTMENT_REMINDER_DAYS_BEFORE = env.int("APPOINTMENT_REMINDER_DAYS_BEFORE", default=2)
+INVITATION_VALIDITY_DAYS = env.int("INVITATION_VALIDITY_DAYS", default=10)
+INVITATION_REMINDER_AFTER_DAYS = env.int("INVITATION_REMINDER_AFTER_DAYS", default=3)
+# The person's link: requests per address and link in RATE_WINDOW seconds.
+APPOINTMENT_LINK_RATE_LIMIT = env.int("APPOINTMENT_LINK_RATE_LIMIT", default=30)
+APPOINTMENT_LINK_RATE_WINDOW = env.int("APPOINTMENT_LINK_RATE_WINDOW", default=600)
+# The letters: the Département's letterhead and signature.
+LETTER_LETTERHEAD = env.str(
+    "LETTER_LETTERHEAD",
+    default="Conseil départemental\nDirection de l'insertion\nService RSA",
+)
+LETTER_SIGNATURE = env.str(
+    "LETTER_SIGNATURE", default="Pour le Président du Conseil départemental,\nLe service RSA"
+)
+LETTER_WHAT_TO_BRING = env.str(
+    "LETTER_WHAT_TO_BRING",
+    default="une pièce d'identité, votre attestation CAF et, si vous en avez un, votre CV",
+)
+MESSAGE_OUTBOX_INTERVAL_SECONDS = env.int("MESSAGE_OUTBOX_INTERVAL_SECONDS", default=60)
+APPOINTMENT_SCAN_INTERVAL_SECONDS = env.int("APPOINTMENT_SCAN_INTERVAL_SECONDS", default=900)
+CELERY_BEAT_SCHEDULE["message-outbox"] = {
+    "task": "appointments.send_messages",
+    "schedule": MESSAGE_OUTBOX_INTERVAL_SECONDS,
+    "options": {"expires": MESSAGE_OUTBOX_INTERVAL_SECONDS},
+}
+CELERY_BEAT_SCHEDULE["appointment-reminders"] = {
+    "task": "appointments.scan_reminders",
+    "schedule": APPOINTMENT_SCAN_INTERVAL_SECONDS,
+    "options": {"expires": APPOINTMENT_SCAN_INTERVAL_SECONDS},
+}

@@ -25,5 +25,7 @@ urlpatterns = [
     path("notifications/", include("web.notifications.urls")),
     path("imports/", include("web.imports.urls")),
     path("statistiques/", include("web.stats.urls")),
+    path("", include("web.appointments.urls")),
+    path("rdv/", include("web.appointments.link_urls")),
     path("admin/", admin.site.urls),
 ]

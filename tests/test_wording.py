@@ -23,7 +23,16 @@ from tests.caseload.html import text_of
 from tests.workspace import person_followed_by
 
 ROOT = Path(__file__).resolve().parent.parent
-SOURCE_DIRS = ["core", "caseload", "beneficiaries", "pathways", "intake", "web", "templates"]
+SOURCE_DIRS = [
+    "core",
+    "caseload",
+    "beneficiaries",
+    "pathways",
+    "appointments",
+    "intake",
+    "web",
+    "templates",
+]
 
 
 def _sources(*suffixes):

@@ -15,10 +15,13 @@ def navigation(request):
     if scope.is_referent:
         items.append((_("Mon portefeuille"), reverse("workspace:portfolio"), "portfolio"))
         items.append((_("Offre de service"), reverse("workspace:catalogue"), "catalogue"))
+        items.append((_("Agenda"), reverse("appointments:agenda"), "agenda"))
+        items.append((_("À convoquer"), reverse("appointments:to_convoke"), "to_convoke"))
     if scope.is_manager or scope.is_admin or scope.everything:
         items.append((_("Équipe et plafonds"), reverse("console:team"), "team"))
         items.append((_("Personnes suivies"), reverse("workspace:portfolio"), "portfolio"))
         items.append((_("Délais dépassés"), reverse("console:overdue"), "overdue"))
+        items.append((_("À convoquer"), reverse("appointments:to_convoke"), "to_convoke"))
         items.append((_("Statistiques"), reverse("stats:dashboard"), "stats"))
     if scope.is_admin:
         items.append((_("Imports"), reverse("imports:list"), "imports"))

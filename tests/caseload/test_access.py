@@ -27,7 +27,7 @@ def test_the_health_endpoint_is_open_to_anonymous_visitors(client):
     assert "database" in response.json()
 
 
-def test_only_login_health_and_language_switch_skip_the_login_requirement():
+def test_only_login_health_language_switch_and_the_persons_link_skip_the_login_requirement():
     def open_views(patterns, prefix=""):
         for pattern in patterns:
             if hasattr(pattern, "url_patterns"):
@@ -36,11 +36,14 @@ def test_only_login_health_and_language_switch_skip_the_login_requirement():
             elif not getattr(pattern.callback, "login_required", True):
                 yield prefix + str(pattern.pattern)
 
-    # The language switch (POST, no data) serves the login page.
+    # The language switch (POST, no data) serves the login page; the person's
+    # signed link and the SMS provider's receipts check their own token.
     assert sorted(open_views(get_resolver().url_patterns)) == [
         "connexion/",
         "healthz",
         "i18n/setlang/",
+        "rdv/<str:token>/",
+        "rdv/sms/recus/<str:secret>/",
     ]
 
 

@@ -170,6 +170,8 @@ def test_a_worker_killed_mid_send_then_restarted_sends_the_reminder_once(
     assert Notification.objects.count() == 1
 
 
+# Beside the other tests that empty Redis or count in it (same worker).
+@pytest.mark.xdist_group("redis_flush")
 def test_redis_flushall_with_reminders_pending_then_the_next_scan_sends_each_once(
     worker_process, private_redis, new_applicant, referent
 ):
