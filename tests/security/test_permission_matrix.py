@@ -159,8 +159,8 @@ def test_every_url_pattern_is_in_the_table():
         f"URL patterns missing from the permission table of docs/{DOC.name}; add these rows "
         "(fill in the method, the objects and each role's outcome):\n" + "\n".join(missing)
     )
-    assert not stale, f"Rows of docs/{DOC.name} for URL patterns that no longer exist:\n" + "\n".join(
-        stale
+    assert not stale, (
+        f"Rows of docs/{DOC.name} for URL patterns that no longer exist:\n" + "\n".join(stale)
     )
 
 
