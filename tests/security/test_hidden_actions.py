@@ -18,6 +18,7 @@ from tests.caseload.factories import (
     UserFactory,
 )
 from tests.caseload.helpers import new_applicant
+from tests.pathways.factories import ServiceOfferFactory
 
 WRITE_URLS = ("interview_create", "contact_edit", "outreach_create", "contract_create", "consent")
 
@@ -110,3 +111,37 @@ def test_an_operator_without_departement_is_not_offered_the_person_creation(logi
 
     assert reverse("console:person_create") not in page
     assert client.get(reverse("console:person_create")).status_code == 403
+
+
+def test_the_catalogue_offers_no_prescribe_button_to_a_previous_referent(login):
+    referent = StaffProfileFactory()
+    person = BeneficiaryFactory(
+        departement=referent.structure.departement, territory=referent.territories.first()
+    )
+    AssignmentFactory(
+        beneficiary=person,
+        staff=referent,
+        started_at=timezone.now() - datetime.timedelta(days=60),
+        ended_at=timezone.now() - datetime.timedelta(days=5),
+        end_reason=AssignmentEndReason.REBALANCING,
+    )
+    offer = ServiceOfferFactory(departement=person.departement)
+
+    page = login(referent).get(reverse("workspace:catalogue"), {"person": person.pk})
+
+    assert page.status_code == 200
+    assert offer.title in page.content.decode()
+    assert reverse("workspace:prescribe", args=[person.pk, offer.pk]) not in page.content.decode()
+
+
+def test_the_catalogue_offers_the_prescribe_button_to_the_current_referent(login):
+    referent = StaffProfileFactory()
+    person = BeneficiaryFactory(
+        departement=referent.structure.departement, territory=referent.territories.first()
+    )
+    AssignmentFactory(beneficiary=person, staff=referent)
+    offer = ServiceOfferFactory(departement=person.departement)
+
+    page = login(referent).get(reverse("workspace:catalogue"), {"person": person.pk})
+
+    assert reverse("workspace:prescribe", args=[person.pk, offer.pk]) in page.content.decode()
