@@ -34,6 +34,7 @@ from django.utils.translation import gettext as _
 
 from caseload.enums import AssignmentEndReason, Programme, StaffRole
 from caseload.models import Assignment, StaffProfile
+from caseload.perms import check_may_manage_people
 from caseload.selectors import cap_tables, effective_cap, may_exceed_caps, staff_load
 
 
@@ -260,6 +261,7 @@ def assignments_create_many(
     if programme not in Programme.values:
         raise ValidationError(_("Dispositif inconnu."), code="programme")
     seen = _distinct_pairs(pairs)
+    check_may_manage_people(acting_user, ((b.departement_id, b.territory_id) for b, _s in pairs))
     locked = lock_staff(staff.pk for _b, staff in pairs)
     if programmes is None:
         programmes = {b.pk: programme for b, _s in pairs}
@@ -324,7 +326,14 @@ def assignments_end_many(*, assignments, acting_user, end_reason, detail=""):
     if not ids:
         raise ValidationError(_("Choisissez au moins une affectation."), code="empty")
     rows = list(
-        Assignment.objects.select_for_update(of=("self",)).filter(pk__in=ids).order_by("pk")
+        Assignment.objects.select_for_update(of=("self",))
+        .select_related("beneficiary")
+        .filter(pk__in=ids)
+        .order_by("pk")
+    )
+    check_may_manage_people(
+        acting_user,
+        ((row.beneficiary.departement_id, row.beneficiary.territory_id) for row in rows),
     )
     if len(rows) != len(set(ids)) or any(not row.is_active for row in rows):
         raise ValidationError(_("Cette affectation est déjà terminée."), code="ended")

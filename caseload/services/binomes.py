@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from caseload.enums import AssignmentEndReason, Programme, StaffRole
 from caseload.models import Assignment, Binome
+from caseload.perms import OutOfScope, check_may_manage_people
 from caseload.services.assignments import (
     check_assignable,
     check_reason,
@@ -51,6 +52,21 @@ def binome_dissolve(*, binome, acting_user, detail=""):
     binome = Binome.objects.select_for_update(of=("self",)).get(pk=binome.pk)
     if not binome.is_active:
         raise ValidationError(_("Ce binôme est déjà dissous."), code="dissolved")
+    try:
+        check_may_manage_people(
+            acting_user,
+            Assignment.objects.active()
+            .filter(binome=binome)
+            .values_list("beneficiary__departement_id", "beneficiary__territory_id")
+            .distinct(),
+        )
+    except OutOfScope as error:
+        raise OutOfScope(
+            _(
+                "Ce binôme suit aussi des personnes hors de vos territoires : seul leur "
+                "responsable ou un administrateur peut le dissoudre. Rien n'a été modifié."
+            )
+        ) from error
     Assignment.objects.active().filter(binome=binome).update(
         ended_at=Now(),
         end_reason=AssignmentEndReason.BINOME_DISSOLVED,
@@ -84,6 +100,7 @@ def binome_enrol(
             _("L'accompagnement global demande l'accord des deux membres du binôme."),
             code="agreement",
         )
+    check_may_manage_people(acting_user, [(beneficiary.departement_id, beneficiary.territory_id)])
     binome = Binome.objects.select_for_update(of=("self",)).get(pk=binome.pk)
     if not binome.is_active:
         raise ValidationError(_("Ce binôme est dissous."), code="dissolved")

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from caseload.enums import Programme
+from caseload.perms import check_may_manage_people
 from pathways.enums import Orientation
 from pathways.models import OrientationDecision, Pathway
 from pathways.services.transitions import transition_apply
@@ -51,7 +52,14 @@ def orientation_decide(
         )
     if len(reason) > 500:
         raise ValidationError(_("Le motif compte 500 caractères au plus."), code="too_long")
-    pathway = Pathway.objects.select_for_update(of=("self",)).get(pk=pathway.pk)
+    pathway = (
+        Pathway.objects.select_for_update(of=("self",))
+        .select_related("beneficiary")
+        .get(pk=pathway.pk)
+    )
+    check_may_manage_people(
+        acting_user, [(pathway.beneficiary.departement_id, pathway.beneficiary.territory_id)]
+    )
     if not pathway.is_open:
         raise ValidationError(_("Ce parcours est clos."), code="closed")
     reorientation = OrientationDecision.objects.filter(pathway=pathway).exists()

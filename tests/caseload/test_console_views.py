@@ -109,7 +109,7 @@ def test_anonymous_is_sent_to_login(client):
 def test_manager_never_sees_another_territorys_people_or_staff(login, team):
     territory, manager, referent = team
     elsewhere, stranger, person = _other_territory_setup(manager)
-    assignment = assignment_create(beneficiary=person, staff=stranger, acting_user=manager.user)
+    assignment = assignment_create(beneficiary=person, staff=stranger, acting_user=None)
     mine = new_applicant(territory)
     client = login(manager)
 
@@ -120,11 +120,16 @@ def test_manager_never_sees_another_territorys_people_or_staff(login, team):
     assert person.last_name.upper() not in queue
     dashboard = client.get(reverse("console:team")).content.decode()
     assert stranger.user.get_full_name() not in dashboard
-    # Acting on them: 404, nothing saved.
+    # Acting on them: 404 (403 with a French message for a bulk selection),
+    # nothing saved.
+    response = client.post(
+        reverse("console:queue_assign"), {"people": [person.pk], "staff": referent.pk}
+    )
+    assert response.status_code == 403
+    assert "pas dans vos territoires" in response.content.decode()
     for url, data in [
         (reverse("console:person_assign", args=[person.pk]), {"staff": referent.pk}),
         (reverse("console:person_assign", args=[mine.pk]), {"staff": stranger.pk}),
-        (reverse("console:queue_assign"), {"people": [person.pk], "staff": referent.pk}),
         (reverse("console:queue_assign"), {"people": [mine.pk], "staff": stranger.pk}),
         (
             reverse("console:assignment_end", args=[assignment.pk]),
@@ -556,7 +561,7 @@ def test_dashboard_shows_cap_not_set_and_part_time_cap(login, team):
     assert advisor.user.get_full_name() in body
 
 
-def test_staff_page_bulk_end_and_foreign_assignment_is_404(login, team):
+def test_staff_page_bulk_end_and_a_foreign_assignment_refuses_the_batch(login, team):
     territory, manager, referent = team
     other = StaffProfileFactory(structure=referent.structure, territories=[territory])
     mine = [
@@ -574,7 +579,8 @@ def test_staff_page_bulk_end_and_foreign_assignment_is_404(login, team):
     response = client.post(
         url, {"assignments": [mine[0].pk, theirs.pk], "action": "end", "end_reason": "other"}
     )
-    assert response.status_code == 404
+    assert response.status_code == 403
+    assert Assignment.objects.active().filter(pk=mine[0].pk).exists()
     response = client.post(url, {"assignments": [mine[0].pk], "action": "end"})
     assert response.status_code == 422
     assert "Motif de fin" in response.content.decode()
@@ -617,7 +623,7 @@ def test_other_territorys_binomes_requests_and_assignments_are_404(login, team):
         social_worker=True, structure=manager.structure, territories=[elsewhere]
     )
     binome = Binome.objects.create(pe_advisor=advisor, social_worker=worker)
-    assignment = assignment_create(beneficiary=person, staff=stranger, acting_user=manager.user)
+    assignment = assignment_create(beneficiary=person, staff=stranger, acting_user=None)
     request = ReferentChangeRequest.objects.create(
         beneficiary=person, requested_by=stranger.user, reason="Étape"
     )
@@ -637,12 +643,13 @@ def test_other_territorys_binomes_requests_and_assignments_are_404(login, team):
             {"staff": referent.pk, "end_reason": "other"},
         ),
         (reverse("console:binomes"), {"pe_advisor": advisor.pk, "social_worker": worker.pk}),
-        (
-            reverse("console:balance_confirm"),
-            {"plan": [f"{person.pk}:{referent.pk}"]},
-        ),
     ]:
         assert client.post(url, data).status_code == 404, url
+    # A plan naming a person of another territory: refused whole, in French.
+    response = client.post(
+        reverse("console:balance_confirm"), {"plan": [f"{person.pk}:{referent.pk}"]}
+    )
+    assert response.status_code == 403
     requests_page = client.get(reverse("console:requests")).content.decode()
     assert "Étape" not in requests_page
     binome.refresh_from_db()

@@ -40,7 +40,14 @@ def manager():
     return StaffProfileFactory(manager=True)
 
 
-def _pathway_at(stage, **kwargs):
+def _pathway_at(stage, *, managed_by=None, **kwargs):
+    """A pathway at `stage`; with `managed_by`, of a person of that manager's
+    territory (a manager orients the people of their territories only)."""
+    if managed_by is not None:
+        territory = managed_by.territories.first()
+        kwargs.update(
+            beneficiary__departement=territory.departement, beneficiary__territory=territory
+        )
     if stage == Stage.EXIT:
         return PathwayFactory(closed=True, **kwargs)
     return PathwayFactory(stage=stage, **kwargs)
@@ -172,7 +179,7 @@ def test_opening_rows_written_in_bulk_land_in_the_transition_log(referent):
 
 
 def test_an_orientation_meets_the_orientation_deadline(manager):
-    pathway = _pathway_at(Stage.PENDING)
+    pathway = _pathway_at(Stage.PENDING, managed_by=manager)
     orientation = _open_deadline(pathway, DeadlineKind.ORIENTATION, days_ago=10)
 
     orientation_decide(
@@ -188,7 +195,7 @@ def test_an_orientation_meets_the_orientation_deadline(manager):
 
 
 def test_a_reorientation_keeping_the_stage_restarts_the_contract_delay_without_a_log_row(manager):
-    pathway = _pathway_at(Stage.SOCIOPRO)
+    pathway = _pathway_at(Stage.SOCIOPRO, managed_by=manager)
     old_contract = _open_deadline(pathway, DeadlineKind.CONTRACT, days_ago=20)
     decided_on = TODAY - datetime.timedelta(days=2)
 
@@ -264,7 +271,7 @@ def test_a_stage_none_of_the_referents_covers_asks_the_manager_for_its_first_rol
 
 
 def test_an_orientation_asks_for_no_referent(manager):
-    pathway = _pathway_at(Stage.PENDING)
+    pathway = _pathway_at(Stage.PENDING, managed_by=manager)
 
     orientation_decide(
         pathway=pathway,
@@ -333,7 +340,7 @@ def test_the_referent_makes_exactly_the_moves_of_the_table_through_the_writer(
 def test_an_orientation_makes_exactly_the_moves_of_the_table_through_the_writer(
     manager, rows_written, from_stage, to_stage
 ):
-    pathway = _pathway_at(from_stage)
+    pathway = _pathway_at(from_stage, managed_by=manager)
     declared = move_for(from_stage, to_stage, Mover.MANAGER)
 
     try:

@@ -8,7 +8,7 @@ from django.http import Http404
 from django.shortcuts import redirect
 from django.utils.http import url_has_allowed_host_and_scheme
 
-from caseload.perms import can_manage_territories
+from caseload.perms import OutOfScope, can_manage_territories
 from caseload.selectors import may_exceed_caps
 
 
@@ -45,6 +45,18 @@ def all_or_404(queryset, ids):
     rows = list(queryset.filter(pk__in=ids))
     if len(rows) != len(ids):
         raise Http404
+    by_id = {row.pk: row for row in rows}
+    return [by_id[pk] for pk in ids]
+
+
+def all_or_refuse(queryset, ids):
+    """The rows of a scoped queryset with these ids, all of them, or
+    OutOfScope (a French refusal, answered with 403 and nothing changed) when
+    one is outside the user's scope or no longer there: a selection is acted
+    on whole or not at all."""
+    rows = list(queryset.filter(pk__in=ids))
+    if len(rows) != len(ids):
+        raise OutOfScope()
     by_id = {row.pk: row for row in rows}
     return [by_id[pk] for pk in ids]
 

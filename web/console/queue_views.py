@@ -18,6 +18,7 @@ from django.views.decorators.vary import vary_on_headers
 from beneficiaries.models import Beneficiary
 from caseload.enums import Programme
 from caseload.models import Assignment, Binome, Commune, StaffProfile, Territory
+from caseload.perms import OutOfScope
 from caseload.selectors import SuggestionPool, binome_candidates, staff_choice_groups
 from caseload.services.assignments import (
     assignment_end,
@@ -40,6 +41,7 @@ from web.console.forms import (
 from web.console.helpers import (
     BadInput,
     all_or_404,
+    all_or_refuse,
     ids_from,
     manager_required,
     redirect_back,
@@ -108,7 +110,7 @@ def _selected_people(request):
     ids = ids_from(request.POST.getlist("people"))
     if not ids:
         raise ValidationError(_("Choisissez au moins une personne."))
-    return all_or_404(Beneficiary.objects.visible_to(request.user), ids)
+    return all_or_refuse(Beneficiary.objects.visible_to(request.user), ids)
 
 
 def _read_batch(request, form):
@@ -121,6 +123,9 @@ def _read_batch(request, form):
     except BadInput:
         messages.error(request, errors_text(form) or _("Sélection illisible."))
         return None, _queue_page(request, status=400)
+    except OutOfScope as error:
+        messages.error(request, " ".join(error.messages))
+        return None, _queue_page(request, status=403)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return None, _queue_page(request, status=400)
@@ -212,13 +217,20 @@ def balance_confirm(request):
     except (BadInput, ValueError):
         messages.error(request, _("Plan illisible : recalculez-le."))
         return _queue_page(request, status=400)
-    people = dict(
-        zip(
-            person_ids,
-            all_or_404(Beneficiary.objects.visible_to(request.user), person_ids),
-            strict=True,
+    try:
+        people = dict(
+            zip(
+                person_ids,
+                all_or_refuse(Beneficiary.objects.visible_to(request.user), person_ids),
+                strict=True,
+            )
         )
-    )
+    except OutOfScope as error:
+        messages.error(
+            request,
+            " ".join(error.messages) + " " + _("Le plan n'a pas été appliqué : recalculez-le."),
+        )
+        return _queue_page(request, status=403)
     staff = {s.pk: s for s in all_or_404(_referents(request.user), staff_ids)}
     try:
         assignments_create_many(

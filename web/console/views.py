@@ -5,7 +5,7 @@ through `visible_to`, input through forms, rules in `caseload.services`."""
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
+from django.db.models import Count, Q, Value
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -21,7 +21,7 @@ from caseload.models import (
     StaffProfile,
     Structure,
 )
-from caseload.perms import scope_of
+from caseload.perms import OutOfScope, managed_people_q, scope_of
 from caseload.selectors import (
     SuggestionPool,
     attach_load_counts,
@@ -48,7 +48,7 @@ from web.console.forms import (
 )
 from web.console.helpers import (
     BadInput,
-    all_or_404,
+    all_or_refuse,
     ids_from,
     manager_required,
     redirect_back,
@@ -108,6 +108,7 @@ def _team_binomes_and_overrides(user):
         Assignment.objects.active()
         .exclude(over_cap_reason="")
         .filter(staff__in=visible_staff)
+        .filter(managed_people_q(user, "beneficiary__"))
         .select_related("staff__user", "beneficiary", "created_by")
         .order_by("-started_at", "-pk")[:50]
     )
@@ -178,9 +179,12 @@ def _staff_page(request, staff, *, status=200, refused=None):
     )
     attach_load_counts([staff])
     loads = programme_loads(staff, cap_table(staff.structure.departement_id))
+    # A referent may work in territories of other managers too: only the
+    # people of this manager's territories are listed (and can be acted on).
     assignments = list(
         Assignment.objects.active()
         .filter(staff=staff)
+        .filter(managed_people_q(request.user, "beneficiary__"))
         .select_related("beneficiary", "binome")
         .order_by("beneficiary__last_name", "beneficiary__first_name", "pk")
     )
@@ -230,9 +234,17 @@ def assignments_bulk(request, pk):
     if not ids:
         messages.error(request, _("Choisissez au moins une personne."))
         return _staff_page(request, staff, status=400)
-    chosen = all_or_404(
-        Assignment.objects.active().filter(staff=staff).select_related("beneficiary"), ids
-    )
+    try:
+        chosen = all_or_refuse(
+            Assignment.objects.active()
+            .filter(staff=staff)
+            .filter(managed_people_q(request.user, "beneficiary__"))
+            .select_related("beneficiary"),
+            ids,
+        )
+    except OutOfScope as error:
+        messages.error(request, " ".join(error.messages))
+        return _staff_page(request, staff, status=403)
     action = request.POST.get("action")
     try:
         if action == "end":
@@ -279,6 +291,7 @@ def assignments_bulk(request, pk):
 
 def _binomes_page(request, *, status=200):
     visible = StaffProfile.objects.visible_to(request.user)
+    managed = managed_people_q(request.user, "assignments__beneficiary__")
     binomes = (
         Binome.objects.filter(pe_advisor__in=visible, social_worker__in=visible)
         .select_related("pe_advisor__user", "social_worker__user")
@@ -287,7 +300,19 @@ def _binomes_page(request, *, status=200):
                 "assignments__beneficiary",
                 filter=Q(assignments__ended_at__isnull=True),
                 distinct=True,
-            )
+            ),
+            # People followed by the binôme outside the manager's territories:
+            # then only their own manager (or an admin) may dissolve it, and
+            # the button is disabled here.
+            outside=(
+                Count(
+                    "assignments__beneficiary",
+                    filter=Q(assignments__ended_at__isnull=True) & ~managed,
+                    distinct=True,
+                )
+                if managed
+                else Value(0)
+            ),
         )
         .order_by("dissolved_at", "-created_at", "-pk")
     )

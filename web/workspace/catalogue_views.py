@@ -6,6 +6,8 @@ from django.db.models import Q
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from beneficiaries.models import Beneficiary
+from beneficiaries.perms import can_edit_record
 from beneficiaries.services import access_log_record
 from caseload.models import Territory
 from caseload.perms import scope_of
@@ -35,10 +37,17 @@ def catalogue(request):
         .select_related("territory")
     )
     person = None
+    can_prescribe = False
     if form.is_valid():
         data = form.cleaned_data
         if data.get("person"):
             person = person_or_404(request, data["person"])
+            # The prescribe buttons only for those whose prescription is taken
+            # (`editable_person_or_404`): not a previous referent or a reader.
+            can_prescribe = (
+                can_edit_record(request.user)
+                and Beneficiary.objects.writable_by(request.user).filter(pk=person.pk).exists()
+            )
             offers = offers.filter(pk__in=catalogue_for(person).values("pk"))
             access_log_record(user=request.user, beneficiary=person, detail="offre de service")
         if data.get("q"):
@@ -54,6 +63,7 @@ def catalogue(request):
         "form": form,
         "page": page,
         "person": person,
+        "can_prescribe": can_prescribe,
         "prescribe_form": PrescribeForm(),
         "active_nav": "catalogue",
     }

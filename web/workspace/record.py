@@ -8,6 +8,7 @@ from django.db.models import Count, Prefetch
 from django.utils import timezone
 
 from beneficiaries.models import BarrierEvent, Beneficiary
+from beneficiaries.perms import can_edit_record
 from caseload.enums import ChangeRequestStatus
 from caseload.models import Assignment, ReferentChangeRequest
 from caseload.perms import can_see_nir, can_view_health_notes, scope_of
@@ -182,6 +183,11 @@ def record_context(user, person):
     contract = contracts[0] if contracts else None
     return {
         "person": person,
+        # The record's write buttons, only for those whose writes are taken:
+        # a current referent (not a previous one's read-only access, not a
+        # manager or an admin reading): the same rule as
+        # `web.workspace.people.editable_person_or_404`.
+        "can_edit": can_edit_record(user) and follows_now(user, assignments),
         "partner": household_partner(user, person),
         "pathways": pathways,
         "open_pathway": open_pathway,

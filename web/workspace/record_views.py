@@ -85,7 +85,7 @@ def detail(request, pk):
     return render(
         request,
         "workspace/detail.html",
-        {**context, "can_edit": can_edit_record(request.user), "flash": None},
+        {**context, "flash": None},
     )
 
 
@@ -214,7 +214,8 @@ def interview_list_view(request, pk):
             "person": person,
             "interviews": page["items"],
             "more_interviews_from": page["next_offset"],
-            "can_edit": can_edit_record(request.user),
+            "can_edit": can_edit_record(request.user)
+            and Beneficiary.objects.writable_by(request.user).filter(pk=person.pk).exists(),
             "empty_message": False,
         },
     )

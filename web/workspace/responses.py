@@ -3,7 +3,6 @@
 from django.contrib import messages
 from django.shortcuts import redirect, render
 
-from beneficiaries.perms import can_edit_record
 from beneficiaries.services import access_log_record
 from web.workspace.record import record_context
 
@@ -21,7 +20,7 @@ def render_record(request, person, *, flash=None):
     response = render(
         request,
         "workspace/_record.html",
-        {**context, "flash": flash, "can_edit": can_edit_record(request.user)},
+        {**context, "flash": flash},
     )
     response["HX-Retarget"] = "#fiche"
     response["HX-Reswap"] = "outerHTML"
