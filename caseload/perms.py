@@ -7,9 +7,10 @@ that need them, and are named here too, where most callers import them from.
 """
 
 from caseload.enums import StaffRole
-from caseload.models import Assignment, forget_scope, scope_of
+from caseload.models import Assignment, StaffProfile, forget_scope, scope_of
 
 __all__ = [
+    "can_administer_user",
     "can_manage_territories",
     "can_see_nir",
     "can_view_health_notes",
@@ -47,3 +48,18 @@ def can_view_health_notes(user, beneficiary, *, current_referent_ids=None):
             .exists()
         )
     return scope.staff_id in current_referent_ids
+
+
+def can_administer_user(acting_user, user):
+    """A platform operator administers every account; a Département admin
+    the accounts of their Département's staff, never a superuser's."""
+    if acting_user is None or not acting_user.is_active:
+        return False
+    if acting_user.is_superuser:
+        return True
+    scope = scope_of(acting_user)
+    if not scope.is_admin or scope.departement_id is None or user.is_superuser:
+        return False
+    return StaffProfile.objects.filter(
+        user_id=user.pk, structure__departement_id=scope.departement_id
+    ).exists()

@@ -27,7 +27,7 @@ def test_the_health_endpoint_is_open_to_anonymous_visitors(client):
     assert "database" in response.json()
 
 
-def test_only_login_health_and_language_switch_skip_the_login_requirement():
+def test_only_login_health_language_switch_and_reset_links_skip_the_login_requirement():
     def open_views(patterns, prefix=""):
         for pattern in patterns:
             if hasattr(pattern, "url_patterns"):
@@ -41,6 +41,8 @@ def test_only_login_health_and_language_switch_skip_the_login_requirement():
         "connexion/",
         "healthz",
         "i18n/setlang/",
+        "mot-de-passe/nouveau/<uidb64>/<token>/",
+        "mot-de-passe/nouveau/fait/",
     ]
 
 
