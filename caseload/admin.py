@@ -9,12 +9,14 @@ ModelAdmin that does not declare its scope is operator-only
 
 from django import forms
 from django.contrib import admin, messages
-from django.contrib.admin.utils import get_fields_from_path
+from django.contrib.admin.utils import get_fields_from_path, unquote
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import UsernameField
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.http import Http404
+from django.http import Http404, HttpResponseNotAllowed
+from django.shortcuts import redirect
+from django.urls import path, reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -357,6 +359,47 @@ class UserAdmin(DepartementScopedAdmin, DjangoUserAdmin):
             user_password_change_force,
             gettext("Changement du mot de passe imposé à %(count)s utilisateur(s)."),
         )
+
+    def get_urls(self):
+        buttons = [
+            path(
+                "<path:object_id>/lien-de-reinitialisation/",
+                self.admin_site.admin_view(self.send_password_reset_view),
+                name="core_user_send_password_reset",
+            ),
+            path(
+                "<path:object_id>/changement-de-mot-de-passe-impose/",
+                self.admin_site.admin_view(self.force_password_change_view),
+                name="core_user_force_password_change",
+            ),
+        ]
+        return buttons + super().get_urls()
+
+    def send_password_reset_view(self, request, object_id):
+        """The change form's button: the action, for this user."""
+        return self._account_button(
+            request,
+            object_id,
+            user_password_reset_send,
+            gettext("Lien de réinitialisation envoyé à %(count)s utilisateur(s)."),
+        )
+
+    def force_password_change_view(self, request, object_id):
+        return self._account_button(
+            request,
+            object_id,
+            user_password_change_force,
+            gettext("Changement du mot de passe imposé à %(count)s utilisateur(s)."),
+        )
+
+    def _account_button(self, request, object_id, service, done_message):
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        user = self.get_object(request, unquote(object_id))  # another Département's: 404
+        if not self.has_change_permission(request, user):
+            raise PermissionDenied
+        self._account_action(request, User.objects.filter(pk=user.pk), service, done_message)
+        return redirect(reverse("admin:core_user_change", args=[user.pk]))
 
     def _account_action(self, request, queryset, service, done_message):
         done = 0

@@ -134,3 +134,45 @@ def test_an_admin_cannot_act_on_an_operators_account(a, operator):
 
     with pytest.raises(PermissionDenied):
         user_password_change_force(acting_user=a.admin.user, user=operator)
+
+
+# --- The buttons of the user's page ---------------------------------------------------
+
+
+def test_the_users_page_offers_both_buttons(as_admin, a):
+    page = as_admin.get(reverse("admin:core_user_change", args=[a.nurse.user.pk])).content
+
+    assert reverse("admin:core_user_send_password_reset", args=[a.nurse.user.pk]).encode() in page
+    assert reverse("admin:core_user_force_password_change", args=[a.nurse.user.pk]).encode() in page
+
+
+def test_the_force_button_forces_a_change(as_admin, a):
+    response = as_admin.post(
+        reverse("admin:core_user_force_password_change", args=[a.nurse.user.pk])
+    )
+
+    assert response.status_code == 302
+    a.nurse.user.refresh_from_db()
+    assert a.nurse.user.must_change_password
+
+
+def test_the_buttons_do_nothing_on_a_get(as_admin, a):
+    response = as_admin.get(
+        reverse("admin:core_user_force_password_change", args=[a.nurse.user.pk])
+    )
+
+    assert response.status_code == 405
+    a.nurse.user.refresh_from_db()
+    assert not a.nurse.user.must_change_password
+
+
+@pytest.mark.parametrize(
+    "name", ["core_user_send_password_reset", "core_user_force_password_change"]
+)
+def test_the_buttons_on_another_departements_user_are_a_404(as_admin, b, mailoutbox, name):
+    response = as_admin.post(reverse(f"admin:{name}", args=[b.nurse.user.pk]))
+
+    assert response.status_code == 404
+    b.nurse.user.refresh_from_db()
+    assert not b.nurse.user.must_change_password
+    assert mailoutbox == []
