@@ -5,8 +5,10 @@ import re
 
 import pytest
 from django.contrib.admin.models import LogEntry
+from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
+from caseload.models import StaffProfile
 from caseload.services import user_password_change_force, user_password_reset_send
 from core.models import User
 
@@ -114,8 +116,6 @@ def test_once_the_password_is_changed_the_user_works_again(login, a):
 
 
 def test_an_admin_cannot_act_on_the_account_of_another_departement(a, b):
-    from django.core.exceptions import PermissionDenied
-
     with pytest.raises(PermissionDenied):
         user_password_change_force(acting_user=a.admin.user, user=b.nurse.user)
     with pytest.raises(PermissionDenied):
@@ -127,11 +127,7 @@ def test_an_admin_cannot_act_on_the_account_of_another_departement(a, b):
 
 
 def test_an_admin_cannot_act_on_an_operators_account(a, operator):
-    from caseload.models import StaffProfile
-
     StaffProfile.objects.create(user=operator, role="admin", structure=a.structure)
-    from django.core.exceptions import PermissionDenied
-
     with pytest.raises(PermissionDenied):
         user_password_change_force(acting_user=a.admin.user, user=operator)
 

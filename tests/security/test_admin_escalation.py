@@ -3,12 +3,16 @@ Département, or towards more rights, is refused and changes nothing."""
 
 import pytest
 from django.contrib.auth.models import Permission
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from caseload.enums import StaffRole
 from caseload.models import Binome, CapPolicy, Commune, StaffProfile, Territory
+from caseload.services import admin_group
 from core.models import User
 from pathways.models import ServiceOffer
+from tests.caseload.factories import BinomeFactory, CommuneFactory, StaffProfileFactory
 
 # (admin URL name prefix, attribute of a Side) for every Département-scoped object.
 OBJECTS = [
@@ -143,8 +147,6 @@ def test_an_admin_ticking_superuser_on_themselves_is_refused(as_admin, a):
     ids=["staff", "superuser", "groups", "permissions", "password-hash"],
 )
 def test_an_admin_granting_rights_to_a_colleague_is_refused(as_admin, a, extra):
-    from caseload.services import admin_group
-
     permission = Permission.objects.get(codename="delete_departement")
     values = {"GROUP": str(admin_group().pk), "PERMISSION": str(permission.pk)}
     extra = {key: values.get(value, value) for key, value in extra.items()}
@@ -503,3 +505,25 @@ def test_a_commune_of_another_departement_is_found_by_no_search(as_admin, b):
 
     assert list(response.context["cl"].result_list) == []
     assert Commune.objects.filter(pk=b.commune.pk).exists()
+
+
+# --- Query counts ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "name", ["core_user", "caseload_staffprofile", "caseload_commune", "caseload_binome"]
+)
+def test_an_admin_list_runs_as_many_queries_whatever_the_number_of_rows(as_admin, a, name):
+    url = reverse(f"admin:{name}_changelist")
+
+    def count():
+        with CaptureQueriesContext(connection) as queries:
+            assert as_admin.get(url).status_code == 200
+        return len(queries)
+
+    few = count()
+    for _ in range(4):
+        StaffProfileFactory(structure=a.structure, territories=[a.territory])
+        CommuneFactory(territory=a.territory)
+        BinomeFactory(pe_advisor__structure=a.structure)
+    assert count() == few

@@ -11,6 +11,7 @@ from django.core.management import CommandError, call_command
 from django.test import RequestFactory
 from django.urls import reverse
 
+from beneficiaries.models import HealthNote
 from caseload.admin import DepartementScopedAdmin
 from caseload.models import Departement
 from core.admin_site import ParcoursAdminSite
@@ -115,8 +116,6 @@ def test_a_page_registered_without_a_scope_is_for_the_operator_only(a, operator)
 
 
 def test_health_notes_can_never_be_registered_in_the_admin():
-    from beneficiaries.models import HealthNote
-
     assert HealthNote not in admin.site._registry
     with pytest.raises(ImproperlyConfigured):
         ParcoursAdminSite(name="essai").register(HealthNote)
