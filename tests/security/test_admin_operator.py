@@ -142,7 +142,7 @@ def test_create_operator_refuses_an_existing_account(monkeypatch):
 
     with pytest.raises(CommandError, match="existe déjà"):
         call_command("create_operator", email="ops@example.org", stdout=io.StringIO())
-    assert User.objects.count() == 1
+    assert User.objects.filter(email="ops@example.org").count() == 1
 
 
 def test_create_operator_refuses_a_weak_password(monkeypatch):
@@ -150,7 +150,7 @@ def test_create_operator_refuses_a_weak_password(monkeypatch):
 
     with pytest.raises(CommandError, match="Mot de passe refusé"):
         call_command("create_operator", email="ops@example.org", stdout=io.StringIO())
-    assert not User.objects.exists()
+    assert not User.objects.filter(email="ops@example.org").exists()
 
 
 def test_create_operator_without_a_password_nor_a_terminal_says_what_to_do(monkeypatch):
