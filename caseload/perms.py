@@ -11,10 +11,11 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from caseload.enums import StaffRole
-from caseload.models import Assignment, forget_scope, scope_of
+from caseload.models import Assignment, StaffProfile, forget_scope, scope_of
 
 __all__ = [
     "OutOfScope",
+    "can_administer_user",
     "can_manage_territories",
     "check_may_manage_people",
     "managed_people_q",
@@ -123,3 +124,18 @@ def check_may_manage_people(user, places):
     for departement_id, territory_id in places:
         if not may_manage_person(user, departement_id=departement_id, territory_id=territory_id):
             raise OutOfScope()
+
+
+def can_administer_user(acting_user, user):
+    """A platform operator administers every account; a Département admin
+    the accounts of their Département's staff, never a superuser's."""
+    if acting_user is None or not acting_user.is_active:
+        return False
+    if acting_user.is_superuser:
+        return True
+    scope = scope_of(acting_user)
+    if not scope.is_admin or scope.departement_id is None or user.is_superuser:
+        return False
+    return StaffProfile.objects.filter(
+        user_id=user.pk, structure__departement_id=scope.departement_id
+    ).exists()

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.db import models
 
 from core import date_ranges
+from core.admin_site import OperatorOnlyAdmin
 from core.models import WorkerHeartbeat
 
 
@@ -23,6 +24,6 @@ class DateRangeAdminMixin:
 
 
 @admin.register(WorkerHeartbeat)
-class WorkerHeartbeatAdmin(admin.ModelAdmin):
+class WorkerHeartbeatAdmin(OperatorOnlyAdmin, admin.ModelAdmin):
     list_display = ["name", "last_seen_at"]
     readonly_fields = ["name", "last_seen_at"]

@@ -6,6 +6,13 @@ class User(AbstractUser):
     """A person who logs in. What they do is described by their staff profile
     (`caseload.StaffProfile`); a user without one sees nothing unless superuser."""
 
+    must_change_password = models.BooleanField(
+        "doit changer son mot de passe",
+        default=False,
+        help_text="À la prochaine connexion, la personne doit choisir un nouveau mot de passe "
+        "avant toute autre page.",
+    )
+
     class Meta:
         verbose_name = "utilisateur"
         verbose_name_plural = "utilisateurs"

@@ -2,6 +2,12 @@
 `assignments` (under hard caps), `binomes` and `change_requests`. Every
 public name is also importable from here."""
 
+from caseload.services.accounts import (
+    staff_invite,
+    user_password_change_done,
+    user_password_change_force,
+    user_password_reset_send,
+)
 from caseload.services.assignments import (
     CapReached,
     RoleTaken,
@@ -49,4 +55,8 @@ __all__ = [
     "change_request_refuse",
     "departement_create",
     "staff_create",
+    "staff_invite",
+    "user_password_change_done",
+    "user_password_change_force",
+    "user_password_reset_send",
 ]

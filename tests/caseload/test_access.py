@@ -27,7 +27,7 @@ def test_the_health_endpoint_is_open_to_anonymous_visitors(client):
     assert "database" in response.json()
 
 
-def test_only_login_health_language_switch_and_the_persons_link_skip_the_login_requirement():
+def test_only_login_health_language_switch_reset_links_and_the_persons_link_skip_the_login():
     def open_views(patterns, prefix=""):
         for pattern in patterns:
             if hasattr(pattern, "url_patterns"):
@@ -44,6 +44,8 @@ def test_only_login_health_language_switch_and_the_persons_link_skip_the_login_r
         "i18n/setlang/",
         "rdv/<str:token>/",
         "rdv/sms/recus/<str:secret>/",
+        "mot-de-passe/nouveau/<uidb64>/<token>/",
+        "mot-de-passe/nouveau/fait/",
     ]
 
 
