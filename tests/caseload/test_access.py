@@ -42,10 +42,10 @@ def test_only_login_health_language_switch_reset_links_and_the_persons_link_skip
         "connexion/",
         "healthz",
         "i18n/setlang/",
-        "rdv/<str:token>/",
-        "rdv/sms/recus/<str:secret>/",
         "mot-de-passe/nouveau/<uidb64>/<token>/",
         "mot-de-passe/nouveau/fait/",
+        "rdv/<str:token>/",
+        "rdv/sms/recus/<str:secret>/",
     ]
 
 
