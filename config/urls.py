@@ -19,6 +19,7 @@ urlpatterns = [
         name="login",
     ),
     path("deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
+    path("compte/", include("web.accounts.urls")),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("", include("web.workspace.urls")),
     path("", include("web.console.urls")),
