@@ -82,6 +82,18 @@ def _normalise_code(token):
     return "".join(str(token).split()).lower()
 
 
+def second_factor_wait_until(user):
+    """When the user's devices refuse codes for now (django-otp doubles the
+    wait after each wrong code), the time they accept them again, else None."""
+    until = None
+    for model in (TOTPDevice, StaticDevice):
+        for device in model.objects.filter(user=user, confirmed=True):
+            allowed, details = device.verify_is_allowed()
+            if not allowed and details and details.get("locked_until"):
+                until = max(until or details["locked_until"], details["locked_until"])
+    return until
+
+
 def second_factor_verify(*, user, token):
     """The device that accepts the code (TOTP first, then a recovery code, which
     is then used up), or None. Both are throttled by django-otp after failures."""

@@ -28,7 +28,7 @@ class AccountAndAddressHandler(AxesDatabaseHandler):
             _failures(attempts) for attempts in self.get_user_attempts(request, credentials)
         )
         # The address's count, scaled to the account limit axes compares with.
-        scaled = math.ceil(
+        scaled = math.floor(
             per_address * settings.AXES_FAILURE_LIMIT / settings.AXES_IP_FAILURE_LIMIT
         )
         return max(per_account, scaled)

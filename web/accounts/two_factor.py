@@ -2,6 +2,7 @@
 codes, the account's security page, and an administrator's reset."""
 
 import base64
+import math
 
 import django_otp
 import qrcode
@@ -12,6 +13,7 @@ from django.db.models import Exists, OuterRef
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
@@ -29,6 +31,7 @@ from caseload.two_factor import (
     second_factor_required,
     second_factor_reset,
     second_factor_verify,
+    second_factor_wait_until,
     totp_device_confirm,
     totp_device_start,
 )
@@ -90,6 +93,16 @@ def two_factor_verify(request):
                     % {"left": left},
                 )
             return redirect(_next_url(request))
+        wait_until = second_factor_wait_until(request.user)
+        if wait_until is not None:
+            seconds = max(1, math.ceil((wait_until - timezone.now()).total_seconds()))
+            form.add_error(
+                "code",
+                _(
+                    "Trop de codes erronés : attendez %(seconds)s secondes avant d'en saisir un nouveau."
+                )
+                % {"seconds": seconds},
+            )
         form.add_error(
             "code",
             _(
