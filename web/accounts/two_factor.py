@@ -112,7 +112,7 @@ def two_factor_verify(request):
     return render(
         request,
         "accounts/two_factor_verify.html",
-        {"form": form, "next": request.GET.get("next", "")},
+        {"form": form, "next": request.GET.get("next", ""), "second_factor_pending": True},
         status=422 if form.errors else 200,
     )
 
@@ -160,6 +160,7 @@ def two_factor_setup(request):
             "manual_key": _grouped(key),
             "next": request.GET.get("next", ""),
             "replacing": has_second_factor(request.user),
+            "second_factor_pending": not _is_verified(request),
         },
         status=422 if form.errors else 200,
     )
