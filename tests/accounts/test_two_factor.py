@@ -242,3 +242,10 @@ def test_the_test_helpers_leave_a_session_unverified_when_asked(client, manager)
     client.force_login(manager.user)
     assert DEVICE_ID_SESSION_KEY not in client.session
     assert client.get(reverse("console:team")).status_code == 302
+
+
+def test_the_django_admin_never_shows_two_factor_devices():
+    from django.contrib import admin
+
+    assert not admin.site.is_registered(TOTPDevice)
+    assert not admin.site.is_registered(StaticDevice)

@@ -223,9 +223,9 @@ def security(request):
 
 def two_factor_accounts(request):
     """An administrator's list of the accounts whose second factor they may reset."""
-    users = resettable_users(request.user)
-    if not request.user.is_superuser and not users.exists():
+    if not (request.user.is_superuser or scope_of(request.user).is_admin):
         raise Http404
+    users = resettable_users(request.user)
     users = users.annotate(
         has_totp=Exists(TOTPDevice.objects.filter(user_id=OuterRef("pk"), confirmed=True))
     ).order_by("last_name", "first_name", "username")
