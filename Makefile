@@ -4,15 +4,15 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 PYTEST_ARGS ?=
-export DJANGO_ALLOW_ASYNC_UNSAFE := true
 
 .DEFAULT_GOAL := help
-.PHONY: help run test quality format messages setup setup-dev services browser demo-logins lock
+.PHONY: help run test quality format messages setup setup-dev services browser demo-logins lock deploy-check
 
 help:
 	@echo "make run      installe, migre, charge les données de démo et sert l'application (SQLite, sans Redis)"
 	@echo "make test     installe et lance toute la suite de tests sur PostgreSQL et Redis"
 	@echo "make quality  ruff, djlint et makemigrations --check"
+	@echo "make deploy-check  vérifie les réglages de sécurité de production (check --deploy)"
 	@echo "make lock     recompile requirements/*.txt (versions + hashes) depuis pyproject.toml ; LOCK_ARGS=--upgrade pour tout remonter"
 
 # --- Installation --------------------------------------------------------------
@@ -80,8 +80,15 @@ services:
 browser:
 	@bash scripts/ensure_chromium.sh
 
+# The browser tests' conftest sets DJANGO_ALLOW_ASYNC_UNSAFE for the test
+# processes only (Playwright's sync API runs an event loop in the test thread):
+# it is never exported here, where `check --deploy` would refuse it.
 test: setup-dev services browser
 	$(VENV)/bin/pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
+
+# Django's production checklist with the production settings (DEBUG off).
+deploy-check: setup
+	DEBUG=0 $(PY) manage.py check --deploy --fail-level WARNING
 
 quality: setup-dev
 	$(VENV)/bin/ruff check .

@@ -35,6 +35,7 @@ urlpatterns = [
         password_views.PasswordResetCompleteView.as_view(),
         name="password_reset_complete",
     ),
+    path("compte/", include("web.accounts.urls")),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("", include("web.workspace.urls")),
     path("", include("web.console.urls")),

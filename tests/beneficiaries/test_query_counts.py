@@ -22,10 +22,12 @@ from tests.pathways.factories import (
 )
 from web.workspace.record import RECORD_INTERVIEWS
 
-# session, user, scope (staff profile, territories), count, page
-MANAGER_PORTFOLIO_QUERIES = 6
-# the same, and the referent's deadlines due this week
-PORTFOLIO_QUERIES = MANAGER_PORTFOLIO_QUERIES + 1
+# session, user, scope (staff profile, territories), count, page, and the
+# referent's deadlines due this week
+PORTFOLIO_QUERIES = 7
+# session, user, the verified second factor, scope (staff profile,
+# territories), count, page
+MANAGER_PORTFOLIO_QUERIES = 7
 # The full record (referent workspace): identity, household, referents,
 # pathway timeline, deadlines, barriers, contract, prescriptions, interviews,
 # outreach, health notes, change requests, and the access log insert.

@@ -119,9 +119,9 @@ def test_the_overdue_list_keeps_a_constant_number_of_queries(
     client = login(manager)
     client.get(reverse("console:overdue"))
 
-    # session, user, scope (2), territories, count, deadlines, current referents,
-    # reminders, notifications
-    with django_assert_num_queries(10):
+    # session, user, second factor, scope (2), territories, count, deadlines,
+    # current referents, reminders, notifications
+    with django_assert_num_queries(11):
         response = client.get(reverse("console:overdue"))
     assert len(response.context["rows"]) == count
 
