@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 PYTEST_ARGS ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help run test quality format messages setup setup-dev services browser demo-logins lock deploy-check
+.PHONY: help run test quality format messages setup setup-dev services browser demo-logins demo-code lock deploy-check
 
 help:
 	@echo "make run      installe, migre, charge les données de démo et sert l'application (SQLite, sans Redis)"
@@ -71,6 +71,10 @@ run: setup
 
 demo-logins: setup
 	$(PY) manage.py seed_demo --logins-only
+
+# The current second-factor code of the demo manager and admin accounts.
+demo-code: setup
+	@$(PY) manage.py demo_code
 
 # --- Tests ----------------------------------------------------------------------
 

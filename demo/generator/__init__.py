@@ -36,6 +36,7 @@ from demo.generator.logins import (
     DEMO_PASSWORD,
     DEMO_USERNAME,
     demo_login_rows,
+    ensure_demo_second_factor,
     has_data,
     logins_table,
 )
@@ -49,6 +50,7 @@ __all__ = [
     "DEMO_USERNAME",
     "MIN_BENEFICIARIES",
     "demo_login_rows",
+    "ensure_demo_second_factor",
     "has_data",
     "insert_rows",
     "logins_table",

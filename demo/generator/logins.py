@@ -1,11 +1,17 @@
 """The demo logins: one account per role, their common password and the
 table the `seed_demo` command prints."""
 
+import base64
+import time
 from dataclasses import dataclass
+
+from django_otp.oath import TOTP
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from caseload.enums import StaffRole
 from caseload.models import Departement
 from caseload.models import Territory as TerritoryModel
+from caseload.two_factor import TOTP_DEVICE_NAME
 from core.models import User
 
 DEMO_PASSWORD = "demo-parcours-rsa"
@@ -27,6 +33,39 @@ DEMO_LOGINS = [
     DemoLogin(StaffRole.ADMIN, "admin"),
 ]
 DEMO_USERNAME = {login.role: login.username for login in DEMO_LOGINS}
+
+# Managers and admins must prove a second factor (caseload.two_factor). The demo
+# accounts share one published TOTP key, so that whoever tries the demo can add
+# it to an authenticator app, or read the current code with `make demo-code`.
+# Demo data only: real accounts each get their own key at setup.
+DEMO_TOTP_KEY = b"parcours-rsa-demo-2f"
+DEMO_SECOND_FACTOR_ROLES = (StaffRole.MANAGER, StaffRole.ADMIN)
+TOTP_STEP_SECONDS = 30
+
+
+def demo_totp_secret():
+    """The demo key as authenticator apps ask for it (base32)."""
+    return base64.b32encode(DEMO_TOTP_KEY).decode()
+
+
+def demo_totp_code(at=None):
+    """(code, seconds it stays valid) of the demo key at `at` (a Unix time; now
+    by default)."""
+    clock = TOTP(DEMO_TOTP_KEY, step=TOTP_STEP_SECONDS)
+    clock.time = time.time() if at is None else at
+    return f"{clock.token():06d}", TOTP_STEP_SECONDS - int(clock.time) % TOTP_STEP_SECONDS
+
+
+def ensure_demo_second_factor():
+    """Give the demo manager and admin a confirmed TOTP device with the demo
+    key (idempotent): they can log in through the second-factor page."""
+    usernames = [DEMO_USERNAME[role] for role in DEMO_SECOND_FACTOR_ROLES]
+    for user in User.objects.filter(username__in=usernames):
+        TOTPDevice.objects.get_or_create(
+            user=user,
+            name=TOTP_DEVICE_NAME,
+            defaults={"key": DEMO_TOTP_KEY.hex(), "confirmed": True},
+        )
 
 
 def has_data():
@@ -80,6 +119,11 @@ def logins_table(rows):
         *(fmt(row) for row in lines),
     ]
     out = [line.rstrip() for line in out]
+    out.append(
+        "Chef de service et administrateur : double authentification. Ajoutez la clé "
+        f"{demo_totp_secret()} à une application d'authentification, ou affichez le code "
+        "du moment avec « make demo-code »."
+    )
     if any(name is None for _, _, name, _ in rows):
         out.append("Comptes absents : lancez « python manage.py seed_demo » pour les créer.")
     return "\n".join(out)

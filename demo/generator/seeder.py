@@ -15,6 +15,7 @@ from faker import Faker
 
 from caseload.models import Binome
 from demo.generator.helpers import days, thousands
+from demo.generator.logins import ensure_demo_second_factor
 from demo.generator.people import PersonBuilder
 from demo.generator.plan import plan_people
 from demo.generator.reference import DEPARTEMENTS, ReferenceDataMixin
@@ -109,6 +110,7 @@ def seed_demo(*, beneficiaries=DEFAULT_BENEFICIARIES, seed=1, today=None, progre
         seeder.create_reference_data()
         people = plan_people(seeder.rng, beneficiaries)
         seeder.create_staff(people)
+        ensure_demo_second_factor()
         seeder.assign_followers(people)
         seeder.progress(
             f"  {thousands(seeder.staff_count)} professionnels créés "

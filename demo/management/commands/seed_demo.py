@@ -56,6 +56,9 @@ class Command(BaseCommand):
         if demo.has_data():
             if options["if_empty"]:
                 self.stdout.write("La base contient déjà des données : rien n'a été créé.")
+                # A database seeded before two-factor authentication: the demo
+                # manager and admin get their device now.
+                demo.ensure_demo_second_factor()
                 self.print_logins()
                 return
             raise CommandError(
