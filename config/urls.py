@@ -24,5 +24,6 @@ urlpatterns = [
     path("", include("web.console.urls")),
     path("notifications/", include("web.notifications.urls")),
     path("imports/", include("web.imports.urls")),
+    path("audit/", include("web.audit_views")),
     path("admin/", admin.site.urls),
 ]

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db.models import Count, Prefetch
 from django.utils import timezone
 
+from beneficiaries.audit import recent_readers
 from beneficiaries.models import BarrierEvent, Beneficiary
 from caseload.enums import ChangeRequestStatus
 from caseload.models import Assignment, ReferentChangeRequest
@@ -148,6 +149,12 @@ def record_context(user, person):
         .select_related("staff__user", "binome")
         .order_by("-started_at", "-pk")
     )
+    # "Qui a consulté ce dossier": the person's referents, current or past.
+    referent_users = {a.staff.user_id: a.staff.user for a in assignments}
+    readers = [
+        {"user": referent_users[row["user_id"]], "at": row["at"]}
+        for row in recent_readers(person, list(referent_users))
+    ]
     change_requests = list(
         ReferentChangeRequest.objects.filter(beneficiary=person)
         .select_related("requested_by", "new_staff__user")
@@ -182,6 +189,7 @@ def record_context(user, person):
     contract = contracts[0] if contracts else None
     return {
         "person": person,
+        "readers": readers,
         "partner": household_partner(user, person),
         "pathways": pathways,
         "open_pathway": open_pathway,
