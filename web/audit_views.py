@@ -33,7 +33,8 @@ def person_history(request, pk):
             for event in events
             if (event.pgh_context or {}).get("user")
         }
-        users = get_user_model().objects.in_bulk(user_ids) if user_ids else {}
+        # One query whatever the page holds (none named: an id that matches no one).
+        users = get_user_model().objects.in_bulk(user_ids or [0])
         rows = [
             {
                 "event": event,

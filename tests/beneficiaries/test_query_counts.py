@@ -22,14 +22,15 @@ from tests.pathways.factories import (
 )
 from web.workspace.record import RECORD_INTERVIEWS
 
-# session, user, scope (staff profile, territories), count, page
-MANAGER_PORTFOLIO_QUERIES = 6
+# session, user, scope (staff profile, territories), count, page, the list's access row
+MANAGER_PORTFOLIO_QUERIES = 7
 # the same, and the referent's deadlines due this week
 PORTFOLIO_QUERIES = MANAGER_PORTFOLIO_QUERIES + 1
 # The full record (referent workspace): identity, household, referents,
 # pathway timeline, deadlines, barriers, contract, prescriptions, interviews,
-# outreach, health notes, change requests, and the access log insert.
-RECORD_QUERIES = 23
+# outreach, health notes, change requests, the referents who opened it, and
+# the access log insert.
+RECORD_QUERIES = 24
 
 
 @pytest.fixture
