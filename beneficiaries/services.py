@@ -50,7 +50,7 @@ def access_log_record(*, user, beneficiary, action=AccessAction.READ, detail="")
     """
     context = _acting_command(user, _access_context())
     return RecordAccessLog.objects.create(
-        beneficiary_id=beneficiary.pk,
+        beneficiary_id=getattr(beneficiary, "pk", beneficiary),
         user_id=user.pk if user is not None else None,
         action=action,
         detail=detail[:200],
