@@ -50,6 +50,7 @@ class AccessAction(models.TextChoices):
     READ = "read", _("Consultation")
     CHANGE = "change", _("Modification")
     EXPORT = "export", _("Export")
+    LIST = "list", _("Liste")
 
 
 class ConsentDecision(models.TextChoices):

@@ -1,5 +1,6 @@
 import datetime
 
+import pghistory
 import pgtrigger
 from django.conf import settings
 from django.db import models
@@ -132,6 +133,7 @@ class BeneficiaryQuerySet(models.QuerySet):
 # --- People ------------------------------------------------------------------------
 
 
+@pghistory.track(model_name="BeneficiaryHistory")
 class Beneficiary(models.Model):
     """A person receiving (or applying for) the RSA.
 
@@ -336,6 +338,7 @@ class Beneficiary(models.Model):
         return f"{self.first_name} {self.last_name}".strip()
 
 
+@pghistory.track(model_name="BarrierHistory")
 class Barrier(models.Model):
     """A barrier to employment (frein) and its current state. Each change of
     state is kept in `BarrierEvent`."""
@@ -381,6 +384,7 @@ class Barrier(models.Model):
         return f"{self.get_kind_display()} ({self.get_state_display()})"
 
 
+@pghistory.track(model_name="BarrierEventHistory")
 class BarrierEvent(models.Model):
     """One change of state of a barrier: the barrier's history."""
 
@@ -417,6 +421,7 @@ class BarrierEvent(models.Model):
         return f"{self.barrier} → {self.get_state_display()}"
 
 
+@pghistory.track(model_name="OutreachAttemptHistory")
 class OutreachAttempt(models.Model):
     """A contact attempt with a person (often one never seen before)."""
 
@@ -453,6 +458,7 @@ class OutreachAttempt(models.Model):
         return f"{self.get_channel_display()} — {self.get_result_display()}"
 
 
+@pghistory.track(model_name="ConsentEventHistory")
 class ConsentEvent(models.Model):
     """One statement of the person about reinforced accompaniment (given,
     refused, withdrawn): when, how they said it and who recorded it. The
@@ -500,6 +506,7 @@ class ConsentEvent(models.Model):
         return f"{self.get_decision_display()} ({self.occurred_on:%d/%m/%Y})"
 
 
+@pghistory.track(model_name="HealthNoteHistory")
 class HealthNote(models.Model):
     """Health information (RGPD art. 9): shown only to the nurse and the
     person's social worker (`caseload.perms.can_view_health_notes`)."""
@@ -530,15 +537,21 @@ class HealthNote(models.Model):
 
 
 class RecordAccessLog(models.Model):
-    """Who read or changed a person's record, and when. Append-only: a
-    PostgreSQL trigger refuses every UPDATE and DELETE, so the application
-    itself cannot rewrite it. Purged only by the retention job, which runs
-    with the trigger explicitly ignored."""
+    """Who read or changed a person's record, or listed people, and when.
+
+    One row per page, fragment, export or command that shows a person; a list
+    writes one row with its filters and row count (never names) and no person.
+    Append-only: a PostgreSQL trigger refuses every UPDATE and DELETE, and the
+    application's database role may only INSERT and SELECT here (see
+    `setup_db_roles`), so the application itself cannot rewrite it.
+    """
 
     beneficiary = models.ForeignKey(
         Beneficiary,
         on_delete=models.DO_NOTHING,
         db_constraint=False,
+        null=True,
+        blank=True,
         related_name="+",
         verbose_name="bénéficiaire",
     )
@@ -546,18 +559,40 @@ class RecordAccessLog(models.Model):
         settings.AUTH_USER_MODEL,
         on_delete=models.DO_NOTHING,
         db_constraint=False,
+        null=True,
+        blank=True,
         related_name="+",
         verbose_name="utilisateur",
     )
     action = models.CharField("action", max_length=10, choices=AccessAction.choices)
     detail = models.CharField("détail", max_length=200, blank=True)
+    row_count = models.PositiveIntegerField("lignes affichées", null=True, blank=True)
+    command = models.CharField("commande ou tâche", max_length=100, blank=True)
+    request_id = models.UUIDField("identifiant de requête", null=True, blank=True)
+    ip_address = models.GenericIPAddressField("adresse IP", null=True, blank=True)
     at = models.DateTimeField("date", db_default=Now(), db_index=True)
+
+    # Rows the application role may only INSERT and SELECT (setup_db_roles).
+    audit_append_only = True
 
     class Meta:
         verbose_name = "trace d'accès"
         verbose_name_plural = "traces d'accès"
         ordering = ["-at", "-pk"]
-        indexes = [models.Index(fields=["beneficiary", "at"], name="access_log_by_person")]
+        indexes = [
+            models.Index(fields=["beneficiary", "at"], name="access_log_by_person"),
+            models.Index(fields=["user", "at"], name="access_log_by_user"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(beneficiary__isnull=False) | Q(row_count__isnull=False),
+                name="access_log_person_or_list",
+            ),
+            models.CheckConstraint(
+                condition=Q(user__isnull=False) | ~Q(command=""),
+                name="access_log_user_or_command",
+            ),
+        ]
         triggers = [
             pgtrigger.Protect(
                 name="access_log_append_only", operation=pgtrigger.Update | pgtrigger.Delete

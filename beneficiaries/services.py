@@ -20,29 +20,74 @@ from beneficiaries.models import (
 )
 from beneficiaries.perms import can_write_health_notes
 from beneficiaries.validators import normalise_email, normalise_phone, normalise_postcode
-from core import date_ranges
+from core import audit, date_ranges
 from core.bulk import insert_rows
 from core.exceptions import StaleVersionError
+
+
+def _access_context():
+    """The columns an access row takes from the audit context (core.audit)."""
+    context = audit.current()
+    return {
+        "command": (context.get("command") or "")[:100],
+        "request_id": context.get("request_id"),
+        "ip_address": context.get("ip"),
+    }
+
+
+def _acting_command(user, context):
+    # A row names a user or, written without one, the command or task.
+    if user is None and not context["command"]:
+        context["command"] = "système"
+    return context
 
 
 def access_log_record(*, user, beneficiary, action=AccessAction.READ, detail=""):
     """Trace a read or a change of a person's record (append-only log).
 
-    The detail names the section or the operation, never personal data.
+    The detail names the section or the operation, never personal data; the
+    request id, address or command come from the current audit context.
     """
+    context = _acting_command(user, _access_context())
     return RecordAccessLog.objects.create(
-        beneficiary_id=beneficiary.pk, user_id=user.pk, action=action, detail=detail[:200]
+        beneficiary_id=getattr(beneficiary, "pk", beneficiary),
+        user_id=user.pk if user is not None else None,
+        action=action,
+        detail=detail[:200],
+        **context,
     )
 
 
 def access_logs_record_bulk(*, user, beneficiary_ids, action=AccessAction.CHANGE, detail=""):
-    """`access_log_record` for many people at once (imports)."""
+    """`access_log_record` for many people at once (imports, bulk actions)."""
+    context = _acting_command(user, _access_context())
     insert_rows(
         RecordAccessLog,
         (
-            {"beneficiary_id": pk, "user_id": user.pk, "action": action, "detail": detail[:200]}
+            {
+                "beneficiary_id": pk,
+                "user_id": user.pk if user is not None else None,
+                "action": action,
+                "detail": detail[:200],
+                **context,
+            }
             for pk in beneficiary_ids
         ),
+    )
+
+
+def access_log_list(*, user, detail, row_count, action=AccessAction.LIST):
+    """Trace a list of people shown or exported: one row with the filters
+    (described without the text typed in a search: it may be a name) and the
+    number of rows, no person."""
+    context = _acting_command(user, _access_context())
+    return RecordAccessLog.objects.create(
+        beneficiary_id=None,
+        user_id=user.pk if user is not None else None,
+        action=action,
+        detail=detail[:200],
+        row_count=row_count,
+        **context,
     )
 
 

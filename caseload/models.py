@@ -1,5 +1,6 @@
 from decimal import Decimal
 
+import pghistory
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -304,6 +305,7 @@ class CapPolicy(models.Model):
         return f"{self.get_role_display()} / {self.get_programme_display()} : {cap}"
 
 
+@pghistory.track(model_name="StaffProfileHistory")
 class StaffProfile(models.Model):
     """What a user does: role, employer, territories, working time."""
 
@@ -405,6 +407,7 @@ class Binome(models.Model):
         return self.dissolved_at is None
 
 
+@pghistory.track(model_name="AssignmentHistory")
 class Assignment(models.Model):
     """A person followed by a staff member, from start to end. A person followed
     by a binôme has one assignment per member, both pointing at the binôme, so
@@ -545,6 +548,7 @@ class Assignment(models.Model):
             self.role = self.staff.role
 
 
+@pghistory.track(model_name="ReferentChangeRequestHistory")
 class ReferentChangeRequest(models.Model):
     """A referent asks the manager for another referent, usually because the
     person moves to a stage that needs another role. The manager accepts it

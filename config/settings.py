@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_static",
     "csp",
     "pgtrigger",
+    "pghistory",
     "core",
     "caseload",
     "beneficiaries",
@@ -71,6 +72,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    "core.audit.AuditContextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -120,6 +122,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         # WAL lets the web server and the task worker share the file.
         {"init_command": "PRAGMA journal_mode=WAL;", "transaction_mode": "IMMEDIATE", "timeout": 20}
     )
+# The migration role (PostgreSQL): `migrate` connects with DATABASE_OWNER_URL
+# when it is set (core/management/commands/migrate.py), the application with
+# DATABASE_URL; `setup_db_roles` creates both roles (README, docs/security.md).
+DATABASE_OWNER_URL = env.str("DATABASE_OWNER_URL", default="")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "core.User"
@@ -475,3 +481,21 @@ CELERY_BEAT_SCHEDULE["appointment-reminders"] = {
     "schedule": APPOINTMENT_SCAN_INTERVAL_SECONDS,
     "options": {"expires": APPOINTMENT_SCAN_INTERVAL_SECONDS},
 }
+# Change history (django-pghistory): PostgreSQL triggers copy every insert,
+# update and delete of the tables holding personal data into event tables,
+# with the context (user, request id, IP address, or command) stored on each
+# event row, so the application role only ever INSERTs there.
+import pghistory  # noqa: E402
+
+PGHISTORY_CONTEXT_FIELD = pghistory.ContextJSONField()
+PGHISTORY_DEFAULT_TRACKERS = (
+    pghistory.InsertEvent(),
+    pghistory.UpdateEvent(),
+    pghistory.DeleteEvent(),
+)
+PGHISTORY_OBJ_FIELD = pghistory.ObjForeignKey(related_name="pgh_history")
+PGHISTORY_APPEND_ONLY = True
+# Rows per page of a person's access and change history (admin screen).
+AUDIT_HISTORY_PAGE_SIZE = 50
+# Readers shown on a record ("Qui a consulté ce dossier").
+AUDIT_RECENT_READERS = 10

@@ -44,5 +44,6 @@ urlpatterns = [
     path("statistiques/", include("web.stats.urls")),
     path("", include("web.appointments.urls")),
     path("rdv/", include("web.appointments.link_urls")),
+    path("audit/", include("web.audit_views")),
     path("admin/", admin.site.urls),
 ]

@@ -17,6 +17,8 @@ from django.db import connections
 from django.db.models import NOT_PROVIDED
 from django.utils import timezone
 
+from core import audit
+
 BATCH_SIZE = 2500  # rows per INSERT on databases without COPY
 
 
@@ -61,6 +63,12 @@ def insert_rows(model, rows, raw_connection=None, *, returning_ids=False, using=
     quote = connection.ops.quote_name
     names = ", ".join(quote(column) for column, _, _ in columns)
     cursor = raw_connection.cursor() if raw_connection else connection.cursor()
+    # COPY goes round the wrapper that sends the audit context: send it first,
+    # so that the history triggers name who wrote the rows.
+    audit.send_to_database(
+        cursor,
+        local=not (raw_connection.autocommit if raw_connection else connection.get_autocommit()),
+    )
     with cursor, cursor.copy(f"COPY {quote(model._meta.db_table)} ({names}) FROM STDIN") as copy:
         for row in rows:
             copy.write_row([row.get(attname, default) for _, attname, default in columns])

@@ -1,7 +1,9 @@
+import pghistory
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 
 
+@pghistory.track(exclude=["password", "last_login"], model_name="UserHistory")
 class User(AbstractUser):
     """A person who logs in. What they do is described by their staff profile
     (`caseload.StaffProfile`); a user without one sees nothing unless superuser."""

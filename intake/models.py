@@ -1,6 +1,7 @@
 """Models of applicant imports: the import itself, the column mappings saved
 per source, and the problems found in the rows (the report)."""
 
+import pghistory
 from django.conf import settings
 from django.core.files.storage import storages
 from django.db import models
@@ -219,6 +220,11 @@ class ApplicantImport(models.Model):
         return round(elapsed / self.processed_rows * (self.total_rows - self.processed_rows))
 
 
+@pghistory.track(
+    pghistory.UpdateEvent("before_update", row=pghistory.Old),
+    pghistory.DeleteEvent(),
+    model_name="ImportRowIssueHistory",
+)
 class ImportRowIssue(models.Model):
     """A problem found in one row: rejected (error) or imported with a warning.
     Keeps the row's original cells so the rejected rows can be downloaded,
@@ -250,6 +256,11 @@ class ImportRowIssue(models.Model):
         return f"Ligne {self.line_number} ({self.get_severity_display()})"
 
 
+@pghistory.track(
+    pghistory.UpdateEvent("before_update", row=pghistory.Old),
+    pghistory.DeleteEvent(),
+    model_name="ImportRowChangeHistory",
+)
 class ImportRowChange(models.Model):
     """A person a row creates (or would create, in the dry run) or updates,
     named for the report, with the fields that change (old → new, as shown

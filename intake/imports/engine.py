@@ -617,12 +617,12 @@ class ImportEngine:
             Beneficiary.objects.bulk_update(
                 to_update, sorted(changed_fields | {"updated_at", "version"}), batch_size=500
             )
-            if self.acting_user is not None:
-                access_logs_record_bulk(
-                    user=self.acting_user,
-                    beneficiary_ids=[p.pk for p in to_update],
-                    detail=f"mise à jour ({self.label})",
-                )
+            # Without a user (the command line), the rows name the command.
+            access_logs_record_bulk(
+                user=self.acting_user,
+                beneficiary_ids=[p.pk for p in to_update],
+                detail=f"mise à jour ({self.label})",
+            )
         return ids
 
     def _assign(self, people):

@@ -1,5 +1,6 @@
 """Deadlines, their reminder steps and the delay settings of each Département."""
 
+import pghistory
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -37,6 +38,7 @@ class DeadlineReminderQuerySet(models.QuerySet):
         return self.pending().filter(send_on__lte=today)
 
 
+@pghistory.track(model_name="DeadlineHistory")
 class Deadline(models.Model):
     """A delay the app chases: 15-day entry, 6-week orientation, 1-month
     contract, 12-month review of a social pathway. Stored as rows so that the

@@ -2,6 +2,7 @@
 
 import datetime
 
+import pghistory
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -27,6 +28,7 @@ from pathways.models.pathway import BeneficiaryScopedQuerySet, Pathway
 CONTRAT_ENGAGEMENT_START = datetime.date(2025, 1, 1)
 
 
+@pghistory.track(model_name="InterviewHistory")
 class Interview(models.Model):
     """An accompaniment interview. The first one held marks the pathway's entry."""
 
@@ -96,6 +98,7 @@ class Interview(models.Model):
         return f"{self.get_kind_display()} du {self.occurred_on:%d/%m/%Y}"
 
 
+@pghistory.track(model_name="InterviewRevisionHistory")
 class InterviewRevision(models.Model):
     """The state of an interview before one of its edits: editing keeps history."""
 
@@ -128,6 +131,7 @@ class InterviewRevision(models.Model):
         return f"{self.interview} (v{self.version})"
 
 
+@pghistory.track(model_name="PrescriptionHistory")
 class Prescription(models.Model):
     """An action of the catalogue prescribed to a person, with its weekly hours."""
 
@@ -219,6 +223,7 @@ class Prescription(models.Model):
         return f"{self.offer} ({self.hours_per_week} h/sem.)"
 
 
+@pghistory.track(model_name="ContractHistory")
 class Contract(models.Model):
     """The engagement contract. Since 1 January 2025 a single contrat
     d'engagement replaces the CER and the PPAE; older records keep their type."""
@@ -336,6 +341,7 @@ class Contract(models.Model):
         return f"{self.get_kind_display()} du {self.signed_on:%d/%m/%Y}"
 
 
+@pghistory.track(model_name="ContractObjectiveHistory")
 class ContractObjective(models.Model):
     contract = models.ForeignKey(
         Contract, on_delete=models.CASCADE, related_name="objectives", verbose_name="contrat"

@@ -1,6 +1,7 @@
 """A person's pathway: its stages, the transitions between them and the
 orientation decisions."""
 
+import pghistory
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -28,6 +29,7 @@ class PathwayQuerySet(BeneficiaryScopedQuerySet):
         return self.filter(closed_at__isnull=True)
 
 
+@pghistory.track(model_name="PathwayHistory")
 class Pathway(models.Model):
     """One person's accompaniment in one programme, through stages."""
 
@@ -103,6 +105,7 @@ class Pathway(models.Model):
         return self.closed_at is None
 
 
+@pghistory.track(model_name="StageTransitionHistory")
 class StageTransition(models.Model):
     """The transition log of a pathway: every change of stage, who, when, why."""
 
@@ -140,6 +143,7 @@ class StageTransition(models.Model):
         return f"{self.from_stage or '∅'} → {self.to_stage}"
 
 
+@pghistory.track(model_name="OrientationDecisionHistory")
 class OrientationDecision(models.Model):
     """A manager's orientation of a person: the kind of accompaniment, the
     programme and the starting stage."""

@@ -22,16 +22,17 @@ from tests.pathways.factories import (
 )
 from web.workspace.record import RECORD_INTERVIEWS
 
-# session, user, scope (staff profile, territories), count, page, and the
-# referent's deadlines due this week
-PORTFOLIO_QUERIES = 7
+# session, user, scope (staff profile, territories), count, page, the
+# referent's deadlines due this week, the list's access row
+PORTFOLIO_QUERIES = 8
 # session, user, the verified second factor, scope (staff profile,
-# territories), count, page
-MANAGER_PORTFOLIO_QUERIES = 7
+# territories), count, page, the list's access row
+MANAGER_PORTFOLIO_QUERIES = 8
 # The full record (referent workspace): identity, household, referents,
 # pathway timeline, deadlines, barriers, contract, prescriptions, interviews,
-# outreach, health notes, change requests, and the access log insert.
-RECORD_QUERIES = 23
+# outreach, health notes, change requests, the referents who opened it, and
+# the access log insert.
+RECORD_QUERIES = 24
 
 
 @pytest.fixture

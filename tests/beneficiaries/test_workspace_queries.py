@@ -19,11 +19,13 @@ from tests.workspace import offer_for, person_followed_by
 TODAY = datetime.date.today()
 
 # session + user + scope (2) + people count + people page + the week's deadlines
-PORTFOLIO_QUERIES = 7
+# + the list's access row
+PORTFOLIO_QUERIES = 8
 # session/user (2) + scope (2) + person + pathways (4) + assignments + change requests
 # + barriers + contracts (2) + prescriptions + interviews (4) + outreach + health notes
 # + partner + access log (+ savepoint pair) + the reader's change-request decisions
-RECORD_QUERIES = 25
+# + the referents who opened it
+RECORD_QUERIES = 26
 
 
 def _count(client, url, params=None):

@@ -120,8 +120,8 @@ def test_the_overdue_list_keeps_a_constant_number_of_queries(
     client.get(reverse("console:overdue"))
 
     # session, user, second factor, scope (2), territories, count, deadlines,
-    # current referents, reminders, notifications
-    with django_assert_num_queries(11):
+    # current referents, reminders, notifications, the list's access row
+    with django_assert_num_queries(12):
         response = client.get(reverse("console:overdue"))
     assert len(response.context["rows"]) == count
 
@@ -154,8 +154,8 @@ def test_the_portfolio_with_its_week_block_keeps_a_constant_number_of_queries(
     client = login(referent)
     client.get(reverse("workspace:portfolio"))
 
-    # session, user, scope (2), count, people, deadlines due this week
-    with django_assert_num_queries(7):
+    # session, user, scope (2), count, people, deadlines due this week, access row
+    with django_assert_num_queries(8):
         response = client.get(reverse("workspace:portfolio"))
     assert len(response.context["due_this_week"]) == min(count, 20)
 

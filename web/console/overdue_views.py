@@ -12,6 +12,7 @@ from caseload.models import Assignment, Territory
 from caseload.perms import can_manage_territories
 from pathways.enums import ReminderStatus
 from pathways.models import Deadline, DeadlineReminder, Notification
+from web.audit import trace_list
 
 
 @require_GET
@@ -67,6 +68,7 @@ def overdue(request):
     )
     page = Paginator(deadlines, settings.PORTFOLIO_PAGE_SIZE).get_page(request.GET.get("page"))
     rows = [{"deadline": d, "age": (today - d.due_on).days} for d in page]
+    trace_list(request, "délais dépassés", len(rows), {"territory": territory, "page": page.number})
     return render(
         request,
         "console/overdue.html",

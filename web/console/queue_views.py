@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
 
+from beneficiaries.enums import AccessAction
 from beneficiaries.models import Beneficiary
 from caseload.enums import Programme
 from caseload.models import Assignment, Binome, Commune, StaffProfile, Territory
@@ -29,6 +30,7 @@ from caseload.services.binomes import binome_enrol
 from pathways.models import Deadline, OrientationDecision, Pathway
 from pathways.selectors import open_programmes, roles_for_stage, unassigned_queue
 from pathways.services.orientation import orientation_decide, orientations_decide
+from web.audit import trace_list, trace_people, trace_person
 from web.console.forms import (
     AssignForm,
     EndForm,
@@ -77,6 +79,7 @@ def _queue_page(request, *, status=200, refused=None):
     people = list(page)
     pool = SuggestionPool(request.user)
     rows = queue_rows(people, pool, today=today)
+    trace_list(request, "file d'attente", len(rows), form.filters())
     context = {
         "form": form,
         "page": page,
@@ -152,6 +155,7 @@ def queue_assign(request):
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return _queue_page(request, status=422, refused=refusal(request, "lot", error))
+    trace_people(request, people, "affectation en lot")
     messages.success(
         request,
         _("%(count)s personne(s) confiée(s) à %(name)s.")
@@ -180,6 +184,7 @@ def queue_orient(request):
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return _queue_page(request, status=422)
+    trace_people(request, people, "orientation en lot")
     messages.success(
         request, _("Orientation enregistrée pour %(count)s personne(s).") % {"count": len(people)}
     )
@@ -245,6 +250,7 @@ def balance_confirm(request):
             " ".join(error.messages) + " " + _("Le plan n'a pas été appliqué : recalculez-le."),
         )
         return _queue_page(request, status=422)
+    trace_people(request, person_ids, "équilibrage de la file")
     messages.success(
         request, _("Plan appliqué : %(count)s personne(s) affectée(s).") % {"count": len(pairs)}
     )
@@ -278,6 +284,7 @@ def _person_page(request, pk, *, status=200, refused=None):
         .order_by("-started_at", "-pk")
     )
     programme = pathway.programme if pathway else Programme.DROIT_COMMUN
+    trace_person(request, person, "console : fiche")
     pool = SuggestionPool(request.user)
     candidates = pool.candidates(
         territory_id=person.territory_id,
@@ -350,6 +357,7 @@ def person_assign(request, pk):
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return _person_page(request, pk, status=422, refused=refusal(request, "affecter", error))
+    trace_person(request, person, "affectation", AccessAction.CHANGE)
     messages.success(
         request,
         _("%(name)s suit désormais %(person)s.")
@@ -374,6 +382,7 @@ def person_orient(request, pk):
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return _person_page(request, pk, status=422)
+    trace_person(request, pk, "orientation", AccessAction.CHANGE)
     messages.success(request, _("Orientation enregistrée."))
     return redirect_back(request, reverse("console:person", args=[pk]))
 
@@ -405,6 +414,7 @@ def person_enrol(request, pk):
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return _person_page(request, pk, status=422)
+    trace_person(request, pk, "accompagnement global", AccessAction.CHANGE)
     messages.success(request, _("Personne suivie en accompagnement global par le binôme."))
     return redirect_back(request, reverse("console:person", args=[pk]))
 
@@ -437,6 +447,7 @@ def assignment_end_view(request, pk):
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return _person_page(request, assignment.beneficiary_id, status=422)
+    trace_person(request, assignment.beneficiary, "fin de suivi", AccessAction.CHANGE)
     messages.success(request, _("Suivi terminé."))
     return redirect_back(request, reverse("console:person", args=[assignment.beneficiary_id]))
 
@@ -467,6 +478,7 @@ def assignment_reassign_view(request, pk):
             status=422,
             refused=refusal(request, f"reaffecter-{assignment.pk}", error),
         )
+    trace_person(request, assignment.beneficiary, "changement de référent", AccessAction.CHANGE)
     messages.success(
         request, _("Personne confiée à %(name)s.") % {"name": new_staff.user.get_full_name()}
     )

@@ -36,6 +36,7 @@ from caseload.services.binomes import binome_create, binome_dissolve
 from caseload.services.change_requests import change_request_accept, change_request_refuse
 from caseload.services.reference import cap_policies_update
 from pathways.selectors import open_programmes, open_stages, roles_for_stage, unassigned_queue
+from web.audit import trace_list, trace_people
 from web.console.forms import (
     AcceptForm,
     BinomeForm,
@@ -188,6 +189,9 @@ def _staff_page(request, staff, *, status=200, refused=None):
         .select_related("beneficiary", "binome")
         .order_by("beneficiary__last_name", "beneficiary__first_name", "pk")
     )
+    trace_list(
+        request, "console : portefeuille d'un professionnel", len(assignments), {"staff": staff.pk}
+    )
     others = [
         s
         for s in _referents(request.user)
@@ -278,6 +282,11 @@ def assignments_bulk(request, pk):
             )
         else:
             raise ValidationError(_("Action inconnue."))
+        trace_people(
+            request,
+            [a.beneficiary_id for a in chosen],
+            "fin de suivi en lot" if action == "end" else "changement de référent en lot",
+        )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return _staff_page(

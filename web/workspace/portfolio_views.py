@@ -15,6 +15,7 @@ from caseload.perms import scope_of
 from pathways.enums import DeadlineKind, DeadlineState, Stage
 from pathways.models import Deadline, deadline_state
 from pathways.portfolio import with_portfolio_data
+from web.audit import trace_list
 from web.badges import deadline_badge
 from web.workspace.forms import PortfolioFilterForm
 
@@ -61,6 +62,12 @@ def portfolio(request):
         }
         for person in page
     ]
+    trace_list(
+        request,
+        "portefeuille",
+        len(rows),
+        {**{k: request.GET.get(k) for k in form.fields}, "page": page.number},
+    )
     context = {
         "page": page,
         "rows": rows,

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db.models import Count, Prefetch
 from django.utils import timezone
 
+from beneficiaries.audit import recent_readers
 from beneficiaries.models import BarrierEvent, Beneficiary
 from beneficiaries.perms import can_edit_record
 from caseload.enums import ChangeRequestStatus
@@ -149,6 +150,12 @@ def record_context(user, person):
         .select_related("staff__user", "binome")
         .order_by("-started_at", "-pk")
     )
+    # "Qui a consulté ce dossier": the person's referents, current or past.
+    referent_users = {a.staff.user_id: a.staff.user for a in assignments}
+    readers = [
+        {"user": referent_users[row["user_id"]], "at": row["at"]}
+        for row in recent_readers(person, list(referent_users))
+    ]
     change_requests = list(
         ReferentChangeRequest.objects.filter(beneficiary=person)
         .select_related("requested_by", "new_staff__user")
@@ -188,6 +195,7 @@ def record_context(user, person):
         # manager or an admin reading): the same rule as
         # `web.workspace.people.editable_person_or_404`.
         "can_edit": can_edit_record(user) and follows_now(user, assignments),
+        "readers": readers,
         "partner": household_partner(user, person),
         "pathways": pathways,
         "open_pathway": open_pathway,

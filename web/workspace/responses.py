@@ -28,7 +28,12 @@ def render_record(request, person, *, flash=None):
 
 
 def render_panel(request, template, context, *, status=200):
-    """A form of the record: the fragment for htmx, a whole page otherwise."""
+    """A form of the record: the fragment for htmx, a whole page otherwise.
+    A form opened (or shown again with its errors) shows the person: traced."""
+    person = context.get("person")
+    if person is not None:
+        name = template.rsplit("/", 1)[-1].removeprefix("_").removesuffix(".html")
+        access_log_record(user=request.user, beneficiary=person, detail=f"formulaire {name}")
     if request.htmx:
         return render(request, template, {"stale": False, **context}, status=status)
     return render(
