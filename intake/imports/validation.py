@@ -17,7 +17,10 @@ from django.utils.translation import gettext as _
 
 from beneficiaries.enums import Civility, HouseholdRole
 from beneficiaries.validators import (
+    ALLOCATION_NUMBER_RE,
+    CAF_NUMBER_RE,
     canonical_caf_number,
+    nir_complete,
     nir_key,
     normalise_email,
     normalise_nir,
@@ -81,7 +84,11 @@ MAX_LENGTHS = {
     "address_line": 255,
     "city": 150,
     "external_id": 50,
+    "france_travail_id": 20,
 }
+# The fields a row of a people file must give (a NIR may stand in for the
+# names: the row then only updates the person it finds).
+IMPORT_REQUIRED = ("last_name", "first_name")
 
 
 @dataclass
@@ -93,6 +100,8 @@ class CheckedRow:
     insee_code: str = ""
     postcode: str = ""
     city: str = ""
+    # No role in the file: demandeur unless that role is taken (engine).
+    role_defaulted: bool = False
 
 
 def simplify(text) -> str:
@@ -145,8 +154,11 @@ class RowChecker:
     """Checks rows against the columns mapped to fields. `headers` are the
     file's own headers, used to name the column of each problem."""
 
-    def __init__(self, headers, columns, today=None):
+    def __init__(self, headers, columns, today=None, required=IMPORT_REQUIRED, nir_finds=True):
         self.today = today or timezone.localdate()
+        self.required = set(required)
+        # A NIR may stand in for the names (a row that only updates).
+        self.nir_finds = nir_finds
         self.index = {}  # field → (position, header as written in the file)
         for position, header in enumerate(headers):
             target = columns.get(normalise_header(header), "")
@@ -178,13 +190,14 @@ class RowChecker:
         self._caf_number(row, text)
         self._role(row, text)
         self._civility(row, text)
+        names_optional = self.nir_finds and bool(text.get("nir"))
         for name in ("last_name", "first_name", "birth_name"):
-            self._name(row, text, name)
+            self._name(row, text, name, optional=names_optional)
         self._dates(row, raw, text)
         self._nir(row, text)
         self._place(row, raw, text)
         self._contact(row, text)
-        for name in ("address_line", "external_id"):
+        for name in ("address_line", "external_id", "france_travail_id"):
             value = text.get(name, "")
             if value:
                 if len(value) > MAX_LENGTHS[name]:
@@ -210,7 +223,7 @@ class RowChecker:
 
     def _required(self, row, text, name):
         value = text.get(name, "")
-        if not value:
+        if not value and name in self.required:
             self.error(row, name, _("valeur obligatoire manquante"))
         return value
 
@@ -220,20 +233,26 @@ class RowChecker:
         value = self._required(row, text, "caf_number")
         if not value:
             return
-        digits = canonical_caf_number(value)
-        if not re.fullmatch(r"\d{1,10}", digits):
+        number = canonical_caf_number(value)
+        if not (CAF_NUMBER_RE.match(number) or ALLOCATION_NUMBER_RE.match(number)):
             self.error(
                 row,
                 "caf_number",
-                _("« %(value)s » n'est pas un numéro allocataire (10 chiffres au plus)")
+                _(
+                    "« %(value)s » n'est pas un numéro allocataire (10 chiffres au plus, ou "
+                    "20 lettres et chiffres pour un autre régime)"
+                )
                 % {"value": value[:30]},
             )
             return
-        row.values["caf_number"] = digits
+        row.values["caf_number"] = number
 
     def _role(self, row, text):
         value = self._required(row, text, "household_role")
         if not value:
+            if "household_role" not in self.required:
+                row.values["household_role"] = HouseholdRole.DEMANDEUR
+                row.role_defaulted = True
             return
         role = ROLE_VALUES.get(simplify(value).lower().replace(" ", ""))
         if role is None:
@@ -260,9 +279,9 @@ class RowChecker:
             return
         row.values["civility"] = civility
 
-    def _name(self, row, text, name):
+    def _name(self, row, text, name, optional=False):
         value = " ".join(text.get(name, "").split())
-        if name in ("last_name", "first_name"):
+        if name in ("last_name", "first_name") and not optional:
             value = self._required(row, {name: value}, name)
         if not value:
             return
@@ -318,9 +337,14 @@ class RowChecker:
         if not value:
             return
         nir = NIR_SEPARATORS_RE.sub("", value).upper()
+        if len(nir) == 13:
+            # 13 characters: the NIR without its key, which is computed.
+            nir = nir_complete(nir)
         if not (NIR_RE.match(nir) and nir_key(nir[:13]) == nir[13:]):
             # The slow, thorough path only for what the fast one refuses.
             nir = normalise_nir(_digits_of(value) if value[:1].isdigit() else value)
+            if len(nir) == 13:
+                nir = nir_complete(nir)
             try:
                 validate_nir(nir)
             except ValidationError as exc:
@@ -389,7 +413,7 @@ class RowChecker:
                 row.city = row.values["city"] = city
 
     def _contact(self, row, text):
-        phones = text.get("phone", "")
+        phones = " / ".join(p for p in (text.get("phone", ""), text.get("phone_2", "")) if p)
         if phones:
             for candidate in PHONE_SPLIT_RE.split(phones):
                 phone = normalise_phone(candidate)
@@ -399,7 +423,7 @@ class RowChecker:
             else:
                 self.warning(
                     row,
-                    "phone",
+                    "phone" if text.get("phone") else "phone_2",
                     _("aucun numéro de téléphone français valide : le téléphone n'est pas importé"),
                 )
         emails = text.get("email", "")
