@@ -66,7 +66,13 @@ FIELDS = {
     "nir": (_("NIR"), False),
     "external_id": (_("Identifiant du logiciel départemental"), False),
     "france_travail_id": (_("Identifiant France Travail"), False),
+    # Not fields of the person: applied through the pathway and caseload
+    # services once the person is written (`EXTRA_FIELDS`).
+    "orientation": (_("Décision d'orientation"), False),
+    "referent": (_("Référent (courriel ou nom)"), False),
+    "interview_held_on": (_("Reçu en entretien le"), False),
 }
+EXTRA_FIELDS = ("orientation", "referent", "interview_held_on")
 REQUIRED_FIELDS = [name for name, (_label, required) in FIELDS.items() if required]
 
 ALIASES = {
@@ -168,6 +174,19 @@ ALIASES = {
         "ID Genesis",
         "Identifiant Genesis",
         "ID individu IODAS",
+    ],
+    "orientation": [
+        "DECISION ORIENTATION",
+        "Décision d'orientation",
+        "Orientation",
+        "Type d'orientation",
+    ],
+    "referent": ["Référent(s)", "Référent", "Référent unique", "Courriel référent"],
+    "interview_held_on": [
+        "Reçu en entretien le",
+        "Date entretien",
+        "Date du premier entretien",
+        "Date de l'entretien",
     ],
     "france_travail_id": [
         "ID France Travail",

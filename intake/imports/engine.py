@@ -30,10 +30,12 @@ created by hand at the same instant) is rolled back and replayed.
 
 import datetime
 import logging
+import re
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone, translation
@@ -42,13 +44,18 @@ from django.utils.translation import gettext as _
 from beneficiaries.enums import Civility, HouseholdRole, ReferenceDateSource
 from beneficiaries.models import Beneficiary
 from beneficiaries.services import access_logs_record_bulk
-from caseload.models import Commune
-from caseload.services import assignment_auto_for_import
+from caseload.enums import Programme
+from caseload.models import Assignment, Commune, StaffProfile
+from caseload.services import assignment_auto_for_import, assignment_create
 from intake.enums import ChangeKind, IssueSeverity
 from intake.imports.columns import FIELDS, missing_required
 from intake.imports.reading import Row, UnreadableFile, cell_text, iter_rows
 from intake.imports.validation import RowChecker, simplify
 from intake.people import beneficiaries_create_bulk, reference_date
+from pathways.enums import DeadlineKind, Orientation, Stage
+from pathways.models import OrientationDecision, Pathway
+from pathways.services.deadlines import deadline_meet
+from pathways.services.orientation import orientation_decide
 
 logger = logging.getLogger(__name__)
 
@@ -79,6 +86,11 @@ FILE_OWNED_FIELDS = [
 ]
 # What a CAF contact file may change: nothing but how to reach the person.
 CONTACT_OWNED_FIELDS = ["phone", "email"]
+STARTING_STAGES = {
+    Orientation.SOCIALE: Stage.SOCIAL,
+    Orientation.SOCIO_PROFESSIONNELLE: Stage.SOCIOPRO,
+    Orientation.PROFESSIONNELLE: Stage.EMPLOYMENT,
+}
 KIND_PEOPLE = "people"
 KIND_CONTACTS = "contacts"
 
@@ -350,6 +362,7 @@ class ImportEngine:
                     for name, value in values.items()
                     if name in ("nir", "caf_number", "household_role", *CONTACT_OWNED_FIELDS)
                 }
+                checked.extras = {}
             item.keys = []
             if values.get("nir"):
                 item.keys.append(("nir", values["nir"]))
@@ -453,6 +466,7 @@ class ImportEngine:
             self._lock_departement()
         existing = self._existing(pending)
         to_create, to_update, matched = [], [], {}
+        with_extras = []  # (index in to_create or person pk, extras, row)
         created, outcomes = [], []
         changed_fields = set()
         decided = []
@@ -488,12 +502,18 @@ class ImportEngine:
                     )
                 )
                 counts.created += 1
+                if item.checked.extras:
+                    created[-1].changes.extend(self._extras_shown(item.checked.extras))
                 if not self.dry_run:
+                    if item.checked.extras:
+                        with_extras.append((len(to_create), item.checked.extras, item.row))
                     to_create.append(
                         {**values, "commune_id": item.commune_id, "territory_id": item.territory_id}
                     )
                 continue
             matched[person.pk] = item.row.line_number
+            if item.checked.extras and not self.dry_run:
+                with_extras.append((-person.pk, item.checked.extras, item.row))
             wanted = dict(values)
             if item.checked.role_defaulted or not values.get("caf_number"):
                 # A role the file does not give never changes the one on record.
@@ -522,11 +542,140 @@ class ImportEngine:
             ids = self._save(to_create, people_to_update, changed_fields, counts)
             for outcome, pk in zip(created, ids, strict=True):
                 outcome.beneficiary_id = pk
+            self._apply_extras(
+                [(ids[key] if key >= 0 else -key, extras, row) for key, extras, row in with_extras],
+                issues,
+                counts,
+            )
             self._trace_fixes(created + outcomes, matched)
         self.recorder.batch_done(
             counts, len(pending) + batch_counts.rejected, issues, created + outcomes
         )
         return matched
+
+    def _extras_shown(self, extras):
+        shown = []
+        if extras.get("orientation"):
+            shown.append(
+                (str(FIELDS["orientation"][0]), "", str(Orientation(extras["orientation"]).label))
+            )
+        if extras.get("interview_held_on"):
+            shown.append(
+                (str(FIELDS["interview_held_on"][0]), "", f"{extras['interview_held_on']:%d/%m/%Y}")
+            )
+        if extras.get("referent"):
+            shown.append((str(FIELDS["referent"][0]), "", extras["referent"]))
+        return shown
+
+    def _apply_extras(self, people, issues, counts):
+        """What a row says beyond the person, through the services that own
+        it, in the batch's transaction: an interview already held meets the
+        entry deadline; an orientation decision on a pathway still pending
+        orientation is recorded by `orientation_decide` (its deadlines
+        follow); a referent found among the Département's active staff is
+        assigned by `assignment_create`, under the caps. What cannot be
+        applied is a warning on the row. Only rows that give these columns
+        cost queries; a second import of the same file changes nothing."""
+        if not people:
+            return
+        pathways = {
+            pathway.beneficiary_id: pathway
+            for pathway in Pathway.objects.open().filter(
+                beneficiary_id__in=[pk for pk, _extras, _row in people]
+            )
+        }
+        decided = set(
+            OrientationDecision.objects.filter(pathway__in=list(pathways.values())).values_list(
+                "pathway_id", flat=True
+            )
+        )
+        for pk, extras, row in people:
+            problems = []
+            pathway = pathways.get(pk)
+            held = extras.get("interview_held_on")
+            if held and pathway is not None:
+                deadline_meet(pathway=pathway, kind=DeadlineKind.ENTRY, on=held)
+            orientation = extras.get("orientation")
+            if (
+                orientation
+                and pathway is not None
+                and pathway.stage == Stage.PENDING
+                and pathway.pk not in decided
+            ):
+                try:
+                    orientation_decide(
+                        pathway=pathway,
+                        orientation=orientation,
+                        programme=pathway.programme or Programme.DROIT_COMMUN,
+                        starting_stage=STARTING_STAGES[orientation],
+                        acting_user=self.acting_user,
+                        decided_on=self.today,
+                    )
+                except ValidationError as exc:
+                    problems.append((self.checker.column("orientation"), exc.messages[0]))
+            if extras.get("referent"):
+                problems += self._assign_referent(pk, extras["referent"], pathway)
+            if problems:
+                issues.append(self._issue(row, IssueSeverity.WARNING, problems))
+                counts.warnings += 1
+
+    def _assign_referent(self, pk, text, pathway):
+        column = self.checker.column("referent")
+        first = re.split(r"[/;,]| et ", text)[0].strip()
+        staff = self._find_staff(first)
+        if staff is None:
+            return [
+                (
+                    column,
+                    _(
+                        "référent « %(name)s » introuvable parmi les agents en poste du "
+                        "Département : la personne n'est pas affectée"
+                    )
+                    % {"name": first[:60]},
+                )
+            ]
+        if Assignment.objects.filter(
+            beneficiary_id=pk, staff=staff, ended_at__isnull=True
+        ).exists():
+            return []
+        try:
+            assignment_create(
+                beneficiary=Beneficiary.objects.get(pk=pk),
+                staff=staff,
+                acting_user=self.acting_user,
+                reason=f"{self.label} : référent indiqué par le fichier",
+                programme=pathway.programme if pathway is not None else Programme.DROIT_COMMUN,
+            )
+        except ValidationError as exc:
+            return [(column, exc.messages[0])]
+        return []
+
+    def _find_staff(self, text):
+        """The one active staff member of the Département this email or name
+        designates, else None."""
+        staff = StaffProfile.objects.filter(
+            structure__departement=self.departement, is_active=True
+        ).select_related("user")
+        if "@" in text:
+            found = list(staff.filter(user__email__iexact=text)[:2])
+        else:
+            words = set(simplify(text).split())
+            found = (
+                [
+                    profile
+                    for profile in staff.filter(
+                        user__last_name__iregex=r"^("
+                        + "|".join(re.escape(word) for word in words)
+                        + r")$"
+                    )[:20]
+                    if words
+                    and words
+                    == set(simplify(f"{profile.user.first_name} {profile.user.last_name}").split())
+                ]
+                if words
+                else []
+            )
+        return found[0] if len(found) == 1 else None
 
     def _trace_fixes(self, outcomes, matched):
         """The people written from a row an admin corrected: traced in their

@@ -31,6 +31,7 @@ from beneficiaries.validators import (
 from core import date_ranges
 from intake.imports.columns import normalise_header
 from intake.imports.reading import cell_text
+from pathways.enums import Orientation
 
 EXCEL_EPOCH = datetime.date(1899, 12, 30)
 DATE_FORMATS = ["%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y", "%d.%m.%Y", "%d/%m/%y", "%Y/%m/%d", "%d%m%Y"]
@@ -39,6 +40,18 @@ IMPORT_DATE_RANGES = {
     "birth_date": date_ranges.birth_date_range,
     "rsa_application_date": date_ranges.past_date_range,
     "rights_opening_date": date_ranges.past_date_range,
+    "interview_held_on": date_ranges.past_date_range,
+}
+ORIENTATION_VALUES = {
+    "SOCIALE": Orientation.SOCIALE,
+    "SOCIAL": Orientation.SOCIALE,
+    "SOCIO PRO": Orientation.SOCIO_PROFESSIONNELLE,
+    "SOCIOPRO": Orientation.SOCIO_PROFESSIONNELLE,
+    "SOCIO PROFESSIONNELLE": Orientation.SOCIO_PROFESSIONNELLE,
+    "SOCIOPROFESSIONNELLE": Orientation.SOCIO_PROFESSIONNELLE,
+    "PRO": Orientation.PROFESSIONNELLE,
+    "PROFESSIONNELLE": Orientation.PROFESSIONNELLE,
+    "EMPLOI": Orientation.PROFESSIONNELLE,
 }
 NIR_RE = re.compile(r"^[12][0-9]{4}(?:[0-9]{2}|2A|2B)[0-9]{8}$")
 NIR_SEPARATORS_RE = re.compile(r"[\s.\-]")
@@ -102,6 +115,9 @@ class CheckedRow:
     city: str = ""
     # No role in the file: demandeur unless that role is taken (engine).
     role_defaulted: bool = False
+    # What the services apply once the person is written (orientation,
+    # referent, interview already held): never fields of the person.
+    extras: dict = field(default_factory=dict)
 
 
 def simplify(text) -> str:
@@ -197,6 +213,7 @@ class RowChecker:
         self._nir(row, text)
         self._place(row, raw, text)
         self._contact(row, text)
+        self._extras(row, raw, text)
         for name in ("address_line", "external_id", "france_travail_id"):
             value = text.get(name, "")
             if value:
@@ -411,6 +428,44 @@ class RowChecker:
             city = " ".join(city.split())
             if len(city) <= MAX_LENGTHS["city"]:
                 row.city = row.values["city"] = city
+
+    def _extras(self, row, raw, text):
+        """Orientation, referent and interview already held: a value that
+        cannot be used is a warning (the person is imported without it)."""
+        value = text.get("orientation", "")
+        if value:
+            orientation = ORIENTATION_VALUES.get(simplify(value))
+            if orientation:
+                row.extras["orientation"] = orientation
+            else:
+                self.warning(
+                    row,
+                    "orientation",
+                    _(
+                        "orientation « %(value)s » inconnue (attendu : sociale, socio-pro, pro) : "
+                        "elle n'est pas enregistrée"
+                    )
+                    % {"value": value[:30]},
+                )
+        if text.get("referent"):
+            row.extras["referent"] = " ".join(text["referent"].split())[:200]
+        if text.get("interview_held_on"):
+            try:
+                held = parse_date(raw["interview_held_on"])
+            except ValueError:
+                held = None
+            low, high = IMPORT_DATE_RANGES["interview_held_on"](self.today)
+            if held and low <= held <= high:
+                row.extras["interview_held_on"] = held
+            else:
+                self.warning(
+                    row,
+                    "interview_held_on",
+                    _(
+                        "« %(value)s » n'est pas une date d'entretien passée : elle n'est pas enregistrée"
+                    )
+                    % {"value": text["interview_held_on"][:30]},
+                )
 
     def _contact(self, row, text):
         phones = " / ".join(p for p in (text.get("phone", ""), text.get("phone_2", "")) if p)

@@ -25,6 +25,8 @@ DEPARTEMENT_HEADERS = [
     "ID France\nTravail",
     "Observations",
     "Reçu en entretien le",
+    "DECISION ORIENTATION",
+    "Référent(s)",
 ]
 
 
@@ -49,6 +51,8 @@ def departement_row(index, **overrides):
         "ID France\nTravail": f"FT{index:05d}",
         "Observations": "RAS",
         "Reçu en entretien le": None,
+        "DECISION ORIENTATION": None,
+        "Référent(s)": None,
     }
     row.update(overrides)
     return row

@@ -4,10 +4,12 @@ import datetime
 
 from beneficiaries.enums import HouseholdRole, ReferenceDateSource
 from beneficiaries.models import Beneficiary
+from caseload.enums import StaffRole
+from caseload.models import Assignment
 from intake.imports import reading
 from intake.imports.columns import guess_columns, normalise_header, unknown_columns
-from pathways.enums import DeadlineKind
-from pathways.models import Deadline
+from pathways.enums import DeadlineKind, Orientation, Stage
+from pathways.models import Deadline, OrientationDecision
 from tests.beneficiaries.imports.conftest import problems_of
 from tests.beneficiaries.imports.files import csv_bytes, person
 from tests.beneficiaries.imports.real_files import (
@@ -19,6 +21,7 @@ from tests.beneficiaries.imports.real_files import (
     full_nir,
     nir13,
 )
+from tests.caseload.factories import StaffProfileFactory
 
 # -- 1. headers, empty rows, number cells ---------------------------------------------
 
@@ -351,3 +354,66 @@ def test_a_contact_file_never_changes_names_or_dates(run_import):
         before.last_name,
         before.rsa_application_date,
     )
+
+
+# -- 7. extra columns --------------------------------------------------------------------
+
+
+def test_an_interview_already_held_meets_the_entry_deadline(run_import):
+    held = datetime.datetime(2026, 11, 10)
+
+    run_import(departement_xlsx([departement_row(1, **{"Reçu en entretien le": held})]))
+
+    entry = Deadline.objects.get(kind=DeadlineKind.ENTRY)
+    assert entry.met_on == datetime.date(2026, 11, 10)
+
+
+def test_an_orientation_decision_goes_through_the_orientation_service(run_import, admin):
+    row = departement_row(1, **{"DECISION ORIENTATION": "socio-pro"})
+    recorder = run_import(departement_xlsx([row]), user=admin.user)
+
+    decision = OrientationDecision.objects.get()
+    assert decision.orientation == Orientation.SOCIO_PROFESSIONNELLE
+    assert decision.pathway.stage == Stage.SOCIOPRO
+    assert Deadline.objects.get(kind=DeadlineKind.ORIENTATION).met_on is not None
+    assert ("Décision d'orientation", "", "Socio-professionnelle") in recorder.outcomes[0].changes
+
+    again = run_import(departement_xlsx([row]), user=admin.user)
+
+    assert again.counts.unchanged == 1
+    assert OrientationDecision.objects.count() == 1
+
+
+def test_an_unknown_orientation_is_a_warning_and_the_person_is_created(run_import):
+    recorder = run_import(departement_xlsx([departement_row(1, **{"DECISION ORIENTATION": "?"})]))
+
+    assert recorder.counts.created == 1
+    assert "orientation « ? » inconnue" in problems_of(recorder, 2)[0][1]
+    assert not OrientationDecision.objects.exists()
+
+
+def test_a_referent_found_among_the_staff_is_assigned(run_import, admin, territory):
+    referent = StaffProfileFactory(
+        role=StaffRole.SOCIOPRO_REFERENT,
+        structure=admin.structure,
+        territories=[territory],
+        user__email="c.durand@departement.fr",
+    )
+    row = departement_row(1, **{"Référent(s)": "C.Durand@departement.fr"})
+
+    run_import(departement_xlsx([row]), user=admin.user)
+    again = run_import(departement_xlsx([row]), user=admin.user)
+
+    assignment = Assignment.objects.get()
+    assert assignment.staff == referent
+    assert again.counts.warnings == 0
+
+
+def test_a_referent_nobody_knows_is_reported_and_the_person_left_unassigned(run_import, admin):
+    row = departement_row(1, **{"Référent(s)": "Inconnu Personne"})
+
+    recorder = run_import(departement_xlsx([row]), user=admin.user)
+
+    assert recorder.counts.created == 1
+    assert "introuvable parmi les agents" in problems_of(recorder, 2)[0][1]
+    assert not Assignment.objects.exists()
