@@ -417,3 +417,12 @@ def test_a_referent_nobody_knows_is_reported_and_the_person_left_unassigned(run_
     assert recorder.counts.created == 1
     assert "introuvable parmi les agents" in problems_of(recorder, 2)[0][1]
     assert not Assignment.objects.exists()
+
+
+def test_people_recorded_without_an_allocation_number_are_no_household(run_import, admin):
+    from web.workspace.record import household_partner
+
+    run_import(csv_bytes([["Martin", "Léa"], ["Durand", "Paul"]], headers=["Nom", "Prénom"]))
+
+    lea = Beneficiary.objects.get(first_name="Léa")
+    assert household_partner(admin.user, lea) is None
