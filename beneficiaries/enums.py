@@ -65,3 +65,11 @@ class ConsentChannel(models.TextChoices):
     PHONE = "phone", _("Téléphone")
     EMAIL = "email", _("Courriel")
     LETTER = "letter", _("Courrier")
+
+
+class ReferenceDateSource(models.TextChoices):
+    """Where the deadlines of a new applicant's pathway start from."""
+
+    APPLICATION = "application", _("date de la demande de RSA")
+    RIGHTS = "rights", _("date de début des droits et devoirs")
+    IMPORT = "import", _("date d’enregistrement (ni date de demande ni date de droits connue)")

@@ -19,6 +19,7 @@ from beneficiaries.enums import (
     HouseholdRole,
     OutreachChannel,
     OutreachResult,
+    ReferenceDateSource,
 )
 from beneficiaries.validators import (
     validate_caf_number,
@@ -167,7 +168,12 @@ class Beneficiary(models.Model):
     )
 
     caf_number = models.CharField(
-        "numéro allocataire CAF", max_length=10, validators=[validate_caf_number]
+        "numéro allocataire",
+        max_length=20,
+        blank=True,
+        validators=[validate_caf_number],
+        help_text="CAF : 7 chiffres au moins, zéros de tête compris ; autre régime (MSA…) : "
+        "lettres et chiffres, tel quel.",
     )
     household_role = models.CharField(
         "rôle dans le foyer", max_length=10, choices=HouseholdRole.choices
@@ -182,6 +188,7 @@ class Beneficiary(models.Model):
     external_id = models.CharField(
         "identifiant dans le logiciel du Département", max_length=50, blank=True
     )
+    france_travail_id = models.CharField("identifiant France Travail", max_length=20, blank=True)
 
     civility = models.CharField("civilité", max_length=3, choices=Civility.choices, blank=True)
     last_name = models.CharField("nom d'usage", max_length=150)
@@ -199,6 +206,13 @@ class Beneficiary(models.Model):
 
     rsa_application_date = models.DateField("date de la demande de RSA", null=True, blank=True)
     rights_opening_date = models.DateField("date d'ouverture des droits", null=True, blank=True)
+    reference_date_source = models.CharField(
+        "date de référence des délais",
+        max_length=12,
+        choices=ReferenceDateSource.choices,
+        blank=True,
+        help_text="D'où partent les délais du parcours ouvert à l'arrivée de la personne.",
+    )
     known_to_departement = models.BooleanField(
         "déjà connu du Département",
         default=False,
@@ -242,6 +256,14 @@ class Beneficiary(models.Model):
             models.Index(fields=["commune"], name="beneficiary_by_commune"),
             models.Index(fields=["caf_number"], name="beneficiary_by_caf_number"),
             models.Index(fields=["last_contact_at"], name="beneficiary_by_last_contact"),
+            # Imports: a new row's possible namesakes (same birth date), the
+            # ones without a NIR looked up on their own small index.
+            models.Index(fields=["departement", "birth_date"], name="beneficiary_by_birth_date"),
+            models.Index(
+                fields=["departement", "birth_date"],
+                condition=Q(nir=""),
+                name="beneficiary_no_nir_by_birth",
+            ),
             models.Index(
                 fields=["territory", "next_deadline_on"], name="beneficiary_by_next_deadline"
             ),
@@ -257,6 +279,7 @@ class Beneficiary(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["departement", "caf_number", "household_role"],
+                condition=~Q(caf_number=""),
                 name="beneficiary_unique_caf_role",
                 violation_error_message=(
                     "Une personne avec ce numéro allocataire et ce rôle dans le foyer existe déjà."
@@ -284,11 +307,20 @@ class Beneficiary(models.Model):
                     "puis la clé)."
                 ),
             ),
+            models.UniqueConstraint(
+                fields=["departement", "france_travail_id"],
+                condition=~Q(france_travail_id=""),
+                name="beneficiary_unique_france_travail_id",
+                violation_error_message="Une personne avec cet identifiant France Travail existe déjà.",
+            ),
             models.CheckConstraint(
-                condition=Q(caf_number__regex=r"^[0-9]{1,10}$"),
+                condition=Q(caf_number="")
+                | Q(caf_number__regex=r"^[0-9]{1,10}$")
+                | Q(caf_number__regex=r"^[0-9A-Z]{1,20}$"),
                 name="beneficiary_caf_number_digits",
                 violation_error_message=(
-                    "Le numéro allocataire CAF ne contient que des chiffres (10 au plus)."
+                    "Le numéro allocataire ne contient que des chiffres, ou des lettres "
+                    "majuscules et des chiffres pour un autre régime."
                 ),
             ),
             models.CheckConstraint(

@@ -8,23 +8,29 @@ from stdnum.exceptions import InvalidChecksum, InvalidComponent, InvalidFormat, 
 from stdnum.fr import nir as stdnum_nir
 
 CAF_NUMBER_RE = re.compile(r"^[0-9]{1,10}$")
+# Other schemes (MSA, a Département's own numbering) are letters and digits.
+ALLOCATION_NUMBER_RE = re.compile(r"^[0-9A-Z]{1,20}$")
 CAF_NUMBER_WIDTH = 7
-CAF_NUMBER_SEPARATORS_RE = re.compile(r"[\s.\-]")
+CAF_NUMBER_SEPARATORS_RE = re.compile(r"[\s.\-/]")
 
 
 def canonical_caf_number(value):
-    """The one stored form of a CAF allocataire number, whatever the file
-    gave: digits only, leading zeros dropped, then padded to 7 digits (the
-    usual width of the number; a longer one is kept as it is). "0875213", the
-    number cell 875213 and "875 213" are all "0875213". A value that is not
-    a number of 10 digits at most is returned as given, for the validator to
-    refuse."""
+    """The one stored form of an allocation number, whatever the file gave.
+
+    A CAF number (digits only): leading zeros dropped, then padded to 7
+    digits (the usual width of the number; a longer one is kept as it is).
+    "0875213", the number cell 875213 (or 875213.0) and "875 213" are all
+    "0875213". An identifier of another scheme (letters and digits: MSA,
+    internal) is kept as text, uppercase, without spaces. Anything else is
+    returned as given, for the validator to refuse."""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     text = CAF_NUMBER_SEPARATORS_RE.sub("", str(value if value is not None else ""))
-    if not CAF_NUMBER_RE.match(text):
-        return text
-    return text.lstrip("0").zfill(CAF_NUMBER_WIDTH)
+    if CAF_NUMBER_RE.match(text):
+        return text.lstrip("0").zfill(CAF_NUMBER_WIDTH)
+    if ALLOCATION_NUMBER_RE.match(text.upper()):
+        return text.upper()
+    return text
 
 
 def normalise_nir(value):
@@ -58,11 +64,25 @@ def validate_nir(value):
 
 
 def validate_caf_number(value):
-    if not CAF_NUMBER_RE.match(value or ""):
+    if value and not (CAF_NUMBER_RE.match(value) or ALLOCATION_NUMBER_RE.match(value)):
         raise ValidationError(
-            "Le numéro allocataire CAF ne contient que des chiffres (10 au plus).",
+            "Le numéro allocataire ne contient que des chiffres (10 au plus) ou, pour un "
+            "autre régime (MSA…), des lettres majuscules et des chiffres (20 au plus).",
             code="caf_number",
         )
+
+
+def nir_complete(value):
+    """A NIR in its stored form: spaces, dots and dashes removed, uppercase
+    (2A / 2B kept); 13 characters get their key computed. Returns "" when
+    the value is not 13 or 15 characters of a NIR's shape (the caller then
+    reports it)."""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    text = re.sub(r"[\s.\-]", "", str(value if value is not None else "")).upper()
+    if re.fullmatch(r"[12][0-9]{4}(?:[0-9]{2}|2A|2B)[0-9]{6}", text):
+        return text + nir_key(text)
+    return text
 
 
 def nir_key(body):

@@ -39,3 +39,8 @@ class IssueSeverity(models.TextChoices):
 class ChangeKind(models.TextChoices):
     CREATED = "created", _("Nouvelle personne")
     UPDATED = "updated", _("Mise à jour")
+
+
+class ImportKind(models.TextChoices):
+    PEOPLE = "people", _("Demandeurs (création et mise à jour)")
+    CONTACTS = "contacts", _("Coordonnées CAF (téléphones et courriels des personnes connues)")

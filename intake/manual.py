@@ -36,6 +36,14 @@ CHECKED_FIELDS = (
     "nir",
 )
 CONTACT_FIELDS = ("address_line", "postcode", "city", "phone", "email")
+# Typed in by hand, a new applicant is given in full.
+MANUAL_REQUIRED = (
+    "caf_number",
+    "household_role",
+    "last_name",
+    "first_name",
+    "rsa_application_date",
+)
 
 
 @dataclass
@@ -54,7 +62,10 @@ def person_check(values):
     """The identity checked by the import's rules, in the stored form: a
     ValidationError naming each field otherwise."""
     checker = RowChecker(
-        list(CHECKED_FIELDS), {normalise_header(name): name for name in CHECKED_FIELDS}
+        list(CHECKED_FIELDS),
+        {normalise_header(name): name for name in CHECKED_FIELDS},
+        required=MANUAL_REQUIRED,
+        nir_finds=False,
     )
     row = checker.check([values.get(name) or "" for name in CHECKED_FIELDS])
     if row.errors:

@@ -9,7 +9,7 @@ from django.db.models import Q
 from django.db.models.functions import Now
 
 from caseload.perms import scope_of
-from intake.enums import ChangeKind, ImportPhase, ImportStatus, IssueSeverity
+from intake.enums import ChangeKind, ImportKind, ImportPhase, ImportStatus, IssueSeverity
 
 
 def _import_storage():
@@ -105,6 +105,14 @@ class ApplicantImport(models.Model):
     )
     file_name = models.CharField("nom du fichier", max_length=255)
     file_kind = models.CharField("format", max_length=4, choices=[("csv", "CSV"), ("xlsx", "XLSX")])
+    kind = models.CharField(
+        "nature du fichier",
+        max_length=10,
+        choices=ImportKind.choices,
+        default=ImportKind.PEOPLE,
+        help_text="Un fichier de coordonnées CAF ne met à jour que les téléphones et courriels "
+        "des personnes connues.",
+    )
     file_size = models.PositiveBigIntegerField("taille (octets)", default=0)
     encoding = models.CharField("encodage", max_length=20, blank=True)
     separator = models.CharField("séparateur", max_length=1, blank=True)
@@ -298,3 +306,41 @@ class ImportRowChange(models.Model):
 
     def __str__(self):
         return f"Ligne {self.line_number} : {self.name} ({self.get_kind_display()})"
+
+
+@pghistory.track(model_name="ImportRowFixHistory")
+class ImportRowFix(models.Model):
+    """A rejected row an admin corrected in the dry run's report, without
+    uploading the file again: the cells as they were and as corrected, by
+    whom and when. The import reads the corrected cells instead of the
+    file's, and the people it writes from them are traced in their access
+    log ("ligne corrigée")."""
+
+    applicant_import = models.ForeignKey(
+        ApplicantImport, on_delete=models.CASCADE, related_name="fixes", verbose_name="import"
+    )
+    line_number = models.PositiveIntegerField("ligne")
+    original_cells = models.JSONField("cellules du fichier", default=list)
+    cells = models.JSONField("cellules corrigées", default=list)
+    fixed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="corrigée par",
+    )
+    fixed_at = models.DateTimeField("corrigée le", db_default=Now())
+
+    class Meta:
+        verbose_name = "ligne corrigée avant import"
+        verbose_name_plural = "lignes corrigées avant import"
+        ordering = ["line_number", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["applicant_import", "line_number"],
+                name="import_row_fix_unique_line",
+                violation_error_message="Cette ligne a déjà été corrigée.",
+            )
+        ]
+
+    def __str__(self):
+        return f"Ligne {self.line_number} corrigée"

@@ -14,7 +14,7 @@ import datetime
 from django.db import transaction
 from django.utils import timezone
 
-from beneficiaries.enums import AccessAction
+from beneficiaries.enums import AccessAction, ReferenceDateSource
 from beneficiaries.models import Beneficiary
 from beneficiaries.services import access_logs_record_bulk
 from beneficiaries.validators import canonical_caf_number, normalise_nir
@@ -24,6 +24,8 @@ from pathways.services.opening import pathways_open_bulk
 # The columns a new person is written with; the others keep their defaults
 # (the database's for `created_at`).
 NEW_PERSON_DEFAULTS = {
+    "caf_number": "",
+    "household_role": "demandeur",
     "territory_id": None,
     "commune_id": None,
     "civility": "",
@@ -38,6 +40,7 @@ NEW_PERSON_DEFAULTS = {
     "email": "",
     "rsa_application_date": None,
     "rights_opening_date": None,
+    "france_travail_id": "",
     "known_to_departement": False,
     "reinforced_consent": None,
     "reinforced_consent_on": None,
@@ -50,14 +53,26 @@ NEW_PERSON_DEFAULTS = {
 WRITER_COLUMNS = {"id", "departement_id", "created_at", "updated_at"}
 
 
+def reference_date(rsa_application_date, rights_opening_date, today=None):
+    """(date, ReferenceDateSource) the deadlines of a new applicant start
+    from: the RSA application date when known, else the start of rights and
+    duties ("DATE DEBUT DROITS - DEVOIRS"), else the day the person is
+    recorded (many Département files give neither)."""
+    if rsa_application_date:
+        return rsa_application_date, ReferenceDateSource.APPLICATION
+    if rights_opening_date:
+        return rights_opening_date, ReferenceDateSource.RIGHTS
+    return today or timezone.localdate(), ReferenceDateSource.IMPORT
+
+
 def applicant_pathway_dates(
-    rsa_application_date, rights_opening_date
+    rsa_application_date, rights_opening_date, today=None
 ) -> tuple[datetime.date, datetime.date]:
     """(opened_on, orientation_reference) of a new applicant's pathway: the
-    15-day entry deadline runs from the RSA application date (today when
-    unknown), the 6-week orientation deadline from the opening of the rights
-    (the application date when unknown)."""
-    opened_on = rsa_application_date or timezone.localdate()
+    15-day entry deadline runs from the reference date (`reference_date`),
+    the 6-week orientation deadline from the start of the rights (the
+    reference date when unknown)."""
+    opened_on, _source = reference_date(rsa_application_date, rights_opening_date, today)
     return opened_on, rights_opening_date or opened_on
 
 
@@ -100,14 +115,28 @@ def beneficiaries_create_bulk(*, acting_user, departement, people, detail="impor
     if not people:
         return []
     now = timezone.now()
+    today = timezone.localdate()
     rows = [
-        {**NEW_PERSON_DEFAULTS, **values, "departement_id": departement.pk, "updated_at": now}
+        {
+            **NEW_PERSON_DEFAULTS,
+            **values,
+            "reference_date_source": reference_date(
+                values.get("rsa_application_date"), values.get("rights_opening_date"), today
+            )[1],
+            "departement_id": departement.pk,
+            "updated_at": now,
+        }
         for values in people
     ]
     ids = insert_rows(Beneficiary, rows, returning_ids=True)
     pathways_open_bulk(
         openings=[
-            (pk, *applicant_pathway_dates(row["rsa_application_date"], row["rights_opening_date"]))
+            (
+                pk,
+                *applicant_pathway_dates(
+                    row["rsa_application_date"], row["rights_opening_date"], today
+                ),
+            )
             for pk, row in zip(ids, rows, strict=True)
         ],
         departement_id=departement.pk,

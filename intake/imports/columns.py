@@ -27,7 +27,16 @@ Alias table (documented in README.md, "Imports"):
 | phone | N° Téléphones, Téléphone, Téléphones, Tél, Portable, Mobile |
 | email | Adresses Mails, Adresse mail, Mail, Email, E-mail, Courriel |
 | nir | NIR, N° sécurité sociale, Numéro de sécurité sociale, NIR clé, N° SS |
-| external_id | Identifiant, ID, Identifiant Département, Identifiant interne, N° dossier, Numéro de dossier, Réf. dossier |
+| external_id | Identifiant, ID, ID IODAS, ID Solis, ID Genesis, Identifiant Département, Identifiant interne, N° dossier, Numéro de dossier, Réf. dossier |
+| france_travail_id | ID France Travail, Identifiant France Travail, N° France Travail, Identifiant Pôle emploi, ID FT |
+| phone_2 | NUMERO TELEPHONE 2 DOSSIER, Téléphone 2 (used when the first number is unusable) |
+
+CAF contact files (`MATRICULE`, `ROLE PERSONNE`, `NIR`, `NUMERO TELEPHONE DOSSIER`,
+`ADRESSE ELECTRONIQUE DOSSIER`…) carry no name of the person: they are read
+in contact mode (`CONTACT_SIGNATURE`), which only updates known people.
+
+Only the names are required (`REQUIRED_FIELDS`); a file with a NIR column
+may leave them out (a row then only updates the person its NIR finds).
 """
 
 import re
@@ -37,14 +46,14 @@ from django.utils.translation import gettext_lazy as _
 
 # field → (label, required)
 FIELDS = {
-    "caf_number": (_("N° allocataire CAF"), True),
-    "household_role": (_("Rôle dans le foyer"), True),
+    "caf_number": (_("N° allocataire CAF"), False),
+    "household_role": (_("Rôle dans le foyer"), False),
     "civility": (_("Civilité"), False),
     "last_name": (_("Nom d'usage"), True),
     "birth_name": (_("Nom de naissance"), False),
     "first_name": (_("Prénom"), True),
     "birth_date": (_("Date de naissance"), False),
-    "rsa_application_date": (_("Date de la demande de RSA"), True),
+    "rsa_application_date": (_("Date de la demande de RSA"), False),
     "rights_opening_date": (_("Date d'ouverture des droits"), False),
     "postcode_city": (_("Code postal et ville (une seule cellule)"), False),
     "postcode": (_("Code postal"), False),
@@ -52,10 +61,18 @@ FIELDS = {
     "insee_code": (_("Code INSEE de la commune"), False),
     "address_line": (_("Adresse"), False),
     "phone": (_("Téléphone"), False),
+    "phone_2": (_("Téléphone (second numéro)"), False),
     "email": (_("Courriel"), False),
     "nir": (_("NIR"), False),
     "external_id": (_("Identifiant du logiciel départemental"), False),
+    "france_travail_id": (_("Identifiant France Travail"), False),
+    # Not fields of the person: applied through the pathway and caseload
+    # services once the person is written (`EXTRA_FIELDS`).
+    "orientation": (_("Décision d'orientation"), False),
+    "referent": (_("Référent (courriel ou nom)"), False),
+    "interview_held_on": (_("Reçu en entretien le"), False),
 }
+EXTRA_FIELDS = ("orientation", "referent", "interview_held_on")
 REQUIRED_FIELDS = [name for name, (_label, required) in FIELDS.items() if required]
 
 ALIASES = {
@@ -69,8 +86,20 @@ ALIASES = {
         "No allocataire",
         "Numero allocataire CAF",
         "N° allocataire CAF",
+        "N° allocataire / MSA",
+        "Numéro allocataire MSA",
+        "Matricule CAF",
+        "Matricule allocataire",
     ],
-    "household_role": ["ROLE PERSONNE", "Rôle", "Rôle dans le foyer", "Qualité", "Role"],
+    "household_role": [
+        "ROLE PERSONNE",
+        "Rôle",
+        "Rôle dans le foyer",
+        "Qualité",
+        "Role",
+        "Rôle RSA",
+        "DEM / CJT",
+    ],
     "civility": ["Civilité", "Sexe", "Titre"],
     "last_name": ["Nom bénéficiaire", "Nom", "Nom d'usage", "Nom marital", "Nom usage"],
     "birth_name": ["Nom de naissance", "Nom de jeune fille", "Nom patronymique"],
@@ -104,8 +133,22 @@ ALIASES = {
         "Tél",
         "Portable",
         "Mobile",
+        "NUMERO TELEPHONE DOSSIER",
+        "Téléphone 1",
+        "Tél 1",
     ],
-    "email": ["Adresses Mails", "Adresse mail", "Mail", "Email", "E-mail", "Courriel", "Mails"],
+    "phone_2": ["NUMERO TELEPHONE 2 DOSSIER", "Téléphone 2", "Tél 2", "Portable 2"],
+    "email": [
+        "Adresses Mails",
+        "Adresse mail",
+        "Mail",
+        "Email",
+        "E-mail",
+        "Courriel",
+        "Mails",
+        "ADRESSE ELECTRONIQUE DOSSIER",
+        "Adresse électronique",
+    ],
     "nir": [
         "NIR",
         "N° sécurité sociale",
@@ -123,6 +166,38 @@ ALIASES = {
         "Numéro de dossier",
         "Réf. dossier",
         "Id individu",
+        "ID IODAS",
+        "Identifiant IODAS",
+        "N° IODAS",
+        "ID Solis",
+        "Identifiant Solis",
+        "ID Genesis",
+        "Identifiant Genesis",
+        "ID individu IODAS",
+    ],
+    "orientation": [
+        "DECISION ORIENTATION",
+        "Décision d'orientation",
+        "Orientation",
+        "Type d'orientation",
+    ],
+    "referent": ["Référent(s)", "Référent", "Référent unique", "Courriel référent"],
+    "interview_held_on": [
+        "Reçu en entretien le",
+        "Date entretien",
+        "Date du premier entretien",
+        "Date de l'entretien",
+    ],
+    "france_travail_id": [
+        "ID France Travail",
+        "Identifiant France Travail",
+        "N° France Travail",
+        "Numéro France Travail",
+        "ID FT",
+        "Identifiant FT",
+        "Identifiant Pôle emploi",
+        "ID Pôle emploi",
+        "N° Pôle emploi",
     ],
 }
 
@@ -158,7 +233,42 @@ def guess_columns(headers, saved=None):
     return columns
 
 
-def missing_required(columns):
-    """Required fields no column gives (the address columns are optional)."""
+# The columns that make a file a CAF contact file (no names of the person):
+# the allocation number or the NIR, and a phone or email "DOSSIER" column.
+CONTACT_SIGNATURE = {
+    normalise_header("NUMERO TELEPHONE DOSSIER"),
+    normalise_header("ADRESSE ELECTRONIQUE DOSSIER"),
+}
+CONTACT_FIELDS = {"caf_number", "household_role", "nir", "phone", "phone_2", "email"}
+
+
+def is_contact_file(headers):
+    """A CAF contact file: its "DOSSIER" contact columns, and no name column."""
+    keys = {normalise_header(h) for h in headers}
+    if not keys & CONTACT_SIGNATURE:
+        return False
+    names = {ALIAS_TABLE.get(key) for key in keys} & {"last_name", "first_name"}
+    return not names
+
+
+def missing_required(columns, kind="people"):
+    """Required fields no column gives (the address columns are optional).
+    A file with a NIR column may leave the names out (its rows then only
+    update the people their NIR finds); a contact file needs a NIR or an
+    allocation number, and a phone or an email."""
     mapped = set(columns.values())
+    if kind == "contacts":
+        missing = []
+        if not mapped & {"nir", "caf_number"}:
+            missing.append("nir")
+        if not mapped & {"phone", "phone_2", "email"}:
+            missing.append("phone")
+        return missing
+    if "nir" in mapped:
+        return []
     return [field for field in REQUIRED_FIELDS if field not in mapped]
+
+
+def unknown_columns(headers, columns):
+    """The file's headers that no field takes (listed in the dry run)."""
+    return [h for h in headers if normalise_header(h) and not columns.get(normalise_header(h))]

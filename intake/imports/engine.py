@@ -30,25 +30,32 @@ created by hand at the same instant) is rolled back and replayed.
 
 import datetime
 import logging
+import re
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from beneficiaries.enums import Civility, HouseholdRole
+from beneficiaries.enums import Civility, HouseholdRole, ReferenceDateSource
 from beneficiaries.models import Beneficiary
 from beneficiaries.services import access_logs_record_bulk
-from caseload.models import Commune
-from caseload.services import assignment_auto_for_import
+from caseload.enums import Programme
+from caseload.models import Assignment, Commune, StaffProfile
+from caseload.services import assignment_auto_for_import, assignment_create
 from intake.enums import ChangeKind, IssueSeverity
 from intake.imports.columns import FIELDS, missing_required
-from intake.imports.reading import UnreadableFile, cell_text, iter_rows
+from intake.imports.reading import Row, UnreadableFile, cell_text, iter_rows
 from intake.imports.validation import RowChecker, simplify
-from intake.people import beneficiaries_create_bulk
+from intake.people import beneficiaries_create_bulk, reference_date
+from pathways.enums import DeadlineKind, Orientation, Stage
+from pathways.models import OrientationDecision, Pathway
+from pathways.services.deadlines import deadline_meet
+from pathways.services.orientation import orientation_decide
 
 logger = logging.getLogger(__name__)
 
@@ -75,7 +82,17 @@ FILE_OWNED_FIELDS = [
     "email",
     "nir",
     "external_id",
+    "france_travail_id",
 ]
+# What a CAF contact file may change: nothing but how to reach the person.
+CONTACT_OWNED_FIELDS = ["phone", "email"]
+STARTING_STAGES = {
+    Orientation.SOCIALE: Stage.SOCIAL,
+    Orientation.SOCIO_PROFESSIONNELLE: Stage.SOCIOPRO,
+    Orientation.PROFESSIONNELLE: Stage.EMPLOYMENT,
+}
+KIND_PEOPLE = "people"
+KIND_CONTACTS = "contacts"
 
 
 @dataclass
@@ -142,6 +159,12 @@ class _Pending:
     commune_id: int | None = None
     territory_id: int | None = None
     keys: list = field(default_factory=list)
+
+
+def _same_names(person, values):
+    return simplify(person.last_name) == simplify(values.get("last_name", "")) and simplify(
+        person.first_name
+    ) == simplify(values.get("first_name", ""))
 
 
 def _changes(person, wanted):
@@ -223,8 +246,13 @@ class ImportEngine:
         batch_size=None,
         label="import",
         auto_assign=None,
+        kind=KIND_PEOPLE,
+        fixes=None,
     ):
         self.departement = departement
+        self.kind = kind
+        # Rows an admin corrected in the dry run: line number → cells.
+        self.fixes = fixes or {}
         self.fileobj = fileobj
         self.info = info
         self.columns = columns
@@ -246,7 +274,7 @@ class ImportEngine:
         """Import the whole file; `resume_after` rows already committed (a
         task restarted after a worker died) are only re-read to know their
         keys. Returns the recorder."""
-        missing = missing_required(self.columns)
+        missing = missing_required(self.columns, self.kind)
         if missing:
             raise UnreadableFile(
                 _("Colonnes obligatoires absentes du fichier : %(fields)s.")
@@ -254,7 +282,10 @@ class ImportEngine:
             )
         headers, rows = iter_rows(self.fileobj, self.info, self.sheet_name)
         self.headers = headers
-        self.checker = RowChecker(headers, self.columns)
+        self.checker = RowChecker(
+            headers, self.columns, **({"required": ()} if self.kind == KIND_CONTACTS else {})
+        )
+        self.today = timezone.localdate()
         self.communes = CommuneIndex(self.departement)
         self.recorder.begin(total)
         # Reading and checking the next batch (pure Python) overlaps with
@@ -274,7 +305,14 @@ class ImportEngine:
 
         def read_and_check():
             with translation.override(language):
-                return [(row, self.checker.check(row.cells)) for row in next(batches, [])]
+                return [(row, self.checker.check(row.cells)) for row in fixed(next(batches, []))]
+
+        def fixed(rows):
+            if self.fixes:
+                for row in rows:
+                    if row.line_number in self.fixes:
+                        row.cells = list(self.fixes[row.line_number])
+            return rows
 
         done = 0
         batches = checked_batches()
@@ -293,6 +331,19 @@ class ImportEngine:
                     done += len(part)
         return self.recorder
 
+    def check_one(self, headers, line_number, cells):
+        """One row checked and matched as the dry run does (a corrected row):
+        the recorder holds its outcome or its problems."""
+        self.headers = headers
+        self.checker = RowChecker(
+            headers, self.columns, **({"required": ()} if self.kind == KIND_CONTACTS else {})
+        )
+        self.today = timezone.localdate()
+        self.communes = CommuneIndex(self.departement)
+        row = Row(line_number=line_number, cells=list(cells))
+        self._batch([(row, self.checker.check(row.cells))])
+        return self.recorder
+
     # -- one batch ------------------------------------------------------------------
 
     def _batch(self, checked_rows, replay_only=False):
@@ -305,11 +356,22 @@ class ImportEngine:
                 continue
             item = _Pending(row=row, checked=checked)
             values = checked.values
-            item.keys = [("caf", values["caf_number"], values["household_role"])]
+            if self.kind == KIND_CONTACTS:
+                values = checked.values = {
+                    name: value
+                    for name, value in values.items()
+                    if name in ("nir", "caf_number", "household_role", *CONTACT_OWNED_FIELDS)
+                }
+                checked.extras = {}
+            item.keys = []
             if values.get("nir"):
                 item.keys.append(("nir", values["nir"]))
+            if values.get("caf_number"):
+                item.keys.append(("caf", values["caf_number"], values["household_role"]))
             if values.get("external_id"):
                 item.keys.append(("ext", values["external_id"]))
+            if values.get("france_travail_id"):
+                item.keys.append(("ft", values["france_travail_id"]))
             duplicate = next(
                 (
                     (key, self.seen.get(key) or local_seen.get(key))
@@ -324,7 +386,13 @@ class ImportEngine:
                     "caf": _("même numéro allocataire et même rôle que la ligne %(line)s"),
                     "nir": _("même NIR que la ligne %(line)s"),
                     "ext": _("même identifiant départemental que la ligne %(line)s"),
+                    "ft": _("même identifiant France Travail que la ligne %(line)s"),
                 }[key[0]] % {"line": line}
+                if key[0] == "caf" and checked.role_defaulted:
+                    reason = _(
+                        "rôle dans le foyer absent : la ligne %(line)s est déjà le demandeur "
+                        "de ce numéro allocataire ; indiquez le rôle (DEM ou CJT)"
+                    ) % {"line": line}
                 issues.append(
                     self._issue(
                         row,
@@ -336,7 +404,8 @@ class ImportEngine:
                 continue
             for key in item.keys:
                 local_seen[key] = row.line_number
-            self._place(item)
+            if self.kind == KIND_PEOPLE:
+                self._place(item)
             pending.append(item)
         if replay_only:
             self.seen.update(local_seen)
@@ -395,13 +464,25 @@ class ImportEngine:
         issues = list(issues)
         if not self.dry_run:
             self._lock_departement()
-        by_caf, by_nir, by_ext = self._existing(pending)
+        existing = self._existing(pending)
         to_create, to_update, matched = [], [], {}
+        with_extras = []  # (index in to_create or person pk, extras, row)
         created, outcomes = [], []
         changed_fields = set()
+        decided = []
         for item in pending:
             values = item.checked.values
-            person, reason = self._match(values, by_caf, by_nir, by_ext, matched)
+            person, reason = self._match(item.checked, existing, matched)
+            if person is None and reason is None:
+                reason = self._cannot_create(values)
+            decided.append((item, person, reason))
+        namesakes = self._namesakes(
+            [item for item, person, reason in decided if person is None and reason is None]
+        )
+        for item, person, reason in decided:
+            values = item.checked.values
+            if person is None and reason is None:
+                reason = self._namesake_reason(values, namesakes)
             if reason:
                 issues.append(
                     self._issue(item.row, IssueSeverity.ERROR, [(_("(toute la ligne)"), reason)])
@@ -413,16 +494,32 @@ class ImportEngine:
                 counts.warnings += 1
             if person is None:
                 created.append(
-                    Outcome(item.row.line_number, ChangeKind.CREATED, display_name(values))
+                    Outcome(
+                        item.row.line_number,
+                        ChangeKind.CREATED,
+                        display_name(values),
+                        changes=[self._reference_shown(values)],
+                    )
                 )
                 counts.created += 1
+                if item.checked.extras:
+                    created[-1].changes.extend(self._extras_shown(item.checked.extras))
                 if not self.dry_run:
+                    if item.checked.extras:
+                        with_extras.append((len(to_create), item.checked.extras, item.row))
                     to_create.append(
                         {**values, "commune_id": item.commune_id, "territory_id": item.territory_id}
                     )
                 continue
             matched[person.pk] = item.row.line_number
+            if item.checked.extras and not self.dry_run:
+                with_extras.append((-person.pk, item.checked.extras, item.row))
             wanted = dict(values)
+            if item.checked.role_defaulted or not values.get("caf_number"):
+                # A role the file does not give never changes the one on record.
+                wanted.pop("household_role", None)
+            if self.kind == KIND_CONTACTS:
+                wanted = {name: wanted[name] for name in CONTACT_OWNED_FIELDS if name in wanted}
             if item.commune_id:
                 wanted.update(commune_id=item.commune_id, territory_id=item.territory_id)
             if _changes(person, wanted):
@@ -445,10 +542,155 @@ class ImportEngine:
             ids = self._save(to_create, people_to_update, changed_fields, counts)
             for outcome, pk in zip(created, ids, strict=True):
                 outcome.beneficiary_id = pk
+            self._apply_extras(
+                [(ids[key] if key >= 0 else -key, extras, row) for key, extras, row in with_extras],
+                issues,
+                counts,
+            )
+            self._trace_fixes(created + outcomes, matched)
         self.recorder.batch_done(
             counts, len(pending) + batch_counts.rejected, issues, created + outcomes
         )
         return matched
+
+    def _extras_shown(self, extras):
+        shown = []
+        if extras.get("orientation"):
+            shown.append(
+                (str(FIELDS["orientation"][0]), "", str(Orientation(extras["orientation"]).label))
+            )
+        if extras.get("interview_held_on"):
+            shown.append(
+                (str(FIELDS["interview_held_on"][0]), "", f"{extras['interview_held_on']:%d/%m/%Y}")
+            )
+        if extras.get("referent"):
+            shown.append((str(FIELDS["referent"][0]), "", extras["referent"]))
+        return shown
+
+    def _apply_extras(self, people, issues, counts):
+        """What a row says beyond the person, through the services that own
+        it, in the batch's transaction: an interview already held meets the
+        entry deadline; an orientation decision on a pathway still pending
+        orientation is recorded by `orientation_decide` (its deadlines
+        follow); a referent found among the Département's active staff is
+        assigned by `assignment_create`, under the caps. What cannot be
+        applied is a warning on the row. Only rows that give these columns
+        cost queries; a second import of the same file changes nothing."""
+        if not people:
+            return
+        pathways = {
+            pathway.beneficiary_id: pathway
+            for pathway in Pathway.objects.open().filter(
+                beneficiary_id__in=[pk for pk, _extras, _row in people]
+            )
+        }
+        decided = set(
+            OrientationDecision.objects.filter(pathway__in=list(pathways.values())).values_list(
+                "pathway_id", flat=True
+            )
+        )
+        for pk, extras, row in people:
+            problems = []
+            pathway = pathways.get(pk)
+            held = extras.get("interview_held_on")
+            if held and pathway is not None:
+                deadline_meet(pathway=pathway, kind=DeadlineKind.ENTRY, on=held)
+            orientation = extras.get("orientation")
+            if (
+                orientation
+                and pathway is not None
+                and pathway.stage == Stage.PENDING
+                and pathway.pk not in decided
+            ):
+                try:
+                    orientation_decide(
+                        pathway=pathway,
+                        orientation=orientation,
+                        programme=pathway.programme or Programme.DROIT_COMMUN,
+                        starting_stage=STARTING_STAGES[orientation],
+                        acting_user=self.acting_user,
+                        decided_on=self.today,
+                    )
+                except ValidationError as exc:
+                    problems.append((self.checker.column("orientation"), exc.messages[0]))
+            if extras.get("referent"):
+                problems += self._assign_referent(pk, extras["referent"], pathway)
+            if problems:
+                issues.append(self._issue(row, IssueSeverity.WARNING, problems))
+                counts.warnings += 1
+
+    def _assign_referent(self, pk, text, pathway):
+        column = self.checker.column("referent")
+        first = re.split(r"[/;,]| et ", text)[0].strip()
+        staff = self._find_staff(first)
+        if staff is None:
+            return [
+                (
+                    column,
+                    _(
+                        "référent « %(name)s » introuvable parmi les agents en poste du "
+                        "Département : la personne n'est pas affectée"
+                    )
+                    % {"name": first[:60]},
+                )
+            ]
+        if Assignment.objects.filter(
+            beneficiary_id=pk, staff=staff, ended_at__isnull=True
+        ).exists():
+            return []
+        try:
+            assignment_create(
+                beneficiary=Beneficiary.objects.get(pk=pk),
+                staff=staff,
+                acting_user=self.acting_user,
+                reason=f"{self.label} : référent indiqué par le fichier",
+                programme=pathway.programme if pathway is not None else Programme.DROIT_COMMUN,
+            )
+        except ValidationError as exc:
+            return [(column, exc.messages[0])]
+        return []
+
+    def _find_staff(self, text):
+        """The one active staff member of the Département this email or name
+        designates, else None."""
+        staff = StaffProfile.objects.filter(
+            structure__departement=self.departement, is_active=True
+        ).select_related("user")
+        if "@" in text:
+            found = list(staff.filter(user__email__iexact=text)[:2])
+        else:
+            words = set(simplify(text).split())
+            found = (
+                [
+                    profile
+                    for profile in staff.filter(
+                        user__last_name__iregex=r"^("
+                        + "|".join(re.escape(word) for word in words)
+                        + r")$"
+                    )[:20]
+                    if words
+                    and words
+                    == set(simplify(f"{profile.user.first_name} {profile.user.last_name}").split())
+                ]
+                if words
+                else []
+            )
+        return found[0] if len(found) == 1 else None
+
+    def _trace_fixes(self, outcomes, matched):
+        """The people written from a row an admin corrected: traced in their
+        access log, with the line, in the batch's transaction."""
+        if not self.fixes or self.acting_user is None:
+            return
+        lines = {o.beneficiary_id: o.line_number for o in outcomes if o.beneficiary_id}
+        lines.update(matched)
+        for pk, line in lines.items():
+            if line in self.fixes:
+                access_logs_record_bulk(
+                    user=self.acting_user,
+                    beneficiary_ids=[pk],
+                    detail=f"{self.label} : ligne {line} corrigée dans l'analyse",
+                )
 
     def _lock_departement(self):
         """One import writes in a Département at a time (an advisory lock held
@@ -465,27 +707,43 @@ class ImportEngine:
                 [ADVISORY_LOCK_NAMESPACE, self.departement.pk],
             )
 
-    def _match(self, values, by_caf, by_nir, by_ext, matched):
+    def _match(self, checked, existing, matched):
         """(the person a row designates or None, the reason to reject the row
-        or None): CAF number + role, NIR and the Département's id must not
-        designate different people, and a person is given once per import."""
-        candidates = {
-            person.pk: person
-            for person in (
-                by_caf.get((values["caf_number"], values["household_role"])),
-                by_nir.get(values.get("nir")) if values.get("nir") else None,
-                by_ext.get(values.get("external_id")) if values.get("external_id") else None,
-            )
-            if person is not None
-        }
+        or None). Looked up by NIR, then allocation number + role, then the
+        Département's internal id, then the France Travail id: keys that
+        designate different people, or a NIR (an internal id) that differs
+        from the one on record, are rejected for a human to decide, and a
+        person is given once per import."""
+        values = checked.values
+        by_nir, by_caf, by_ext, by_ft = existing
+        found = [
+            ("nir", by_nir.get(values.get("nir")) if values.get("nir") else None),
+            (
+                "caf",
+                by_caf.get((values["caf_number"], values["household_role"]))
+                if values.get("caf_number")
+                else None,
+            ),
+            ("ext", by_ext.get(values.get("external_id")) if values.get("external_id") else None),
+            (
+                "ft",
+                by_ft.get(values.get("france_travail_id"))
+                if values.get("france_travail_id")
+                else None,
+            ),
+        ]
+        candidates = {}
+        for key, person in found:
+            if person is not None:
+                candidates.setdefault(person.pk, (key, person))
         reason = None
         if len(candidates) > 1:
             reason = _(
-                "conflit d'identité : le numéro allocataire, le NIR ou l'identifiant "
-                "départemental désignent des personnes différentes déjà enregistrées ; "
-                "à trancher par un administrateur"
+                "conflit d'identité : le NIR, le numéro allocataire, l'identifiant "
+                "départemental ou l'identifiant France Travail désignent des personnes "
+                "différentes déjà enregistrées ; à trancher par un administrateur"
             )
-        person = next(iter(candidates.values()), None)
+        key, person = next(iter(candidates.values()), (None, None))
         if person is not None and reason is None:
             if values.get("nir") and person.nir and person.nir != values["nir"]:
                 reason = _(
@@ -501,10 +759,84 @@ class ImportEngine:
                     "conflit d'identité : la personne enregistrée a un autre identifiant "
                     "départemental ; à trancher par un administrateur"
                 )
+            elif key == "caf" and checked.role_defaulted and not _same_names(person, values):
+                reason = _(
+                    "rôle dans le foyer absent : le demandeur de ce numéro allocataire est "
+                    "une autre personne ; indiquez le rôle (DEM ou CJT)"
+                )
             elif person.pk in self.matched or person.pk in matched:
                 line = self.matched.get(person.pk) or matched.get(person.pk)
                 reason = _("ligne en double : même personne que la ligne %(line)s") % {"line": line}
         return person, reason
+
+    def _cannot_create(self, values):
+        """Why a row that finds nobody cannot make a new person, or None."""
+        if self.kind == KIND_CONTACTS:
+            return _(
+                "personne introuvable : ni le NIR ni le numéro allocataire et le rôle ne "
+                "désignent une personne connue (un fichier de contacts ne crée personne)"
+            )
+        if not (values.get("last_name") and values.get("first_name")):
+            return _(
+                "personne introuvable par son NIR : le nom et le prénom sont obligatoires "
+                "pour créer une personne"
+            )
+        return None
+
+    def _namesakes(self, items):
+        """People already recorded with the same birth date as rows about to
+        create someone, by (names, birth date): a row without a NIR meets
+        everyone, a row with one only the people without a NIR (two NIRs
+        that differ are two people). One or two queries per batch, on the
+        birth-date indexes."""
+        dated = [item.checked.values for item in items if item.checked.values.get("birth_date")]
+        if not dated:
+            return {}
+        all_dates = {values["birth_date"] for values in dated}
+        no_nir_dates = {values["birth_date"] for values in dated if not values.get("nir")}
+        base = Beneficiary.objects.filter(departement=self.departement).values_list(
+            "pk", "last_name", "first_name", "birth_date", "nir"
+        )
+        rows = list(base.filter(nir="", birth_date__in=all_dates))
+        if no_nir_dates:
+            rows += list(base.filter(birth_date__in=no_nir_dates).exclude(nir=""))
+        found = {}
+        for pk, last_name, first_name, birth_date, nir in rows:
+            key = (simplify(last_name), simplify(first_name), birth_date)
+            found.setdefault(key, []).append((pk, bool(nir)))
+        return found
+
+    @staticmethod
+    def _namesake_reason(values, namesakes):
+        if not values.get("birth_date") or not namesakes:
+            return None
+        key = (
+            simplify(values.get("last_name", "")),
+            simplify(values.get("first_name", "")),
+            values["birth_date"],
+        )
+        people = [
+            pk for pk, has_nir in namesakes.get(key, ()) if not (has_nir and values.get("nir"))
+        ]
+        if not people:
+            return None
+        return _(
+            "à confirmer : une personne de même nom, prénom et date de naissance existe déjà "
+            "(fiche n° %(pk)s) sans identifiant commun avec cette ligne ; si c'est elle, "
+            "ajoutez à la ligne son NIR ou son numéro allocataire et son rôle, sinon un "
+            "identifiant qui les distingue"
+        ) % {"pk": people[0]}
+
+    def _reference_shown(self, values):
+        """(label, "", shown) of the date a new person's deadlines start from."""
+        date, source = reference_date(
+            values.get("rsa_application_date"), values.get("rights_opening_date"), self.today
+        )
+        return (
+            str(_("Date de référence des délais")),
+            "",
+            f"{date:%d/%m/%Y} ({ReferenceDateSource(source).label})",
+        )
 
     def _apply_changes(self, to_update, changed_fields, counts, outcomes):
         """The people whose fields the file changes, with the new values set
@@ -560,31 +892,33 @@ class ImportEngine:
         return str(value)
 
     def _existing(self, pending):
-        cafs = {item.checked.values["caf_number"] for item in pending}
-        nirs = {item.checked.values["nir"] for item in pending if item.checked.values.get("nir")}
-        exts = {
-            item.checked.values["external_id"]
-            for item in pending
-            if item.checked.values.get("external_id")
+        """The people the batch's keys name: (by NIR, by (allocation number,
+        role), by internal id, by France Travail id)."""
+        by_nir, by_caf, by_ext, by_ft = {}, {}, {}, {}
+        values = [item.checked.values for item in pending]
+        keys = {
+            name: {v[name] for v in values if v.get(name)}
+            for name in ("nir", "caf_number", "external_id", "france_travail_id")
         }
-        by_caf, by_nir, by_ext = {}, {}, {}
-        if not pending:
-            return by_caf, by_nir, by_ext
-        condition = Q(caf_number__in=cafs)
-        if nirs:
-            condition |= Q(nir__in=nirs)
-        if exts:
-            condition |= Q(external_id__in=exts)
+        condition = Q()
+        for name, found in keys.items():
+            if found:
+                condition |= Q(**{f"{name}__in": found})
+        if not condition:
+            return by_nir, by_caf, by_ext, by_ft
         qs = Beneficiary.objects.filter(condition, departement=self.departement).only(
             "pk", "commune_id", "territory_id", *FILE_OWNED_FIELDS
         )
         for person in qs.order_by("pk"):
-            by_caf[(person.caf_number, person.household_role)] = person
+            if person.caf_number:
+                by_caf[(person.caf_number, person.household_role)] = person
             if person.nir:
                 by_nir[person.nir] = person
             if person.external_id:
                 by_ext[person.external_id] = person
-        return by_caf, by_nir, by_ext
+            if person.france_travail_id:
+                by_ft[person.france_travail_id] = person
+        return by_nir, by_caf, by_ext, by_ft
 
     def _save(self, to_create, to_update, changed_fields, counts):
         """Writes the batch; returns the new people's ids, in order."""

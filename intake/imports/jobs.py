@@ -17,7 +17,7 @@ from core.logs import log_failure
 from intake.enums import ImportPhase, ImportStatus
 from intake.imports import reading
 from intake.imports.engine import ImportEngine, Recorder
-from intake.models import ApplicantImport, ImportRowChange, ImportRowIssue
+from intake.models import ApplicantImport, ImportRowChange, ImportRowFix, ImportRowIssue
 
 logger = logging.getLogger(__name__)
 
@@ -99,6 +99,12 @@ def _engine(applicant_import, fileobj, *, dry_run, recorder):
         dry_run=dry_run,
         recorder=recorder,
         label=f"import n° {applicant_import.pk}",
+        kind=applicant_import.kind,
+        fixes=dict(
+            ImportRowFix.objects.filter(applicant_import=applicant_import).values_list(
+                "line_number", "cells"
+            )
+        ),
     )
 
 

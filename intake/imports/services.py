@@ -15,16 +15,23 @@ import secrets
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import F
 from django.db.models.functions import Now
 from django.utils.translation import gettext as _
 
 from core.logs import log_failure
 from intake import tasks
-from intake.enums import ImportPhase, ImportStatus
+from intake.enums import ImportKind, ImportPhase, ImportStatus, IssueSeverity
 from intake.imports import reading
-from intake.imports.columns import guess_columns
+from intake.imports.columns import guess_columns, is_contact_file
 from intake.imports.jobs import open_upload
-from intake.models import ApplicantImport, ColumnMapping
+from intake.models import (
+    ApplicantImport,
+    ColumnMapping,
+    ImportRowChange,
+    ImportRowFix,
+    ImportRowIssue,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -54,6 +61,7 @@ def import_upload(*, acting_user, departement, uploaded_file, mapping=None):
         sheet_name=sheet_name,
         headers=headers,
         columns=guess_columns(headers, mapping.columns if mapping else None),
+        kind=ImportKind.CONTACTS if is_contact_file(headers) else ImportKind.PEOPLE,
         mapping=mapping,
         created_by=acting_user,
     )
@@ -77,7 +85,8 @@ def import_change_sheet(*, applicant_import, sheet_name):
     applicant_import.sheet_name = sheet_name
     applicant_import.headers = headers
     applicant_import.columns = guess_columns(headers, saved)
-    applicant_import.save(update_fields=["sheet_name", "headers", "columns"])
+    applicant_import.kind = ImportKind.CONTACTS if is_contact_file(headers) else ImportKind.PEOPLE
+    applicant_import.save(update_fields=["sheet_name", "headers", "columns", "kind"])
 
 
 @transaction.atomic
@@ -158,3 +167,118 @@ def _enqueue(task, applicant_import, *, sent, back_to, message):
         )
         return False
     return True
+
+
+# --- Saved column mappings -----------------------------------------------------------
+
+
+def mapping_rename(*, mapping, name, acting_user):
+    """A saved mapping under a new name, unique in its Département (a French
+    ValidationError otherwise)."""
+    name = (name or "").strip()
+    if not name:
+        raise ValidationError({"name": _("Indiquez un nom.")}, code="required")
+    if (
+        ColumnMapping.objects.filter(departement_id=mapping.departement_id, name=name)
+        .exclude(pk=mapping.pk)
+        .exists()
+    ):
+        raise ValidationError(
+            {"name": _("Une correspondance de ce nom existe déjà.")}, code="unique"
+        )
+    mapping.name = name
+    mapping.updated_by = acting_user
+    mapping.save(update_fields=["name", "updated_by", "updated_at"])
+    return mapping
+
+
+def mapping_delete(*, mapping):
+    """Forget a saved mapping; the imports that used it keep their columns."""
+    mapping.delete()
+
+
+# --- Fixing a rejected row in the dry run ----------------------------------------------
+
+
+@transaction.atomic
+def import_row_fix(*, applicant_import, issue, cells, acting_user):
+    """An admin corrects the cells of a row the dry run rejected, without
+    uploading the file again. The row is checked again — its cells, then the
+    people it designates, as the import will — and when it passes, the fix
+    is kept (`ImportRowFix`: before, after, who, when), the rejection leaves
+    the report and the dry run's counts follow. Returns the problems
+    [(column, reason)] that still reject the row (nothing is kept then)."""
+    from intake.imports.engine import ImportEngine, MemoryRecorder
+
+    locked = (
+        ApplicantImport.objects.select_for_update(of=("self",))
+        .filter(pk=applicant_import.pk, status=ImportStatus.ANALYSED, phase=ImportPhase.DRY_RUN)
+        .first()
+    )
+    if locked is None:
+        raise ValidationError(
+            _(
+                "Cet import n'est plus à l'étape de l'analyse : la ligne ne peut plus être corrigée."
+            ),
+            code="not_analysed",
+        )
+    cells = [str(cell or "").strip() for cell in cells][: len(locked.headers)]
+    cells += [""] * (len(locked.headers) - len(cells))
+    engine = ImportEngine(
+        departement=locked.departement,
+        fileobj=None,
+        info=None,
+        columns=locked.columns,
+        dry_run=True,
+        recorder=MemoryRecorder(),
+        kind=locked.kind,
+        label=f"import n° {locked.pk}",
+    )
+    recorder = engine.check_one(locked.headers, issue.line_number, cells)
+    errors = [i for i in recorder.issues if i.severity == IssueSeverity.ERROR]
+    if errors:
+        return [problem for error in errors for problem in error.problems]
+    ImportRowFix.objects.update_or_create(
+        applicant_import=locked,
+        line_number=issue.line_number,
+        defaults={"original_cells": issue.cells, "cells": cells, "fixed_by": acting_user},
+        create_defaults={
+            "original_cells": issue.cells,
+            "cells": cells,
+            "fixed_by": acting_user,
+        },
+    )
+    ImportRowIssue.objects.filter(pk=issue.pk).delete()
+    counts = recorder.counts
+    ImportRowChange.objects.bulk_create(
+        ImportRowChange(
+            applicant_import=locked,
+            phase=ImportPhase.DRY_RUN,
+            kind=outcome.kind,
+            line_number=outcome.line_number,
+            beneficiary_id=outcome.beneficiary_id,
+            name=outcome.name[:310],
+            changes=[
+                {"field": label, "old": old, "new": new} for label, old, new in outcome.changes
+            ],
+        )
+        for outcome in recorder.outcomes
+    )
+    for warning in recorder.issues:
+        ImportRowIssue.objects.create(
+            applicant_import=locked,
+            phase=ImportPhase.DRY_RUN,
+            severity=IssueSeverity.WARNING,
+            line_number=warning.line_number,
+            problems=[{"column": c, "reason": r} for c, r in warning.problems],
+            cells=warning.cells,
+        )
+    ApplicantImport.objects.filter(pk=locked.pk).update(
+        rejected_count=F("rejected_count") - 1,
+        created_count=F("created_count") + counts.created,
+        updated_count=F("updated_count") + counts.updated,
+        unchanged_count=F("unchanged_count") + counts.unchanged,
+        warning_count=F("warning_count") + counts.warnings,
+    )
+    logger.info("import %s: line %s fixed by user %s", locked.pk, issue.line_number, acting_user.pk)
+    return []

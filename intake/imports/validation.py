@@ -17,7 +17,10 @@ from django.utils.translation import gettext as _
 
 from beneficiaries.enums import Civility, HouseholdRole
 from beneficiaries.validators import (
+    ALLOCATION_NUMBER_RE,
+    CAF_NUMBER_RE,
     canonical_caf_number,
+    nir_complete,
     nir_key,
     normalise_email,
     normalise_nir,
@@ -28,6 +31,7 @@ from beneficiaries.validators import (
 from core import date_ranges
 from intake.imports.columns import normalise_header
 from intake.imports.reading import cell_text
+from pathways.enums import Orientation
 
 EXCEL_EPOCH = datetime.date(1899, 12, 30)
 DATE_FORMATS = ["%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y", "%d.%m.%Y", "%d/%m/%y", "%Y/%m/%d", "%d%m%Y"]
@@ -36,6 +40,18 @@ IMPORT_DATE_RANGES = {
     "birth_date": date_ranges.birth_date_range,
     "rsa_application_date": date_ranges.past_date_range,
     "rights_opening_date": date_ranges.past_date_range,
+    "interview_held_on": date_ranges.past_date_range,
+}
+ORIENTATION_VALUES = {
+    "SOCIALE": Orientation.SOCIALE,
+    "SOCIAL": Orientation.SOCIALE,
+    "SOCIO PRO": Orientation.SOCIO_PROFESSIONNELLE,
+    "SOCIOPRO": Orientation.SOCIO_PROFESSIONNELLE,
+    "SOCIO PROFESSIONNELLE": Orientation.SOCIO_PROFESSIONNELLE,
+    "SOCIOPROFESSIONNELLE": Orientation.SOCIO_PROFESSIONNELLE,
+    "PRO": Orientation.PROFESSIONNELLE,
+    "PROFESSIONNELLE": Orientation.PROFESSIONNELLE,
+    "EMPLOI": Orientation.PROFESSIONNELLE,
 }
 NIR_RE = re.compile(r"^[12][0-9]{4}(?:[0-9]{2}|2A|2B)[0-9]{8}$")
 NIR_SEPARATORS_RE = re.compile(r"[\s.\-]")
@@ -81,7 +97,11 @@ MAX_LENGTHS = {
     "address_line": 255,
     "city": 150,
     "external_id": 50,
+    "france_travail_id": 20,
 }
+# The fields a row of a people file must give (a NIR may stand in for the
+# names: the row then only updates the person it finds).
+IMPORT_REQUIRED = ("last_name", "first_name")
 
 
 @dataclass
@@ -93,6 +113,11 @@ class CheckedRow:
     insee_code: str = ""
     postcode: str = ""
     city: str = ""
+    # No role in the file: demandeur unless that role is taken (engine).
+    role_defaulted: bool = False
+    # What the services apply once the person is written (orientation,
+    # referent, interview already held): never fields of the person.
+    extras: dict = field(default_factory=dict)
 
 
 def simplify(text) -> str:
@@ -145,8 +170,11 @@ class RowChecker:
     """Checks rows against the columns mapped to fields. `headers` are the
     file's own headers, used to name the column of each problem."""
 
-    def __init__(self, headers, columns, today=None):
+    def __init__(self, headers, columns, today=None, required=IMPORT_REQUIRED, nir_finds=True):
         self.today = today or timezone.localdate()
+        self.required = set(required)
+        # A NIR may stand in for the names (a row that only updates).
+        self.nir_finds = nir_finds
         self.index = {}  # field → (position, header as written in the file)
         for position, header in enumerate(headers):
             target = columns.get(normalise_header(header), "")
@@ -178,13 +206,15 @@ class RowChecker:
         self._caf_number(row, text)
         self._role(row, text)
         self._civility(row, text)
+        names_optional = self.nir_finds and bool(text.get("nir"))
         for name in ("last_name", "first_name", "birth_name"):
-            self._name(row, text, name)
+            self._name(row, text, name, optional=names_optional)
         self._dates(row, raw, text)
         self._nir(row, text)
         self._place(row, raw, text)
         self._contact(row, text)
-        for name in ("address_line", "external_id"):
+        self._extras(row, raw, text)
+        for name in ("address_line", "external_id", "france_travail_id"):
             value = text.get(name, "")
             if value:
                 if len(value) > MAX_LENGTHS[name]:
@@ -210,7 +240,7 @@ class RowChecker:
 
     def _required(self, row, text, name):
         value = text.get(name, "")
-        if not value:
+        if not value and name in self.required:
             self.error(row, name, _("valeur obligatoire manquante"))
         return value
 
@@ -220,20 +250,26 @@ class RowChecker:
         value = self._required(row, text, "caf_number")
         if not value:
             return
-        digits = canonical_caf_number(value)
-        if not re.fullmatch(r"\d{1,10}", digits):
+        number = canonical_caf_number(value)
+        if not (CAF_NUMBER_RE.match(number) or ALLOCATION_NUMBER_RE.match(number)):
             self.error(
                 row,
                 "caf_number",
-                _("« %(value)s » n'est pas un numéro allocataire (10 chiffres au plus)")
+                _(
+                    "« %(value)s » n'est pas un numéro allocataire (10 chiffres au plus, ou "
+                    "20 lettres et chiffres pour un autre régime)"
+                )
                 % {"value": value[:30]},
             )
             return
-        row.values["caf_number"] = digits
+        row.values["caf_number"] = number
 
     def _role(self, row, text):
         value = self._required(row, text, "household_role")
         if not value:
+            if "household_role" not in self.required:
+                row.values["household_role"] = HouseholdRole.DEMANDEUR
+                row.role_defaulted = True
             return
         role = ROLE_VALUES.get(simplify(value).lower().replace(" ", ""))
         if role is None:
@@ -260,9 +296,9 @@ class RowChecker:
             return
         row.values["civility"] = civility
 
-    def _name(self, row, text, name):
+    def _name(self, row, text, name, optional=False):
         value = " ".join(text.get(name, "").split())
-        if name in ("last_name", "first_name"):
+        if name in ("last_name", "first_name") and not optional:
             value = self._required(row, {name: value}, name)
         if not value:
             return
@@ -318,9 +354,14 @@ class RowChecker:
         if not value:
             return
         nir = NIR_SEPARATORS_RE.sub("", value).upper()
+        if len(nir) == 13:
+            # 13 characters: the NIR without its key, which is computed.
+            nir = nir_complete(nir)
         if not (NIR_RE.match(nir) and nir_key(nir[:13]) == nir[13:]):
             # The slow, thorough path only for what the fast one refuses.
             nir = normalise_nir(_digits_of(value) if value[:1].isdigit() else value)
+            if len(nir) == 13:
+                nir = nir_complete(nir)
             try:
                 validate_nir(nir)
             except ValidationError as exc:
@@ -388,8 +429,46 @@ class RowChecker:
             if len(city) <= MAX_LENGTHS["city"]:
                 row.city = row.values["city"] = city
 
+    def _extras(self, row, raw, text):
+        """Orientation, referent and interview already held: a value that
+        cannot be used is a warning (the person is imported without it)."""
+        value = text.get("orientation", "")
+        if value:
+            orientation = ORIENTATION_VALUES.get(simplify(value))
+            if orientation:
+                row.extras["orientation"] = orientation
+            else:
+                self.warning(
+                    row,
+                    "orientation",
+                    _(
+                        "orientation « %(value)s » inconnue (attendu : sociale, socio-pro, pro) : "
+                        "elle n'est pas enregistrée"
+                    )
+                    % {"value": value[:30]},
+                )
+        if text.get("referent"):
+            row.extras["referent"] = " ".join(text["referent"].split())[:200]
+        if text.get("interview_held_on"):
+            try:
+                held = parse_date(raw["interview_held_on"])
+            except ValueError:
+                held = None
+            low, high = IMPORT_DATE_RANGES["interview_held_on"](self.today)
+            if held and low <= held <= high:
+                row.extras["interview_held_on"] = held
+            else:
+                self.warning(
+                    row,
+                    "interview_held_on",
+                    _(
+                        "« %(value)s » n'est pas une date d'entretien passée : elle n'est pas enregistrée"
+                    )
+                    % {"value": text["interview_held_on"][:30]},
+                )
+
     def _contact(self, row, text):
-        phones = text.get("phone", "")
+        phones = " / ".join(p for p in (text.get("phone", ""), text.get("phone_2", "")) if p)
         if phones:
             for candidate in PHONE_SPLIT_RE.split(phones):
                 phone = normalise_phone(candidate)
@@ -399,7 +478,7 @@ class RowChecker:
             else:
                 self.warning(
                     row,
-                    "phone",
+                    "phone" if text.get("phone") else "phone_2",
                     _("aucun numéro de téléphone français valide : le téléphone n'est pas importé"),
                 )
         emails = text.get("email", "")

@@ -90,7 +90,7 @@ class ColumnsForm(forms.Form):
                 used[target] = self.fields[name].label
             if key not in columns or target:
                 columns[key] = target
-        missing = missing_required(columns)
+        missing = missing_required(columns, self.applicant_import.kind)
         if missing:
             raise forms.ValidationError(
                 _("Colonnes obligatoires à indiquer : %(fields)s.")
@@ -106,3 +106,27 @@ class SheetForm(forms.Form):
     def __init__(self, *args, sheet_names, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["sheet"].choices = [(name, name) for name in sheet_names]
+
+
+class MappingRenameForm(forms.Form):
+    name = forms.CharField(label=_("Nom de la source"), max_length=100)
+
+
+class RowFixForm(forms.Form):
+    """The cells of a rejected row, one field per column of the file."""
+
+    def __init__(self, *args, headers, cells, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.cell_names = []
+        for position, header in enumerate(headers):
+            name = f"cell_{position}"
+            self.fields[name] = forms.CharField(
+                label=" ".join(str(header).split()) or _("(colonne sans titre)"),
+                required=False,
+                max_length=500,
+                initial=cells[position] if position < len(cells) else "",
+            )
+            self.cell_names.append(name)
+
+    def cells(self):
+        return [self.cleaned_data.get(name, "") for name in self.cell_names]

@@ -22,8 +22,9 @@ from caseload.models import Departement
 from caseload.perms import scope_of
 from intake.enums import ChangeKind, ImportPhase, ImportStatus, IssueSeverity
 from intake.imports import exports, jobs, services
+from intake.imports.columns import unknown_columns
 from intake.models import ApplicantImport, ColumnMapping, ImportRowChange, ImportRowIssue
-from web.imports.forms import ColumnsForm, SheetForm, UploadForm
+from web.imports.forms import ColumnsForm, MappingRenameForm, RowFixForm, SheetForm, UploadForm
 
 ISSUES_SHOWN = 200
 PEOPLE_PAGE_SIZE = 50
@@ -192,6 +193,9 @@ def import_detail(request, pk):
             "people": people,
             "show_report": show_report,
             "is_dry_run": applicant_import.phase == ImportPhase.DRY_RUN,
+            "ignored_columns": unknown_columns(applicant_import.headers, applicant_import.columns),
+            "can_fix": applicant_import.status == ImportStatus.ANALYSED
+            and applicant_import.phase == ImportPhase.DRY_RUN,
             "rejected": list(rejected[:ISSUES_SHOWN]) if show_report else [],
             "warnings": list(warnings[:ISSUES_SHOWN]) if show_report else [],
             "issues_shown": ISSUES_SHOWN,
@@ -293,3 +297,105 @@ def import_rejected(request, pk, fmt):
         )
     response["Content-Disposition"] = f'attachment; filename="{stem}.{fmt}"'
     return response
+
+
+@require_GET
+@admin_required
+def mapping_list(request):
+    """The column mappings saved per source: rename or delete them."""
+    mappings = (
+        ColumnMapping.objects.visible_to(request.user)
+        .select_related("updated_by")
+        .order_by("name", "pk")
+    )
+    return render(
+        request,
+        "imports/mappings.html",
+        {
+            "mappings": [
+                (m, MappingRenameForm(initial={"name": m.name}, prefix=f"m{m.pk}"))
+                for m in mappings
+            ],
+            "active_nav": "imports",
+        },
+    )
+
+
+@require_POST
+@admin_required
+def mapping_rename(request, pk):
+    mapping = get_object_or_404(ColumnMapping.objects.visible_to(request.user), pk=pk)
+    form = MappingRenameForm(request.POST, prefix=f"m{mapping.pk}")
+    if form.is_valid():
+        try:
+            services.mapping_rename(
+                mapping=mapping, name=form.cleaned_data["name"], acting_user=request.user
+            )
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("Correspondance renommée."))
+    else:
+        messages.error(request, _("Indiquez un nom de 100 caractères au plus."))
+    return redirect("imports:mappings")
+
+
+@require_POST
+@admin_required
+def mapping_delete(request, pk):
+    mapping = get_object_or_404(ColumnMapping.objects.visible_to(request.user), pk=pk)
+    services.mapping_delete(mapping=mapping)
+    messages.info(request, _("Correspondance supprimée."))
+    return redirect("imports:mappings")
+
+
+@require_http_methods(["GET", "POST"])
+@admin_required
+def import_row_fix(request, pk, issue_pk):
+    """A rejected row of the dry run, its cells editable: checked again
+    without uploading the file; kept for the import when it passes."""
+    applicant_import = _get_import(request, pk)
+    issue = get_object_or_404(
+        ImportRowIssue.objects.filter(
+            applicant_import=applicant_import,
+            phase=ImportPhase.DRY_RUN,
+            severity=IssueSeverity.ERROR,
+        ),
+        pk=issue_pk,
+    )
+    if applicant_import.status != ImportStatus.ANALYSED:
+        return redirect("imports:detail", pk=applicant_import.pk)
+    problems = [(p["column"], p["reason"]) for p in issue.problems]
+    form = RowFixForm(headers=applicant_import.headers, cells=issue.cells)
+    if request.method == "POST":
+        form = RowFixForm(request.POST, headers=applicant_import.headers, cells=issue.cells)
+        if form.is_valid():
+            try:
+                problems = services.import_row_fix(
+                    applicant_import=applicant_import,
+                    issue=issue,
+                    cells=form.cells(),
+                    acting_user=request.user,
+                )
+            except ValidationError as exc:
+                messages.error(request, " ".join(exc.messages))
+                return redirect("imports:detail", pk=applicant_import.pk)
+            if not problems:
+                messages.success(
+                    request,
+                    _("Ligne %(line)s corrigée : elle sera importée avec les valeurs saisies.")
+                    % {"line": issue.line_number},
+                )
+                return redirect("imports:detail", pk=applicant_import.pk)
+    return render(
+        request,
+        "imports/row_fix.html",
+        {
+            "imp": applicant_import,
+            "issue": issue,
+            "form": form,
+            "problems": problems,
+            "rechecked": request.method == "POST",
+            "active_nav": "imports",
+        },
+    )

@@ -39,7 +39,10 @@ def visible_person(user, pk):
 
 
 def household_partner(user, person):
-    """The other member of the household (same CAF number), if the user may see them."""
+    """The other member of the household (same CAF number), if the user may see them.
+    A person recorded without an allocation number has no known household."""
+    if not person.caf_number:
+        return None
     return (
         Beneficiary.objects.visible_to(user)
         .filter(departement_id=person.departement_id, caf_number=person.caf_number)

@@ -1,4 +1,8 @@
-"""python manage.py import_applicants FILE [--mapping NAME] [--dry-run]
+"""python manage.py import_applicants FILE [--mapping NAME] [--dry-run] [--kind contacts]
+
+`--kind contacts` reads a CAF contact file (phones and emails of people
+already known; nobody is created); without it the kind is detected from the
+file's columns.
 
 The same engine as the browser import. Prints the rejected rows and the
 warnings, then ends with one line that scripts rely on:
@@ -18,9 +22,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from caseload.models import Departement
-from intake.enums import ImportPhase, ImportStatus, IssueSeverity
+from intake.enums import ImportKind, ImportPhase, ImportStatus, IssueSeverity
 from intake.imports import reading
-from intake.imports.columns import guess_columns
+from intake.imports.columns import guess_columns, is_contact_file
 from intake.imports.engine import ImportEngine, Issue, MemoryRecorder
 from intake.imports.jobs import DatabaseRecorder
 from intake.models import ApplicantImport, ColumnMapping, ImportRowIssue
@@ -39,6 +43,13 @@ class Command(BaseCommand):
         )
         parser.add_argument("--sheet", default="", help="feuille du classeur XLSX")
         parser.add_argument("--batch-size", type=int, default=None)
+        parser.add_argument(
+            "--kind",
+            choices=[choice.value for choice in ImportKind],
+            default="",
+            help="people : demandeurs ; contacts : coordonnées CAF des personnes connues "
+            "(détecté d'après les colonnes quand absent)",
+        )
 
     def handle(self, *args, **options):
         path = Path(options["file"])
@@ -64,8 +75,11 @@ class Command(BaseCommand):
                 )
                 headers = reading.read_headers(fileobj, info, sheet)
                 columns = guess_columns(headers, saved.columns if saved else None)
+                kind = options["kind"] or (
+                    ImportKind.CONTACTS if is_contact_file(headers) else ImportKind.PEOPLE
+                )
                 recorder, applicant_import = self._recorder(
-                    options, departement, path, info, sheet, headers, columns, saved
+                    options, departement, path, info, sheet, headers, columns, saved, kind
                 )
                 ImportEngine(
                     departement=departement,
@@ -77,6 +91,7 @@ class Command(BaseCommand):
                     recorder=recorder,
                     batch_size=options["batch_size"],
                     label="import en ligne de commande",
+                    kind=kind,
                 ).run()
             except reading.UnreadableFile as exc:
                 self._finish(applicant_import, ImportStatus.FAILED, str(exc))
@@ -116,7 +131,7 @@ class Command(BaseCommand):
             )
         return departements[0]
 
-    def _recorder(self, options, departement, path, info, sheet, headers, columns, saved):
+    def _recorder(self, options, departement, path, info, sheet, headers, columns, saved, kind):
         if options["dry_run"]:
             return MemoryRecorder(), None
         with transaction.atomic():
@@ -132,6 +147,7 @@ class Command(BaseCommand):
                 sheet_name=sheet,
                 headers=headers,
                 columns=columns,
+                kind=kind,
                 mapping=saved,
                 status=ImportStatus.RUNNING,
                 phase=ImportPhase.RUN,

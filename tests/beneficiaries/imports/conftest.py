@@ -1,7 +1,7 @@
 import pytest
 
 from intake.imports import reading
-from intake.imports.columns import guess_columns
+from intake.imports.columns import guess_columns, is_contact_file
 from intake.imports.engine import ImportEngine, MemoryRecorder
 from tests.caseload.factories import (
     CommuneFactory,
@@ -38,7 +38,7 @@ def admin(departement, territory):
 def run_import(departement, territory):
     """Run the engine on bytes; returns the recorder."""
 
-    def _run(data, *, dry_run=False, user=None, batch_size=None, sheet=""):
+    def _run(data, *, dry_run=False, user=None, batch_size=None, sheet="", kind=""):
         import io
 
         fileobj = io.BytesIO(data)
@@ -47,6 +47,7 @@ def run_import(departement, territory):
             reading.best_sheet(fileobj, info.sheet_names) if info.kind == "xlsx" else ""
         )
         headers = reading.read_headers(fileobj, info, sheet)
+        kind = kind or ("contacts" if is_contact_file(headers) else "people")
         recorder = MemoryRecorder()
         ImportEngine(
             departement=departement,
@@ -58,6 +59,7 @@ def run_import(departement, territory):
             dry_run=dry_run,
             recorder=recorder,
             batch_size=batch_size,
+            kind=kind,
         ).run()
         return recorder
 

@@ -56,7 +56,7 @@ def test_a_saved_mapping_by_name(tmp_path, departement, territory):
     ("content", "message"),
     [
         (zip_bomb(), "archives piégées"),
-        (b"Nom;Prenom\nMartin;Paul\n", "Colonnes obligatoires absentes"),
+        (b"Ville;Code postal\nMontargis;45200\n", "Colonnes obligatoires absentes"),
     ],
 )
 def test_an_unreadable_file_exits_non_zero_with_a_french_message(

@@ -127,7 +127,7 @@ def test_duplicates_inside_a_file_are_reported(run_import):
     assert problems_of(recorder, 3) == [
         (
             "(toute la ligne)",
-            "ligne en double : même numéro allocataire et même rôle que la ligne 2",
+            "ligne en double : même NIR que la ligne 2",
         )
     ]
     assert problems_of(recorder, 4) == [

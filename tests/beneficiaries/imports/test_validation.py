@@ -115,12 +115,13 @@ def test_a_nir_incoherent_with_the_birth_date_is_rejected():
 def test_required_fields_bad_dates_and_formulas_are_each_reported():
     row = check(
         **{
-            "N° CAF": "AB12",
+            "N° CAF": "AB#12",
             "ROLE PERSONNE": "ENFANT",
             "Nom bénéficiaire": '=HYPERLINK("http://x","clic")',
             "Prénom": "",
             "DATE DEMANDE RSA": "31/02/2026",
             "Date de naissance": "01/01/2030",
+            "NIR": "",  # a NIR could stand in for the names
         }
     )
 
