@@ -11,6 +11,9 @@ class User(AbstractUser):
     must_change_password = models.BooleanField(
         "doit changer son mot de passe",
         default=False,
+        # Rows written by code that predates the flag (an older process during
+        # a deploy, a data migration's historical model) get False too.
+        db_default=False,
         help_text="À la prochaine connexion, la personne doit choisir un nouveau mot de passe "
         "avant toute autre page.",
     )

@@ -80,6 +80,7 @@ class Migration(migrations.Migration):
                 (
                     "must_change_password",
                     models.BooleanField(
+                        db_default=False,
                         default=False,
                         help_text="À la prochaine connexion, la personne doit choisir un nouveau mot de passe avant toute autre page.",
                         verbose_name="doit changer son mot de passe",
