@@ -16,6 +16,7 @@ from caseload.models import Assignment, StaffProfile, forget_scope, scope_of
 __all__ = [
     "OutOfScope",
     "can_administer_user",
+    "can_read_audit_trail",
     "can_manage_territories",
     "check_may_manage_people",
     "managed_people_q",
@@ -139,3 +140,10 @@ def can_administer_user(acting_user, user):
     return StaffProfile.objects.filter(
         user_id=user.pk, structure__departement_id=scope.departement_id
     ).exists()
+
+
+def can_read_audit_trail(user):
+    """A person's full access and change history is for the Département's
+    admins (within their Département) and the platform operator."""
+    scope = scope_of(user)
+    return scope.everything or scope.is_admin

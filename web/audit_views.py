@@ -11,14 +11,13 @@ from django.views.decorators.http import require_GET
 
 from beneficiaries.audit import access_rows, change_events, history_available, masked_diff
 from beneficiaries.models import Beneficiary
-from caseload.perms import scope_of
+from caseload.perms import can_read_audit_trail
 from web.audit import trace_person
 
 
 @require_GET
 def person_history(request, pk):
-    scope = scope_of(request.user)
-    if not (scope.everything or scope.is_admin):
+    if not can_read_audit_trail(request.user):
         raise PermissionDenied
     person = get_object_or_404(Beneficiary.objects.visible_to(request.user), pk=pk)
     size = settings.AUDIT_HISTORY_PAGE_SIZE

@@ -152,3 +152,12 @@ def _count_queries(client, person):
     with CaptureQueriesContext(connection) as queries:
         assert client.get(reverse("audit:person_history", args=[person.pk])).status_code == 200
     return len(queries)
+
+
+@pytest.mark.parametrize(("who", "shown"), [("admin", True), ("manager", False)])
+def test_the_console_person_page_links_the_history_for_admins_only(login, record, who, shown):
+    person, staff = record
+    response = login(staff[who]).get(reverse("console:person", args=[person.pk]))
+
+    history = reverse("audit:person_history", args=[person.pk])
+    assert (history in response.content.decode()) is shown

@@ -19,7 +19,7 @@ from beneficiaries.enums import AccessAction
 from beneficiaries.models import Beneficiary
 from caseload.enums import Programme
 from caseload.models import Assignment, Binome, Commune, StaffProfile, Territory
-from caseload.perms import OutOfScope
+from caseload.perms import OutOfScope, can_read_audit_trail
 from caseload.selectors import SuggestionPool, binome_candidates, staff_choice_groups
 from caseload.services.assignments import (
     assignment_end,
@@ -300,6 +300,7 @@ def _person_page(request, pk, *, status=200, refused=None):
         {
             "person": person,
             "pathway": pathway,
+            "can_read_audit_trail": can_read_audit_trail(request.user),
             "deadlines": (
                 [(d, d.state_on(today)) for d in pathway.deadlines.all()] if pathway else []
             ),
