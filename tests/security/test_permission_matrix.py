@@ -19,7 +19,11 @@ import os
 import pytest
 from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
+from django_otp import DEVICE_ID_SESSION_KEY
 
+from appointments.enums import Channel, MessageKind
+from appointments.links import appointment_token
+from appointments.models import Appointment, Message, NoShowFlag
 from beneficiaries.models import Beneficiary
 from caseload.models import CapPolicy, ReferentChangeRequest
 from caseload.services import admin_group, assignment_create
@@ -27,6 +31,7 @@ from core.models import User
 from intake.models import ApplicantImport
 from pathways.enums import DeadlineKind, NotificationKind
 from pathways.models import DeadlinePolicy, Notification
+from tests.appointments.factories import SlotFactory
 from tests.caseload.factories import (
     BinomeFactory,
     CommuneFactory,
@@ -39,6 +44,7 @@ from tests.caseload.factories import (
 from tests.caseload.helpers import new_applicant
 from tests.pathways.factories import InterviewFactory, PrescriptionFactory, ServiceOfferFactory
 from tests.security.matrix import DOC, ROLES, read_table, template_row, url_patterns
+from tests.two_factor import needs_second_factor
 
 
 def _build():
@@ -82,6 +88,11 @@ def _build():
         due_on=datetime.date.today(),
     )
 
+    # Gien's person has an appointment on their referent's slot, a message
+    # and a no-show flag; their signed link is the token of the person's page.
+    slot = SlotFactory(referent=gien_referent)
+    appointment = Appointment.objects.create(beneficiary=person, slot=slot)
+
     # Département B: its admin objects and an import.
     dep_b = DepartementFactory(name="Aube")
     territory_b = TerritoryFactory(departement=dep_b, name="Troyes")
@@ -102,6 +113,9 @@ def _build():
         created_by=staff_b.user,
     )
     deadline_policy, _created = DeadlinePolicy.objects.get_or_create(departement=dep_b)
+    person_b = new_applicant(territory_b)
+    slot_b = SlotFactory(referent=staff_b)
+    appointment_b = Appointment.objects.create(beneficiary=person_b, slot=slot_b)
     objects = {
         "person": person.pk,
         "assignment": assignment.pk,
@@ -112,6 +126,19 @@ def _build():
         "interview": InterviewFactory(beneficiary=person).pk,
         "prescription": PrescriptionFactory(beneficiary=person, offer=offer).pk,
         "notification": notification.pk,
+        "appointment": appointment.pk,
+        "token": appointment_token(appointment),
+        "place_b": slot_b.place_id,
+        "slot_b": slot_b.pk,
+        "appointment_b": appointment_b.pk,
+        "message_b": Message.objects.create(
+            beneficiary=person_b,
+            appointment=appointment_b,
+            kind=MessageKind.CONVOCATION,
+            channel=Channel.SMS,
+            idempotency_key="matrice",
+        ).pk,
+        "no_show_b": NoShowFlag.objects.create(beneficiary=person_b).pk,
         "import_b": applicant_import.pk,
         "departement_b": dep_b.pk,
         "territory_b": territory_b.pk,
@@ -173,6 +200,10 @@ def test_each_role_gets_what_the_table_says(client, role):
     def log_in():
         if user is not None:
             client.force_login(user)
+            # Managers, admins and operators have passed the second factor
+            # (tests/conftest.py): the table is what a fully logged-in user gets.
+            if needs_second_factor(user):
+                assert DEVICE_ID_SESSION_KEY in client.session
 
     log_in()
     wrong = []

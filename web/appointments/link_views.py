@@ -4,6 +4,7 @@ another free slot of the same referent or session. Nothing else is shown;
 a link altered, expired or no longer valid gets a French refusal."""
 
 import hashlib
+import hmac
 import json
 
 from django.conf import settings
@@ -163,7 +164,9 @@ def _invitation(request, token):
 @require_POST
 def sms_webhook(request, secret):
     """Delivery receipts of the SMS provider (Brevo's SMS webhook)."""
-    if not settings.SMS_WEBHOOK_TOKEN or secret != settings.SMS_WEBHOOK_TOKEN:
+    expected = settings.SMS_WEBHOOK_TOKEN
+    # Compared in constant time: the answer's timing tells nothing of the secret.
+    if not expected or not hmac.compare_digest(secret.encode(), expected.encode()):
         return HttpResponse(status=404)
     try:
         payload = json.loads(request.body or b"{}")
