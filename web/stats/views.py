@@ -70,7 +70,7 @@ def _tables(filters, scenario):
 @manager_required
 def dashboard(request):
     if not computable():
-        return render(request, "stats/unavailable.html", {"active_nav": "stats"}, status=503)
+        return render(request, "stats/unavailable.html", {"active_nav": "stats"})
     form, filters = _filters(request)
     tables = _tables(filters, form.cleaned_data["scenario"]) if filters else []
     query = request.GET.urlencode()
