@@ -129,6 +129,12 @@ def _show(day):
     return formats.date_format(day, "d/m/Y")
 
 
+def day_text(day):
+    """dd/mm/yyyy whatever the year: `strftime("%Y")` writes year 1 as "1", and
+    a message about an impossible date must show the date as typed."""
+    return f"{day.day:02d}/{day.month:02d}/{day.year:04d}"
+
+
 def range_error(value, bounds, *, field_label):
     """None when `value` (a date, or a datetime compared by its local day) is
     within `bounds`; otherwise the French message naming the field."""

@@ -48,6 +48,7 @@ from beneficiaries.services import access_logs_record_bulk
 from caseload.enums import Programme
 from caseload.models import Assignment, Commune, StaffProfile
 from caseload.services import assignment_auto_for_import, assignment_create
+from core.date_ranges import day_text
 from intake.enums import ChangeKind, IssueSeverity
 from intake.imports.columns import FIELDS, missing_required
 from intake.imports.reading import Row, UnreadableFile, cell_text, iter_rows
@@ -895,7 +896,7 @@ class ImportEngine:
         if name == "civility":
             return str(Civility(value).label)
         if isinstance(value, datetime.date):
-            return value.strftime("%d/%m/%Y")
+            return day_text(value)
         return str(value)
 
     def _existing(self, pending):

@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.utils.translation import gettext as _
 
+from core.date_ranges import day_text
 from intake.imports.columns import ALIAS_TABLE, normalise_header
 
 SEPARATORS = [";", ",", "\t"]
@@ -334,10 +335,10 @@ def _cell_text(value):
         return value.strip()
     if isinstance(value, datetime.datetime):
         if value.time() == datetime.time(0):
-            return value.strftime("%d/%m/%Y")
+            return day_text(value)
         return value.isoformat(sep=" ")
     if isinstance(value, datetime.date):
-        return value.strftime("%d/%m/%Y")
+        return day_text(value)
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return str(value)

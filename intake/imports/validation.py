@@ -29,6 +29,7 @@ from beneficiaries.validators import (
     validate_nir,
 )
 from core import date_ranges
+from core.date_ranges import day_text
 from intake.imports.columns import normalise_header
 from intake.imports.reading import cell_text
 from pathways.enums import Orientation
@@ -339,7 +340,7 @@ class RowChecker:
                     row,
                     name,
                     _("date %(date)s impossible (avant 1900 ou dans le futur)")
-                    % {"date": value.strftime("%d/%m/%Y")},
+                    % {"date": day_text(value)},
                 )
                 continue
             row.values[name] = value
@@ -389,7 +390,7 @@ class RowChecker:
                     _(
                         "le NIR indique une naissance en %(month)s/%(year)s, la date de naissance est le %(date)s"
                     )
-                    % {"month": nir[3:5], "year": year, "date": birth.strftime("%d/%m/%Y")},
+                    % {"month": nir[3:5], "year": year, "date": day_text(birth)},
                 )
                 return
         row.values["nir"] = nir

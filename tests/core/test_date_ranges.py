@@ -78,3 +78,12 @@ def test_the_admin_refuses_a_binome_dissolved_in_year_one(client):
     )
     binome.refresh_from_db()
     assert binome.dissolved_at is None
+
+
+def test_the_imports_message_shows_year_one_with_four_digits():
+    row = person(1, **{"Date de naissance": "01/01/0001"})
+    checked = RowChecker(HEADERS, guess_columns(HEADERS), today=TODAY).check(
+        [row[h] for h in HEADERS]
+    )
+
+    assert "date 01/01/0001 impossible" in checked.errors[0][1]
