@@ -28,7 +28,8 @@ from beneficiaries.models import Beneficiary
 from caseload.models import CapPolicy, ReferentChangeRequest
 from caseload.services import admin_group, assignment_create
 from core.models import User
-from intake.models import ApplicantImport
+from intake.enums import ImportPhase, IssueSeverity
+from intake.models import ApplicantImport, ColumnMapping, ImportRowIssue
 from pathways.enums import DeadlineKind, NotificationKind
 from pathways.models import DeadlinePolicy, Notification
 from tests.appointments.factories import SlotFactory
@@ -140,6 +141,13 @@ def _build():
         ).pk,
         "no_show_b": NoShowFlag.objects.create(beneficiary=person_b).pk,
         "import_b": applicant_import.pk,
+        "issue_b": ImportRowIssue.objects.create(
+            applicant_import=applicant_import,
+            phase=ImportPhase.DRY_RUN,
+            severity=IssueSeverity.ERROR,
+            line_number=2,
+        ).pk,
+        "mapping_b": ColumnMapping.objects.create(departement=dep_b, name="Matrice").pk,
         "departement_b": dep_b.pk,
         "territory_b": territory_b.pk,
         "commune_b": CommuneFactory(territory=territory_b).pk,
