@@ -104,6 +104,9 @@ def test_a_slot_is_created_only_at_a_place_of_the_referents_territories(referent
     assert "place" in error.value.message_dict
 
 
+# Fifty connections at once: never beside the other fifty-thread test, or the
+# two would exceed PostgreSQL's default 100 connections.
+@pytest.mark.xdist_group("fifty_connections")
 @pytest.mark.django_db(transaction=True)
 def test_fifty_bookings_at_once_never_exceed_a_sessions_capacity(referent, place):
     slot = SlotFactory(referent=referent, place=place, collective=True, capacity=12)

@@ -56,6 +56,9 @@ def _run_together(attempt, arguments):
     return outcomes
 
 
+# Fifty connections at once: never beside the other fifty-thread test, or the
+# two would exceed PostgreSQL's default 100 connections.
+@pytest.mark.xdist_group("fifty_connections")
 @pytest.mark.django_db(transaction=True)
 def test_fifty_simultaneous_assignments_fill_exactly_the_five_free_places():
     territory, manager, referent = territory_team()
