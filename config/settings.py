@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "appointments",
     "intake",
     "stats",
+    "privacy",
     "web",
     "demo",
 ]

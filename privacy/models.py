@@ -1,0 +1,1 @@
+"""Records of the RGPD lifecycle (retention holds, subject requests, exports)."""
