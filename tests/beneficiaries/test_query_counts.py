@@ -30,9 +30,9 @@ PORTFOLIO_QUERIES = 8
 MANAGER_PORTFOLIO_QUERIES = 8
 # The full record (referent workspace): identity, household, referents,
 # pathway timeline, deadlines, barriers, contract, prescriptions, interviews,
-# outreach, health notes, change requests, the referents who opened it, and
-# the access log insert.
-RECORD_QUERIES = 24
+# outreach, health notes, change requests, the referents who opened it, the
+# objections and restrictions that hold, and the access log insert.
+RECORD_QUERIES = 25
 
 
 @pytest.fixture
