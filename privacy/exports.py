@@ -29,7 +29,10 @@ PURGE_BATCH = 500
 def export_file_create(*, owner, kind, content: bytes, filename, content_type, beneficiary=None):
     """Store `content` for `owner` behind an expiring link. A file whose row
     never made it (a transaction rolled back) is deleted by the purge."""
+    created_at = timezone.now()
     export = ExportFile(
+        created_at=created_at,
+        expires_at=created_at + datetime.timedelta(hours=settings.EXPORT_LINK_VALIDITY_HOURS),
         owner=owner,
         kind=kind,
         beneficiary=beneficiary,

@@ -9,9 +9,10 @@ opaque id), and refused once expired."""
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -162,8 +163,10 @@ def export_download(request, pk):
             {"export": export, "hours": settings.EXPORT_LINK_VALIDITY_HOURS},
             status=410,
         )
+    # One person's export is small: read whole, the file closed at once.
     try:
-        handle = export.file.open("rb")
+        with export.file.open("rb") as handle:
+            content = handle.read()
     except FileNotFoundError as error:
         raise Http404 from error
     export_mark_downloaded(export)
@@ -174,8 +177,7 @@ def export_download(request, pk):
             action=AccessAction.EXPORT,
             detail="téléchargement de l'export du droit d'accès",
         )
-    response = FileResponse(
-        handle, as_attachment=True, filename=export.filename, content_type=export.content_type
-    )
+    response = HttpResponse(content, content_type=export.content_type)
+    response["Content-Disposition"] = content_disposition_header(True, export.filename)
     response["Cache-Control"] = "no-store"
     return response
