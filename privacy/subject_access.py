@@ -65,7 +65,9 @@ class Section:
 
 
 def _key(label):
-    return slugify(str(label)).replace("-", "_")
+    """A French label as a JSON key: « nom d'usage » → "nom_d_usage"."""
+    words = str(label).replace("'", " ").replace("’", " ")
+    return slugify(words).replace("-", "_")
 
 
 def _user(user):
@@ -88,7 +90,8 @@ def _fields(obj, names):
             value = "" if value is None else str(value)
         else:
             value = getattr(obj, name)
-        rows.append((_key(field.verbose_name), str(field.verbose_name).capitalize(), value))
+        label = str(field.verbose_name)
+        rows.append((_key(label), label[:1].upper() + label[1:], value))
     return rows
 
 
@@ -567,6 +570,8 @@ def _pdf_value(value):
         )
     if isinstance(value, datetime.date):
         return f"{value:%d/%m/%Y}"
+    if isinstance(value, decimal.Decimal):
+        return str(value).replace(".", ",")
     return str(value)
 
 
