@@ -146,3 +146,14 @@ def other_person(territory, referent):
 @pytest.fixture
 def now():
     return timezone.now()
+
+
+@pytest.fixture
+def locmem_sms(settings):
+    """SMS kept in memory: what would have left."""
+    from appointments import sms
+
+    settings.SMS_BACKEND = "appointments.sms.LocmemSmsBackend"
+    sms.outbox.clear()
+    yield sms.outbox
+    sms.outbox.clear()

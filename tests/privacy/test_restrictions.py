@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from appointments.enums import Channel, MessageKind, MessageStatus
 from appointments.models import Message
+from appointments.outbox import messages_send
 from appointments.reminders import reminders_scan
 from appointments.services import appointment_book, convocation_send, invitation_send
 from beneficiaries.models import Beneficiary
@@ -268,3 +269,26 @@ def test_the_contact_service_is_the_one_the_form_uses(referent, person):
         Beneficiary.pgh_event_model.objects.filter(pgh_obj_id=person.pk).order_by("-pgh_id").first()
     )
     assert event.address_line == "5 rue des Lilas"
+
+
+def test_a_message_written_before_the_restriction_does_not_leave(
+    admin, referent, territory, person, locmem_sms
+):
+    appointment = appointment_book(
+        acting_user=referent.user, beneficiary=person, slot=_slot(referent, territory)
+    )
+    convocation_send(acting_user=referent.user, appointment=appointment, channels=[Channel.SMS])
+    # Recorded without the service (as a concurrent transaction would leave it):
+    # the outbox asks again before sending.
+    Restriction.objects.create(
+        beneficiary=person,
+        kind=RestrictionKind.OBJECTION,
+        reason=REASON,
+        requested_on=TODAY,
+        recorded_by=admin.user,
+    )
+    messages_send()
+    message = Message.objects.get(beneficiary=person)
+    assert message.status == MessageStatus.SKIPPED
+    assert message.skip_reason == "opposition de la personne au traitement en cours"
+    assert locmem_sms == []
