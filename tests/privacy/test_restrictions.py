@@ -292,3 +292,11 @@ def test_a_message_written_before_the_restriction_does_not_leave(
     assert message.status == MessageStatus.SKIPPED
     assert message.skip_reason == "opposition de la personne au traitement en cours"
     assert locmem_sms == []
+
+
+def test_the_record_links_an_admin_to_the_rights_page(login, admin, referent, person):
+    url = reverse("privacy:person", args=[person.pk])
+    page = login(admin).get(reverse("workspace:detail", args=[person.pk])).content.decode()
+    assert url in page
+    page = login(referent).get(reverse("workspace:detail", args=[person.pk])).content.decode()
+    assert url not in page
