@@ -6,8 +6,8 @@ import datetime
 from django.db.models import Case, Exists, IntegerField, OuterRef, Prefetch, Subquery, Value, When
 from django.utils import timezone
 
-from appointments.enums import AppointmentStatus
-from appointments.models import Appointment, Slot
+from appointments.enums import AppointmentStatus, InvitationStatus
+from appointments.models import Appointment, Invitation, Slot
 from caseload.models import Assignment
 from pathways.enums import DeadlineKind
 from pathways.models import Deadline
@@ -58,7 +58,18 @@ def to_convoke(people):
     return (
         people.filter(Exists(_open_entry_deadlines()))
         .exclude(Exists(Appointment.objects.active().filter(beneficiary_id=OuterRef("pk"))))
-        .annotate(entry_due_on=Subquery(_open_entry_deadlines().values("due_on")[:1]))
+        .annotate(
+            entry_due_on=Subquery(_open_entry_deadlines().values("due_on")[:1]),
+            invited_until=Subquery(
+                Invitation.objects.filter(
+                    beneficiary_id=OuterRef("pk"),
+                    status=InvitationStatus.OPEN,
+                    expires_on__gte=timezone.localdate(),
+                )
+                .order_by("-expires_on")
+                .values("expires_on")[:1]
+            ),
+        )
         .select_related("commune")
         .order_by("entry_due_on", "last_name", "first_name", "pk")
     )
