@@ -75,6 +75,22 @@ def to_convoke(people):
     )
 
 
+def _distance_to(person):
+    """0 for a place in the person's commune, 1 in their postcode, 2 in
+    their territory, 3 elsewhere (a person or a place without a commune,
+    a postcode or a territory matches none of those)."""
+    whens = []
+    if person.commune_id:
+        whens.append(When(place__commune_id=person.commune_id, then=Value(0)))
+    if person.postcode:
+        whens.append(When(place__postcode=person.postcode, then=Value(1)))
+    if person.territory_id:
+        whens.append(When(place__territory_id=person.territory_id, then=Value(2)))
+    if not whens:
+        return Value(3, output_field=IntegerField())
+    return Case(*whens, default=Value(3), output_field=IntegerField())
+
+
 def proposed_slots(person, *, referent_ids, limit=30):
     """Free future slots of these referents, the nearest place to the
     person first (same commune, then postcode, then territory)."""
@@ -85,15 +101,7 @@ def proposed_slots(person, *, referent_ids, limit=30):
             starts_at__gt=timezone.now(),
             starts_at__lt=timezone.now() + datetime.timedelta(days=120),
         )
-        .annotate(
-            distance=Case(
-                When(place__commune_id=person.commune_id, then=Value(0)),
-                When(place__postcode=person.postcode or "-", then=Value(1)),
-                When(place__territory_id=person.territory_id, then=Value(2)),
-                default=Value(3),
-                output_field=IntegerField(),
-            )
-        )
+        .annotate(distance=_distance_to(person))
         .select_related("place", "referent__user")
         .order_by("distance", "starts_at", "pk")[:limit]
     )

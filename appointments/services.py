@@ -505,8 +505,11 @@ def appointment_reschedule(*, acting_user, appointment, to_slot):
     (or session): the new place taken, the old one freed, the messages not
     sent yet for the old date dropped, and the person told of the new date
     by the channels of their convocation. Returns (appointment, messages)."""
-    _cancel_pending_messages(appointment)
-    moved = appointment_move(appointment=appointment, to_slot=to_slot, acting_user=acting_user)
+    current = _locked(appointment)
+    if not current.is_active:
+        raise ValidationError(_("Ce rendez-vous n'est plus modifiable."))
+    _cancel_pending_messages(current)
+    moved = appointment_move(appointment=current, to_slot=to_slot, acting_user=acting_user)
     stamp = timezone.now().strftime("%Y%m%d%H%M%S%f")
     notices = [
         _message(

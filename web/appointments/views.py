@@ -347,6 +347,7 @@ def to_convoke_list(request):
             "flags": flags,
             "form": BatchConvokeForm(initial={"channels": Channel.values}),
             "flag_form": FlagCloseForm(),
+            "can_close_flags": _may_close_flags(scope),
         },
     )
 
