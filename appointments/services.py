@@ -159,7 +159,10 @@ def appointment_cancel(*, appointment, acting_user=None):
     current.cancelled_by = acting_user
     current.save(update_fields=["status", "cancelled_at", "cancelled_by"])
     _release_place(current.slot_id)
-    _cancel_pending_messages(current)
+    # Nothing left to send, a letter to print included.
+    Message.objects.filter(appointment=current, status=MessageStatus.PENDING).update(
+        status=MessageStatus.CANCELLED
+    )
     return current
 
 

@@ -238,6 +238,8 @@ def test_staff_cancelling_frees_the_place_and_tells_the_person_but_posts_nothing
     assert booked.slot.booked_count == 0
     notices = Message.objects.filter(kind=MessageKind.CANCELLATION)
     assert list(notices.values_list("channel", flat=True)) == [Channel.SMS]
+    convocations = Message.objects.filter(kind=MessageKind.CONVOCATION)
+    assert set(convocations.values_list("status", flat=True)) == {MessageStatus.CANCELLED}
     assert history_of("AppointmentHistory", booked).filter(status="cancelled").exists()
 
 

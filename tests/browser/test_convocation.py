@@ -151,7 +151,7 @@ def test_a_referent_moves_cancels_and_invites_and_each_page_passes_axe(
     day = timezone.localtime(later.starts_at).date().isoformat()
     page.goto(f"{live_server.url}/agenda/?jour={day}")
     assert_accessible(page)
-    page.get_by_role("button", name=re.compile("^Annuler le rendez-vous de Awa")).click()
+    page.get_by_role("button", name=re.compile("^Annuler le rendez-vous d’Awa")).click()
     expect(page.get_by_role("alert")).to_contain_text("Rendez-vous annulé")
 
     page.goto(f"{live_server.url}/portefeuille/personnes/{person.pk}/")
