@@ -385,3 +385,15 @@ def test_the_record_section_keeps_a_constant_number_of_queries(login, referent, 
             assert client.get(url).status_code == 200
         counts.append(len(captured))
     assert counts[0] == counts[1]
+
+
+def test_the_referents_list_to_convoke_links_each_person_to_convoke_or_invite(
+    login, referent, manager, person
+):
+    page = login(referent).get("/a-convoquer/").content.decode()
+
+    assert f"/portefeuille/personnes/{person.pk}/inviter/" in page
+    assert f"/portefeuille/personnes/{person.pk}/convoquer/" in page
+    assert "/a-convoquer/inviter/" in page
+    manager_page = login(manager).get("/a-convoquer/").content.decode()
+    assert f"/portefeuille/personnes/{person.pk}/inviter/" not in manager_page

@@ -348,6 +348,8 @@ def to_convoke_list(request):
             "form": BatchConvokeForm(initial={"channels": Channel.values}),
             "flag_form": FlagCloseForm(),
             "can_close_flags": _may_close_flags(scope),
+            # Convoking or inviting one person is the referent's (their record).
+            "one_by_one": scope.is_referent,
         },
     )
 
