@@ -511,6 +511,10 @@ def appointment_reschedule(*, acting_user, appointment, to_slot):
     current = _locked(appointment)
     if not current.is_active:
         raise ValidationError(_("Ce rendez-vous n'est plus modifiable."))
+    if current.slot.starts_at <= timezone.now():
+        raise ValidationError(
+            _("L'heure de ce rendez-vous est passée : saisissez la présence depuis l'agenda.")
+        )
     _cancel_pending_messages(current)
     moved = appointment_move(appointment=current, to_slot=to_slot, acting_user=acting_user)
     stamp = timezone.now().strftime("%Y%m%d%H%M%S%f")

@@ -397,3 +397,15 @@ def test_the_referents_list_to_convoke_links_each_person_to_convoke_or_invite(
     assert "/a-convoquer/inviter/" in page
     manager_page = login(manager).get("/a-convoquer/").content.decode()
     assert f"/portefeuille/personnes/{person.pk}/inviter/" not in manager_page
+
+
+def test_a_past_appointment_is_not_moved_but_its_attendance_recorded(referent, booked, slot_at):
+    from django.core.exceptions import ValidationError
+
+    from appointments.services import appointment_reschedule
+
+    later = slot_at(booked.slot.starts_at + datetime.timedelta(days=2))
+    with time_machine.travel(booked.slot.ends_at + datetime.timedelta(minutes=5)):
+        with pytest.raises(ValidationError, match="saisissez la présence"):
+            appointment_reschedule(acting_user=referent.user, appointment=booked, to_slot=later)
+    assert Appointment.objects.get(pk=booked.pk).slot_id == booked.slot_id

@@ -547,7 +547,7 @@ def reschedule(request, pk):
     """Move the appointment to another free slot of the same referent (or
     session); the person is told by the channels of their convocation."""
     appointment = _changeable_or_404(request, pk)
-    if not appointment.is_active:
+    if not appointment.is_active or appointment.slot.starts_at <= timezone.now():
         messages.error(request, _("Ce rendez-vous n'est plus modifiable."))
         return redirect(appointment.beneficiary.get_absolute_url() + "#rendez-vous")
     slots = alternative_slots(appointment, limit=None).select_related("referent__user")
