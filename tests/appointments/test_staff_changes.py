@@ -405,7 +405,10 @@ def test_a_past_appointment_is_not_moved_but_its_attendance_recorded(referent, b
     from appointments.services import appointment_reschedule
 
     later = slot_at(booked.slot.starts_at + datetime.timedelta(days=2))
-    with time_machine.travel(booked.slot.ends_at + datetime.timedelta(minutes=5)):
-        with pytest.raises(ValidationError, match="saisissez la présence"):
-            appointment_reschedule(acting_user=referent.user, appointment=booked, to_slot=later)
+    after = booked.slot.ends_at + datetime.timedelta(minutes=5)
+    with (
+        time_machine.travel(after),
+        pytest.raises(ValidationError, match="saisissez la présence"),
+    ):
+        appointment_reschedule(acting_user=referent.user, appointment=booked, to_slot=later)
     assert Appointment.objects.get(pk=booked.pk).slot_id == booked.slot_id
