@@ -116,6 +116,8 @@ def message_text(message):
         MessageKind.REMINDER: "appointments/messages/reminder.txt",
         MessageKind.INVITATION: "appointments/messages/invitation.txt",
         MessageKind.INVITATION_REMINDER: "appointments/messages/invitation.txt",
+        MessageKind.RESCHEDULED: "appointments/messages/rescheduled.txt",
+        MessageKind.CANCELLATION: "appointments/messages/cancellation.txt",
     }[message.kind]
     with translation.override(settings.LANGUAGE_CODE):
         text = render_to_string(template, message_context(message))
@@ -126,6 +128,10 @@ def message_subject(message):
     with translation.override(settings.LANGUAGE_CODE):
         if message.kind == MessageKind.REMINDER:
             return _("Rappel de votre rendez-vous")
+        if message.kind == MessageKind.RESCHEDULED:
+            return _("Votre rendez-vous RSA change de date")
+        if message.kind == MessageKind.CANCELLATION:
+            return _("Votre rendez-vous RSA est annulé")
         if message.kind in (MessageKind.INVITATION, MessageKind.INVITATION_REMINDER):
             return _("Prenez rendez-vous avec votre référent RSA")
         return _("Votre rendez-vous RSA")

@@ -43,6 +43,8 @@ class MessageKind(models.TextChoices):
     REMINDER = "reminder", _("Rappel du rendez-vous")
     INVITATION = "invitation", _("Invitation à prendre rendez-vous")
     INVITATION_REMINDER = "invitation_reminder", _("Relance de l'invitation")
+    RESCHEDULED = "rescheduled", _("Changement de rendez-vous")
+    CANCELLATION = "cancellation", _("Annulation du rendez-vous")
 
 
 class MessageStatus(models.TextChoices):

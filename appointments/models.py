@@ -3,6 +3,7 @@ and the flags raised for the manager after repeated no-shows."""
 
 import secrets
 
+import pghistory
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
@@ -180,6 +181,7 @@ class AppointmentQuerySet(models.QuerySet):
         return self.active().filter(slot__starts_at__lte=now or timezone.now())
 
 
+@pghistory.track(model_name="AppointmentHistory")
 class Appointment(models.Model):
     """One person booked on one slot; after the time, their attendance."""
 
@@ -224,6 +226,14 @@ class Appointment(models.Model):
     link_nonce = models.CharField("clé du lien", max_length=32, default=new_link_nonce)
     confirmed_at = models.DateTimeField("confirmé le", null=True, blank=True)
     cancelled_at = models.DateTimeField("annulé le", null=True, blank=True)
+    cancelled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="annulé par",
+    )
     created_at = models.DateTimeField("créé le", db_default=Now())
 
     objects = AppointmentQuerySet.as_manager()
@@ -259,6 +269,7 @@ class Appointment(models.Model):
         return self.status in AppointmentStatus.active()
 
 
+@pghistory.track(model_name="InvitationHistory")
 class Invitation(models.Model):
     """A message asking the person to call or choose a slot, before any slot
     is fixed; it expires after `INVITATION_VALIDITY_DAYS`."""
@@ -399,7 +410,35 @@ class Message(models.Model):
     def __str__(self):
         return f"{self.get_kind_display()} — {self.get_channel_display()}"
 
+    @property
+    def outcome(self):
+        """What the staff can know of this message, in French: sent,
+        delivered or not (SMS receipts), failed, or not sent and why. An
+        email gets no receipt: "envoyé" is all the app knows."""
+        from django.utils.translation import gettext as _
 
+        if self.status == MessageStatus.SKIPPED:
+            return _("non envoyé : %(reason)s") % {"reason": self.skip_reason}
+        if self.status == MessageStatus.FAILED:
+            return _("échec de l'envoi : %(error)s") % {"error": self.last_error or "?"}
+        if self.status == MessageStatus.PENDING:
+            if self.attempts:
+                return _("à envoyer (nouvel essai après un échec)")
+            return _("à envoyer")
+        if self.status == MessageStatus.CANCELLED:
+            return _("annulé avant l'envoi")
+        if self.channel == Channel.LETTER:
+            return _("courrier à imprimer et poster")
+        if self.channel == Channel.EMAIL:
+            return _("envoyé (un courriel n'a pas d'accusé de réception)")
+        if self.delivery_status == DeliveryStatus.DELIVERED:
+            return _("remis au téléphone")
+        if self.delivery_status == DeliveryStatus.UNDELIVERED:
+            return _("non remis au téléphone (accusé de l'opérateur)")
+        return _("envoyé, remise pas encore confirmée")
+
+
+@pghistory.track(model_name="NoShowFlagHistory")
 class NoShowFlag(models.Model):
     """Two no-shows in a row: the person is flagged for the manager, with
     the evidence (dates, places, channels and delivery statuses)."""
@@ -421,6 +460,7 @@ class NoShowFlag(models.Model):
         related_name="+",
         verbose_name="traité par",
     )
+    closing_note = models.TextField("suite donnée", max_length=2000, blank=True)
 
     class Meta:
         verbose_name = "signalement d'absences"
@@ -437,3 +477,30 @@ class NoShowFlag(models.Model):
 
     def __str__(self):
         return f"{self.beneficiary_id} ({self.raised_at:%d/%m/%Y})"
+
+    @property
+    def evidence_lines(self):
+        """The evidence in French: each absence's date and place, and each
+        message's kind, channel and what became of it."""
+
+        def label(choices, value):
+            return dict(choices.choices).get(value, value) if value else ""
+
+        lines = []
+        for absence in self.evidence or []:
+            messages = []
+            for m in absence.get("messages", []):
+                text = (
+                    f"{label(MessageKind, m.get('kind'))} — {label(Channel, m.get('channel'))} : "
+                )
+                text += str(label(MessageStatus, m.get("status"))).lower()
+                if m.get("delivery_status"):
+                    text += f" ({str(label(DeliveryStatus, m['delivery_status'])).lower()})"
+                if m.get("skip_reason"):
+                    text += f" ({m['skip_reason']})"
+                messages.append(text)
+            date = absence.get("date", "")[:10]
+            if len(date) == 10:
+                date = f"{date[8:10]}/{date[5:7]}/{date[0:4]}"
+            lines.append({"date": date, "place": absence.get("place", ""), "messages": messages})
+        return lines

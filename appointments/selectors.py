@@ -6,8 +6,8 @@ import datetime
 from django.db.models import Case, Exists, IntegerField, OuterRef, Prefetch, Subquery, Value, When
 from django.utils import timezone
 
-from appointments.enums import AppointmentStatus
-from appointments.models import Appointment, Slot
+from appointments.enums import AppointmentStatus, InvitationStatus
+from appointments.models import Appointment, Invitation, Slot
 from caseload.models import Assignment
 from pathways.enums import DeadlineKind
 from pathways.models import Deadline
@@ -58,10 +58,37 @@ def to_convoke(people):
     return (
         people.filter(Exists(_open_entry_deadlines()))
         .exclude(Exists(Appointment.objects.active().filter(beneficiary_id=OuterRef("pk"))))
-        .annotate(entry_due_on=Subquery(_open_entry_deadlines().values("due_on")[:1]))
+        .annotate(
+            entry_due_on=Subquery(_open_entry_deadlines().values("due_on")[:1]),
+            invited_until=Subquery(
+                Invitation.objects.filter(
+                    beneficiary_id=OuterRef("pk"),
+                    status=InvitationStatus.OPEN,
+                    expires_on__gte=timezone.localdate(),
+                )
+                .order_by("-expires_on")
+                .values("expires_on")[:1]
+            ),
+        )
         .select_related("commune")
         .order_by("entry_due_on", "last_name", "first_name", "pk")
     )
+
+
+def _distance_to(person):
+    """0 for a place in the person's commune, 1 in their postcode, 2 in
+    their territory, 3 elsewhere (a person or a place without a commune,
+    a postcode or a territory matches none of those)."""
+    whens = []
+    if person.commune_id:
+        whens.append(When(place__commune_id=person.commune_id, then=Value(0)))
+    if person.postcode:
+        whens.append(When(place__postcode=person.postcode, then=Value(1)))
+    if person.territory_id:
+        whens.append(When(place__territory_id=person.territory_id, then=Value(2)))
+    if not whens:
+        return Value(3, output_field=IntegerField())
+    return Case(*whens, default=Value(3), output_field=IntegerField())
 
 
 def proposed_slots(person, *, referent_ids, limit=30):
@@ -74,15 +101,7 @@ def proposed_slots(person, *, referent_ids, limit=30):
             starts_at__gt=timezone.now(),
             starts_at__lt=timezone.now() + datetime.timedelta(days=120),
         )
-        .annotate(
-            distance=Case(
-                When(place__commune_id=person.commune_id, then=Value(0)),
-                When(place__postcode=person.postcode or "-", then=Value(1)),
-                When(place__territory_id=person.territory_id, then=Value(2)),
-                default=Value(3),
-                output_field=IntegerField(),
-            )
-        )
+        .annotate(distance=_distance_to(person))
         .select_related("place", "referent__user")
         .order_by("distance", "starts_at", "pk")[:limit]
     )

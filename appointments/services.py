@@ -23,8 +23,12 @@ from appointments.enums import (
     SlotKind,
 )
 from appointments.models import Appointment, Invitation, Message, NoShowFlag, Slot
+from caseload.models import StaffProfile
 from pathways.enums import InterviewKind, InterviewStatus
 from pathways.services.followup import interview_create
+
+# An invitation carries the person's link: it goes by SMS or email.
+INVITATION_CHANNELS = (Channel.SMS, Channel.EMAIL)
 
 # No-shows in a row that flag the person for the manager.
 NO_SHOWS_IN_A_ROW = 2
@@ -152,9 +156,13 @@ def appointment_cancel(*, appointment, acting_user=None):
         raise ValidationError(_("Ce rendez-vous n'est plus modifiable."))
     current.status = AppointmentStatus.CANCELLED
     current.cancelled_at = timezone.now()
-    current.save(update_fields=["status", "cancelled_at"])
+    current.cancelled_by = acting_user
+    current.save(update_fields=["status", "cancelled_at", "cancelled_by"])
     _release_place(current.slot_id)
-    _cancel_pending_messages(current)
+    # Nothing left to send, a letter to print included.
+    Message.objects.filter(appointment=current, status=MessageStatus.PENDING).update(
+        status=MessageStatus.CANCELLED
+    )
     return current
 
 
@@ -288,10 +296,29 @@ def convocation_send(*, acting_user, appointment, channels):
 def invitation_send(*, acting_user, beneficiary, referent, channels, today=None):
     """Invite the person to call or choose a slot, before any slot is
     fixed; the invitation expires after `INVITATION_VALIDITY_DAYS`."""
-    channels = [c for c in dict.fromkeys(channels) if c in Channel.values]
+    channels = [c for c in dict.fromkeys(channels) if c in INVITATION_CHANNELS]
     if not channels:
         raise ValidationError({"channels": _("Choisissez au moins un moyen de contact.")})
+    if all(channel_recipient(beneficiary, c)[1] for c in channels):
+        raise ValidationError(
+            {
+                "channels": _(
+                    "La personne ne peut être jointe ni par SMS ni par courriel : "
+                    "convoquez-la par courrier à un créneau fixé."
+                )
+            }
+        )
     today = today or timezone.localdate()
+    open_one = (
+        Invitation.objects.select_for_update()
+        .filter(beneficiary=beneficiary, status=InvitationStatus.OPEN, expires_on__gte=today)
+        .first()
+    )
+    if open_one is not None:
+        raise ValidationError(
+            _("Une invitation attend déjà la réponse de la personne, jusqu'au %(date)s.")
+            % {"date": open_one.expires_on.strftime("%d/%m/%Y")}
+        )
     invitation = Invitation.objects.create(
         beneficiary=beneficiary,
         referent=referent,
@@ -424,10 +451,19 @@ def _flag_repeated_no_shows(beneficiary):
 
 
 @transaction.atomic
-def no_show_flag_close(*, acting_user, flag):
-    NoShowFlag.objects.filter(pk=flag.pk, closed_at__isnull=True).update(
-        closed_at=timezone.now(), closed_by=acting_user
+def no_show_flag_close(*, acting_user, flag, note):
+    """The manager closes the flag, saying what was done (a call, a new
+    convocation, the sanction procedure handed over…)."""
+    note = (note or "").strip()
+    if not note:
+        raise ValidationError({"note": _("Dites en quelques mots la suite donnée.")})
+    if len(note) > 2000:
+        raise ValidationError({"note": _("La suite donnée tient en 2000 caractères.")})
+    closed = NoShowFlag.objects.filter(pk=flag.pk, closed_at__isnull=True).update(
+        closed_at=timezone.now(), closed_by=acting_user, closing_note=note
     )
+    if not closed:
+        raise ValidationError(_("Ce signalement est déjà traité."))
 
 
 def convocations_batch(*, acting_user, people, channels):
@@ -459,3 +495,102 @@ def convocations_batch(*, acting_user, people, channels):
         else:
             booked.append(appointment)
     return booked, left
+
+
+# --- Staff moves and cancellations ---------------------------------------------------
+
+NOTICE_KINDS = (MessageKind.CONVOCATION, MessageKind.RESCHEDULED)
+
+
+def _channels_used(appointment):
+    """The channels the person was convoked by (every channel if none)."""
+    used = set(
+        Message.objects.filter(appointment=appointment, kind__in=NOTICE_KINDS).values_list(
+            "channel", flat=True
+        )
+    )
+    return [c for c in Channel.values if c in used] or list(Channel.values)
+
+
+@transaction.atomic
+def appointment_reschedule(*, acting_user, appointment, to_slot):
+    """Staff move the appointment to another free slot of the same referent
+    (or session): the new place taken, the old one freed, the messages not
+    sent yet for the old date dropped, and the person told of the new date
+    by the channels of their convocation. Returns (appointment, messages)."""
+    current = _locked(appointment)
+    if not current.is_active:
+        raise ValidationError(_("Ce rendez-vous n'est plus modifiable."))
+    if current.slot.starts_at <= timezone.now():
+        raise ValidationError(
+            _("L'heure de ce rendez-vous est passée : saisissez la présence depuis l'agenda.")
+        )
+    _cancel_pending_messages(current)
+    moved = appointment_move(appointment=current, to_slot=to_slot, acting_user=acting_user)
+    stamp = timezone.now().strftime("%Y%m%d%H%M%S%f")
+    notices = [
+        _message(
+            beneficiary=moved.beneficiary,
+            kind=MessageKind.RESCHEDULED,
+            channel=channel,
+            appointment=moved,
+            key=f"rescheduled:{moved.pk}:{moved.slot_id}:{channel}:{stamp}",
+        )
+        for channel in _channels_used(moved)
+    ]
+    _enqueue_after_commit(_write_messages(notices))
+    return moved, list(
+        Message.objects.filter(idempotency_key__in=[m.idempotency_key for m in notices])
+    )
+
+
+@transaction.atomic
+def appointment_cancel_by_staff(*, acting_user, appointment):
+    """Staff cancel the appointment: the place freed, the messages not sent
+    yet dropped, and the person told by SMS and email when they were
+    convoked that way (a cancellation is not posted). Returns
+    (appointment, messages)."""
+    cancelled = appointment_cancel(appointment=appointment, acting_user=acting_user)
+    notices = [
+        _message(
+            beneficiary=cancelled.beneficiary,
+            kind=MessageKind.CANCELLATION,
+            channel=channel,
+            appointment=cancelled,
+            key=f"cancellation:{cancelled.pk}:{channel}",
+        )
+        for channel in _channels_used(cancelled)
+        if channel != Channel.LETTER
+    ]
+    _enqueue_after_commit(_write_messages(notices))
+    return cancelled, list(
+        Message.objects.filter(idempotency_key__in=[m.idempotency_key for m in notices])
+    )
+
+
+def invitations_batch(*, acting_user, people, channels, today=None):
+    """Invite many people at once, each on behalf of their first current
+    referent, each in their own transaction. Returns (invitations sent,
+    people left: no current referent or an invitation already waiting)."""
+    from appointments.selectors import current_referent_ids
+
+    referents = current_referent_ids([p.pk for p in people])
+    sent, left = [], []
+    for person in people:
+        staff_ids = referents.get(person.pk)
+        if not staff_ids:
+            left.append(person)
+            continue
+        try:
+            sent.append(
+                invitation_send(
+                    acting_user=acting_user,
+                    beneficiary=person,
+                    referent=StaffProfile.objects.get(pk=staff_ids[0]),
+                    channels=channels,
+                    today=today,
+                )
+            )
+        except ValidationError:
+            left.append(person)
+    return sent, left

@@ -4,6 +4,7 @@ from decimal import Decimal
 
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
+from django.db.models import Q
 
 from caseload.enums import StaffRole
 from caseload.models import DEFAULT_CAPS, CapPolicy, Departement, StaffProfile
@@ -91,16 +92,25 @@ ADMIN_MODELS = [
     ("caseload", "binome"),
     ("pathways", "serviceoffer"),
     ("core", "user"),
+    ("appointments", "place"),
+    ("appointments", "slot"),
 ]
 
 
+def admin_group_permissions():
+    """The permissions of the admins' group: every one on each model of
+    `ADMIN_MODELS` (and on no other model of those apps)."""
+    match = Q(pk__in=[])
+    for app, model in ADMIN_MODELS:
+        match |= Q(content_type__app_label=app, content_type__model=model)
+    return Permission.objects.filter(match)
+
+
 def admin_group():
-    """The group that gives admins the permissions on reference data."""
+    """The group that gives admins the permissions on reference data (the
+    appointments' places and slots included). A group made before a model
+    was added to `ADMIN_MODELS` gets it through a data migration."""
     group, created = Group.objects.get_or_create(name=ADMIN_GROUP_NAME)
     if created:
-        perms = Permission.objects.filter(
-            content_type__app_label__in={app for app, _ in ADMIN_MODELS},
-            content_type__model__in={model for _, model in ADMIN_MODELS},
-        )
-        group.permissions.set(perms)
+        group.permissions.set(admin_group_permissions())
     return group

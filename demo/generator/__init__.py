@@ -5,7 +5,8 @@ pathways and deadlines every time: every random draw comes from one
 `random.Random(seed)` and one `Faker("fr_FR")` seeded with the same seed, in a
 fixed order, and every date is computed from the reference day.
 
-How it works, in three passes so that no cap is ever exceeded:
+How it works, in three passes so that no cap is ever exceeded (and a fourth
+for the demo referents' agendas):
 
 1. plan: who lives where, at which stage, in which programme (cheap tuples);
 2. staff: as many referents per territory as the plan needs, each filled to a
@@ -14,7 +15,10 @@ How it works, in three passes so that no cap is ever exceeded:
 3. rows: people and their history are generated chunk by chunk as plain
    {field: value} rows, parents' ids reserved ahead, and written in bulk
    (COPY on PostgreSQL, `bulk_create` elsewhere; see `insert_rows`), with no
-   query per person, inside one transaction.
+   query per person, inside one transaction;
+4. agendas: the demo referents' places and slots, some of their people
+   booked (seen, no-show, excused, to come), with their convocation messages
+   and one no-show flag (a few hundred rows).
 
 Places, programmes and figures come from the source documents (DESIGN.md);
 names come from Faker and never from the sources.
@@ -26,6 +30,7 @@ The package, by topic:
 - `plan`: the plan of the people (pass 1);
 - `staff`: referents, binômes and their pools (pass 2);
 - `people` and `followup`: one person and their history (pass 3);
+- `appointments`: the demo referents' places, slots and appointments (pass 4);
 - `writer`: id reservation and the COPY / `bulk_create` insertion;
 - `seeder`: `seed_demo()` and the `Seeder` running the passes;
 - `helpers`: small shared helpers.

@@ -14,6 +14,7 @@ from django.utils import timezone
 from faker import Faker
 
 from caseload.models import Binome
+from demo.generator.appointments import AppointmentsMixin
 from demo.generator.helpers import days, thousands
 from demo.generator.logins import ensure_demo_second_factor
 from demo.generator.people import PersonBuilder
@@ -28,7 +29,7 @@ MIN_BENEFICIARIES = 40
 CHUNK_SIZE = 2500  # people generated and written at a time (bounded memory)
 
 
-class Seeder(ReferenceDataMixin, StaffMixin):
+class Seeder(ReferenceDataMixin, StaffMixin, AppointmentsMixin):
     """Builds the dataset. One instance per run; see the `demo` docstring."""
 
     def __init__(self, *, seed, today, progress=None):
@@ -117,6 +118,7 @@ def seed_demo(*, beneficiaries=DEFAULT_BENEFICIARIES, seed=1, today=None, progre
             f"({time.monotonic() - started:.0f} s)"
         )
         seeder.write_people(people)
+        seeder.create_appointments()
     return SeedResult(
         beneficiaries=len(people),
         staff=seeder.staff_count,

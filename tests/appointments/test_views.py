@@ -229,5 +229,7 @@ def test_the_manager_sees_the_people_flagged_after_two_no_shows(login, manager, 
         ],
     )
     page = login(manager).get("/a-convoquer/").content.decode()
-    assert "Deux absences de suite" in page and "2026-12-07 — Maison du Département" in page
+    assert "Deux absences de suite" in page
+    assert "Absence du 07/12/2026 — Maison du Département" in page
+    assert "Convocation — SMS : envoyé (remis)" in page
     assert "Deux absences de suite" not in login(referent).get("/a-convoquer/").content.decode()

@@ -120,3 +120,81 @@ def test_a_referent_convokes_and_the_person_confirms_then_reschedules(
 def appointment_named_by(link):
     """The signed payload of a person's link, without its timestamp and signature."""
     return link.split("/rdv/")[1].split(":")[0]
+
+
+def test_a_referent_moves_cancels_and_invites_and_each_page_passes_axe(
+    page, live_server, log_in, assert_accessible, settings
+):
+    from appointments.enums import Channel
+    from appointments.services import appointment_book, convocation_send
+
+    settings.SMS_BACKEND = "appointments.sms.LocmemSmsBackend"
+    staff, person, first, later = _setup()
+    appointment = appointment_book(acting_user=staff.user, beneficiary=person, slot=first)
+    convocation_send(acting_user=staff.user, appointment=appointment, channels=[Channel.SMS])
+    log_in(page, staff.user.username)
+    page.goto(f"{live_server.url}/portefeuille/personnes/{person.pk}/")
+
+    section = page.locator("#rendez-vous")
+    expect(section.get_by_text("SMS : à envoyer")).to_be_visible()
+    assert_accessible(page)
+    section.get_by_role("link", name=re.compile("^Déplacer")).click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Déplacer le rendez-vous")
+    assert_accessible(page)
+    page.get_by_label("Nouveau créneau").select_option(str(later.pk))
+    page.get_by_role("button", name="Déplacer et prévenir la personne").click()
+    expect(page.get_by_role("alert")).to_contain_text("Rendez-vous déplacé")
+    expect(
+        page.locator("#rendez-vous").get_by_text("Changement de rendez-vous — SMS")
+    ).to_be_visible()
+
+    day = timezone.localtime(later.starts_at).date().isoformat()
+    page.goto(f"{live_server.url}/agenda/?jour={day}")
+    assert_accessible(page)
+    page.get_by_role("button", name=re.compile("^Annuler le rendez-vous d’Awa")).click()
+    expect(page.get_by_role("alert")).to_contain_text("Rendez-vous annulé")
+
+    page.goto(f"{live_server.url}/portefeuille/personnes/{person.pk}/")
+    page.get_by_role("link", name="Inviter à prendre rendez-vous").click()
+    expect(page.get_by_label("SMS")).to_be_checked()
+    assert_accessible(page)
+    page.get_by_role("button", name="Envoyer l'invitation").click()
+    expect(page.get_by_role("alert")).to_contain_text("Invitation envoyée")
+    expect(
+        page.locator("#rendez-vous").get_by_text("Invitation à prendre rendez-vous — SMS")
+    ).to_be_visible()
+    assert_accessible(page)
+
+
+def test_a_manager_closes_a_no_show_flag_from_the_list_and_the_page_passes_axe(
+    page, live_server, log_in, assert_accessible
+):
+    from appointments.models import NoShowFlag
+    from caseload.enums import StaffRole
+
+    staff, person, _first, _later = _setup()
+    manager = StaffProfileFactory(
+        role=StaffRole.MANAGER,
+        structure=staff.structure,
+        territories=list(staff.territories.all()),
+        user__username="cheffe",
+    )
+    flag = NoShowFlag.objects.create(
+        beneficiary=person,
+        evidence=[
+            {"date": "2026-11-20T09:30:00+01:00", "place": "Maison du Département", "messages": []},
+            {"date": "2026-11-27T09:30:00+01:00", "place": "Maison du Département", "messages": []},
+        ],
+    )
+    log_in(page, manager.user.username)
+    page.goto(f"{live_server.url}/a-convoquer/")
+    expect(page.get_by_role("heading", name="Deux absences de suite")).to_be_visible()
+    expect(page.get_by_text("Absence du 27/11/2026 — Maison du Département")).to_be_visible()
+    assert_accessible(page)
+    page.get_by_label("Suite donnée pour Awa Traoré").fill("Appelée : nouvelle convocation.")
+    page.get_by_role("button", name="Clore le signalement").click()
+
+    expect(page.get_by_role("alert")).to_contain_text("Signalement traité.")
+    expect(page.get_by_role("heading", name="Deux absences de suite")).to_have_count(0)
+    flag.refresh_from_db()
+    assert flag.closing_note == "Appelée : nouvelle convocation."

@@ -271,3 +271,34 @@ def test_logins_only_creates_nothing():
     for login in demo.DEMO_LOGINS:
         assert login.username in out
     assert "compte absent" in out
+
+
+def test_the_demo_referents_have_filled_agendas():
+    import time_machine
+    from django.db.models import Count, Q
+
+    from appointments.enums import AppointmentStatus, Attendance
+    from appointments.models import Appointment, NoShowFlag, Slot
+
+    noon = datetime.datetime.combine(TODAY, datetime.time(12), tzinfo=datetime.UTC)
+    with time_machine.travel(noon, tick=False):
+        seed_demo()
+
+    for login in demo.DEMO_LOGINS:
+        if login.role not in StaffRole.referent_roles():
+            continue
+        slots = Slot.objects.filter(referent__user__username=login.username)
+        assert (
+            slots.filter(starts_at__lt=noon).exists() and slots.filter(starts_at__gt=noon).exists()
+        )
+        appointments = Appointment.objects.filter(slot__in=slots)
+        attended = set(appointments.values_list("attendance", flat=True))
+        assert {Attendance.SEEN, Attendance.NO_SHOW} <= attended, login.username
+        assert appointments.filter(
+            status__in=AppointmentStatus.active(), slot__starts_at__gt=noon
+        ).exists()
+    assert NoShowFlag.objects.filter(closed_at__isnull=True).exists()
+    counted = Slot.objects.annotate(
+        taken=Count("appointments", filter=~Q(appointments__status=AppointmentStatus.CANCELLED))
+    )
+    assert all(slot.booked_count == slot.taken <= slot.capacity for slot in counted)

@@ -7,7 +7,8 @@ from django.contrib.auth.models import Permission
 from django.urls import reverse
 
 from appointments.enums import Channel, MessageKind
-from appointments.models import Appointment, Message, NoShowFlag
+from appointments.models import Appointment, Message, NoShowFlag, Place
+from caseload.services import admin_group
 from tests.appointments.factories import PlaceFactory, SlotFactory
 from tests.caseload.helpers import new_applicant
 
@@ -81,9 +82,56 @@ def test_an_admins_slot_form_offers_only_their_departements_places(
     assert theirs not in places
 
 
-def test_without_the_model_permissions_an_admin_cannot_open_the_appointments_admin(
-    as_admin,
+def test_without_the_model_permissions_an_admin_cannot_open_the_appointments_admin(a, login):
+    a.admin.user.groups.clear()
+
+    response = login(a.admin).get(reverse("admin:appointments_place_changelist"))
+
+    assert response.status_code == 403
+
+
+@pytest.fixture
+def admin_of_the_group(a, login):
+    """A's admin with the admins' group, as `staff_create` gives it."""
+    a.admin.user.groups.add(admin_group())
+    return login(a.admin)
+
+
+@pytest.mark.parametrize("model", ["place", "slot"])
+def test_the_admins_group_lists_their_departements_places_and_slots(
+    admin_of_the_group, a, b, model
 ):
-    response = as_admin.get(reverse("admin:appointments_place_changelist"))
+    mine, theirs = appointment_objects(a)[model], appointment_objects(b)[model]
+
+    response = admin_of_the_group.get(reverse(f"admin:appointments_{model}_changelist"))
+
+    assert response.status_code == 200
+    listed = set(response.context["cl"].result_list)
+    assert mine in listed
+    assert theirs not in listed
+
+
+def test_an_admin_of_the_group_adds_a_place_in_their_departement(admin_of_the_group, a):
+    response = admin_of_the_group.post(
+        reverse("admin:appointments_place_add"),
+        {
+            "territory": a.territory.pk,
+            "kind": "structure",
+            "name": "Salle du CCAS",
+            "address_line": "1 place de la Mairie",
+            "postcode": "45200",
+            "city": "Montargis",
+            "access_notes": "",
+            "is_active": "on",
+        },
+    )
+
+    assert response.status_code == 302
+    assert Place.objects.get(name="Salle du CCAS").territory == a.territory
+
+
+@pytest.mark.parametrize("model", ["appointment", "message", "noshowflag"])
+def test_the_admins_group_holds_no_right_on_the_peoples_appointments(admin_of_the_group, model):
+    response = admin_of_the_group.get(reverse(f"admin:appointments_{model}_changelist"))
 
     assert response.status_code == 403

@@ -146,6 +146,7 @@ def _build():
         ).pk,
         "appointment": appointment.pk,
         "token": appointment_token(appointment),
+        "no_show": NoShowFlag.objects.create(beneficiary=person).pk,
         "place_b": slot_b.place_id,
         "slot_b": slot_b.pk,
         "appointment_b": appointment_b.pk,

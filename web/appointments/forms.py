@@ -86,3 +86,37 @@ class SlotForm(forms.Form):
             elif data["starts_at"] <= timezone.now():
                 self.add_error("day", _("Un créneau se crée dans le futur."))
         return data
+
+
+class InviteForm(forms.Form):
+    channels = forms.MultipleChoiceField(
+        choices=[(c, label) for c, label in Channel.choices if c != Channel.LETTER],
+        widget=forms.CheckboxSelectMultiple,
+        label=_("Inviter par"),
+        error_messages={"required": _("Choisissez au moins un moyen de contact.")},
+    )
+
+
+class RescheduleForm(forms.Form):
+    slot = SlotChoiceField(
+        queryset=None,
+        label=_("Nouveau créneau"),
+        empty_label=None,
+        error_messages={
+            "invalid_choice": _("Ce créneau n'est plus libre : choisissez-en un autre.")
+        },
+    )
+
+    def __init__(self, *args, slots, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["slot"].queryset = slots
+        self.fields["slot"].widget.attrs["class"] = "form-select"
+
+
+class FlagCloseForm(forms.Form):
+    note = forms.CharField(
+        label=_("Suite donnée"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": _("Dites en quelques mots la suite donnée.")},
+    )

@@ -18,4 +18,9 @@ urlpatterns = [
         name="record_section",
     ),
     path("portefeuille/personnes/<int:pk>/convoquer/", views.convoke, name="convoke"),
+    path("portefeuille/personnes/<int:pk>/inviter/", views.invite, name="invite"),
+    path("a-convoquer/inviter/", views.to_convoke_invite, name="to_convoke_invite"),
+    path("rendez-vous/<int:pk>/deplacer/", views.reschedule, name="reschedule"),
+    path("rendez-vous/<int:pk>/annuler/", views.cancel, name="cancel"),
+    path("signalements-absences/<int:pk>/traiter/", views.flag_close, name="flag_close"),
 ]
