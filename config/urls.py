@@ -45,5 +45,6 @@ urlpatterns = [
     path("", include("web.appointments.urls")),
     path("rdv/", include("web.appointments.link_urls")),
     path("audit/", include("web.audit_views")),
+    path("conservation/", include("web.privacy.retention_urls")),
     path("admin/", admin.site.urls),
 ]
