@@ -9,7 +9,7 @@ docs/retention.md):
   (`beneficiaries.services.beneficiary_touch_contact`);
 - the end of their last pathway (`Pathway.closed_at`);
 - the last import that created or updated them;
-- the creation of the record, for someone never contacted.
+- failing all three (someone typed in, never met), the creation of the record.
 
 `RECORD_RETENTION_DAYS` after it, with no open pathway and no legal hold in
 force, the record is anonymised: identity, contact details, identifiers,
@@ -22,8 +22,8 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Exists, F, OuterRef, Subquery
-from django.db.models.functions import Coalesce, Greatest
+from django.db.models import Exists, F, OuterRef, Subquery, Value
+from django.db.models.functions import Coalesce, Greatest, NullIf
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -36,6 +36,7 @@ from beneficiaries.models import (
 )
 from beneficiaries.services import access_log_record
 from caseload.models import Assignment, ReferentChangeRequest
+from core.date_ranges import DB_MIN_DATETIME
 from intake.enums import ImportPhase
 from intake.models import ImportRowChange
 from pathways.models import (
@@ -112,13 +113,14 @@ def with_retention_start(qs):
         .order_by("-applicant_import__created_at")
         .values("applicant_import__created_at")[:1]
     )
-    return qs.annotate(
-        retention_start=Greatest(
-            Coalesce("last_contact_at", "created_at"),
-            Coalesce(Subquery(last_closed), "created_at"),
-            Coalesce(Subquery(last_import), "created_at"),
-        )
+    never = Value(DB_MIN_DATETIME)
+    latest = Greatest(
+        Coalesce("last_contact_at", never),
+        Coalesce(Subquery(last_closed), never),
+        Coalesce(Subquery(last_import), never),
     )
+    # Neither met, nor followed, nor imported: the day the record was made.
+    return qs.annotate(retention_start=Coalesce(NullIf(latest, never), "created_at"))
 
 
 def _kept(qs, *, on):
