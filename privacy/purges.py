@@ -45,7 +45,7 @@ ACCESS_LOG_TRIGGER = "beneficiaries.RecordAccessLog:access_log_append_only"
 def audit_database():
     """The connection the audit tables are rewritten through: the owner's
     when one is configured, otherwise the application's."""
-    return AUDIT_OWNER_ALIAS if AUDIT_OWNER_ALIAS in settings.DATABASES else DEFAULT_DB_ALIAS
+    return AUDIT_OWNER_ALIAS if AUDIT_OWNER_ALIAS in connections.settings else DEFAULT_DB_ALIAS
 
 
 def history_models():
