@@ -21,7 +21,7 @@ On SQLite (the embedded mode) there are neither triggers nor roles.
 import contextlib
 import datetime
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import pgtrigger
 from django.apps import apps
@@ -31,7 +31,9 @@ from django.db.models import Q
 from django.utils import timezone
 from pghistory.models import Event
 
+from beneficiaries.enums import AccessAction
 from beneficiaries.models import RecordAccessLog
+from beneficiaries.services import access_log_list
 from intake.enums import ImportStatus
 from intake.models import ApplicantImport, ImportRowFix, ImportRowIssue
 from pathways.models import Notification
@@ -90,7 +92,25 @@ class PurgeReport:
     import_rows: int = 0
     import_files: int = 0
     notifications: int = 0
-    errors: list = field(default_factory=list)
+
+    def counts(self):
+        return [
+            f"historique {self.history_rows}",
+            f"accès {self.access_rows}",
+            f"lignes d'import {self.import_rows}",
+            f"fichiers {self.import_files}",
+            f"notifications {self.notifications}",
+        ]
+
+    @property
+    def total(self):
+        return (
+            self.history_rows
+            + self.access_rows
+            + self.import_rows
+            + self.import_files
+            + self.notifications
+        )
 
     def lines(self, dry_run):
         verb = "à purger" if dry_run else "purgé(e)s"
@@ -197,6 +217,14 @@ def purge_all(*, now=None, dry_run=False):
     report.import_files = purge_import_files(now=now, dry_run=dry_run)
     report.notifications = purge_notifications(now=now, dry_run=dry_run)
     report.history_rows, report.access_rows = purge_audit(now=now, dry_run=dry_run)
+    if not dry_run and report.total:
+        # The purge is traced in the access log it has just purged.
+        access_log_list(
+            user=None,
+            detail="purge des délais de conservation : " + ", ".join(report.counts()),
+            row_count=report.total,
+            action=AccessAction.CHANGE,
+        )
     return report
 
 

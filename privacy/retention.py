@@ -34,7 +34,7 @@ from beneficiaries.models import (
     HealthNote,
     OutreachAttempt,
 )
-from beneficiaries.services import access_log_record
+from beneficiaries.services import access_log_record, access_logs_record_bulk
 from caseload.models import Assignment, ReferentChangeRequest
 from core.date_ranges import DB_MIN_DATETIME
 from intake.enums import ImportPhase
@@ -243,6 +243,9 @@ def beneficiaries_anonymise(*, beneficiary_ids, now=None):
         lookup = "pk__in" if path is None else f"{path}__in"
         model.objects.filter(**{lookup: ids}).update(**values)
     Beneficiary.objects.filter(pk__in=ids).update(anonymised_at=now, version=F("version") + 1)
+    access_logs_record_bulk(
+        user=None, beneficiary_ids=ids, action=AccessAction.CHANGE, detail="anonymisation"
+    )
     if purges.audit_database() == "default":
         with purges.audit_writes() as using:
             purges.history_scrub(

@@ -197,3 +197,11 @@ def test_notifications_are_purged_after_365_days(notification):
     with days_later(366):
         assert purges.purge_notifications(now=timezone.now()) == 1
     assert not Notification.objects.filter(pk=notification.pk).exists()
+
+
+def test_a_purge_is_traced_in_the_access_log(notification):
+    with days_later(366):
+        purges.purge_all(now=timezone.now())
+    row = RecordAccessLog.objects.get(detail__startswith="purge des délais")
+    assert row.row_count >= 1
+    assert "notifications 1" in row.detail

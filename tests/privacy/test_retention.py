@@ -6,7 +6,8 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 
-from beneficiaries.models import Beneficiary, HealthNote, OutreachAttempt
+from beneficiaries.enums import AccessAction
+from beneficiaries.models import Beneficiary, HealthNote, OutreachAttempt, RecordAccessLog
 from pathways.enums import InterviewKind
 from pathways.models import Interview
 from pathways.services.followup import contract_create, interview_create
@@ -165,3 +166,13 @@ def test_the_command_reports_the_purges(seen_person):
     output = run("--dry-run")
     assert "traces d'accès à purger" in output
     assert "fichiers d'import à purger" in output
+
+
+def test_the_anonymisation_is_traced_in_the_access_log_with_the_command(seen_person, settings):
+    # The database stamps the row with its own clock, not the frozen one: kept
+    # from the purge of old rows that follows in the same run.
+    settings.AUDIT_RETENTION_DAYS = 5000
+    with travel(after_contact(TWENTY_FOUR_MONTHS_AND_A_DAY)):
+        run()
+    row = RecordAccessLog.objects.get(beneficiary=seen_person, detail="anonymisation")
+    assert (row.action, row.user_id, row.command) == (AccessAction.CHANGE, None, "apply_retention")
