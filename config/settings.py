@@ -127,6 +127,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 # when it is set (core/management/commands/migrate.py), the application with
 # DATABASE_URL; `setup_db_roles` creates both roles (README, docs/security.md).
 DATABASE_OWNER_URL = env.str("DATABASE_OWNER_URL", default="")
+# The retention job rewrites and purges the audit tables, which the
+# application role may only append to: with an owner role, it does so through
+# this second connection, as the owner (privacy.purges.audit_database).
+if DATABASE_OWNER_URL and DATABASES["default"]["ENGINE"].endswith("postgresql"):
+    DATABASES["audit_owner"] = {**env.db_url_config(DATABASE_OWNER_URL), "CONN_MAX_AGE": 0}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "core.User"
@@ -393,7 +398,23 @@ ORIENTATION_DELAY_DAYS = env.int("ORIENTATION_DELAY_DAYS", default=42)
 CONTRACT_DELAY_MONTHS = env.int("CONTRACT_DELAY_MONTHS", default=1)
 SOCIAL_REVIEW_DELAY_MONTHS = env.int("SOCIAL_REVIEW_DELAY_MONTHS", default=12)
 DEADLINE_DUE_SOON_DAYS = env.int("DEADLINE_DUE_SOON_DAYS", default=3)
+# RGPD delays (privacy/, docs/retention.md): a person's record is anonymised
+# this long after their last contact (no open pathway, no legal hold); the
+# access log and the change history are purged after AUDIT_RETENTION_DAYS;
+# rejected import rows and uploaded import files after IMPORT_FILE_RETENTION_DAYS;
+# notifications after NOTIFICATION_RETENTION_DAYS. Managers see the people due
+# within RETENTION_NOTICE_DAYS.
 RECORD_RETENTION_DAYS = env.int("RECORD_RETENTION_DAYS", default=730)
+AUDIT_RETENTION_DAYS = env.int("AUDIT_RETENTION_DAYS", default=365)
+IMPORT_FILE_RETENTION_DAYS = env.int("IMPORT_FILE_RETENTION_DAYS", default=30)
+NOTIFICATION_RETENTION_DAYS = env.int("NOTIFICATION_RETENTION_DAYS", default=365)
+RETENTION_NOTICE_DAYS = env.int("RETENTION_NOTICE_DAYS", default=31)
+# Hour (local time) of the nightly retention job (apply_retention).
+RETENTION_JOB_HOUR = env.int("RETENTION_JOB_HOUR", default=3)
+CELERY_BEAT_SCHEDULE["retention"] = {
+    "task": "privacy.apply_retention",
+    "schedule": crontab(minute=30, hour=RETENTION_JOB_HOUR),
+}
 PORTFOLIO_PAGE_SIZE = 50
 DEADLINE_REMINDER_DAYS_BEFORE = env.str("DEADLINE_REMINDER_DAYS_BEFORE", default="7,3,1")
 DEADLINE_ESCALATION_DAYS_AFTER = env.int("DEADLINE_ESCALATION_DAYS_AFTER", default=1)

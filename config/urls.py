@@ -46,5 +46,6 @@ urlpatterns = [
     path("rdv/", include("web.appointments.link_urls")),
     path("audit/", include("web.audit_views")),
     path("rgpd/", include("web.privacy.rights_urls")),
+    path("conservation/", include("web.privacy.retention_urls")),
     path("admin/", admin.site.urls),
 ]

@@ -625,5 +625,8 @@ def contract_create(
     )
     if pathway is not None:
         deadline_meet(pathway=pathway, kind=DeadlineKind.CONTRACT, on=signed_on)
+    # Signing a contract is meeting the person: their last contact moves on
+    # (and with it the retention clock, privacy.retention).
+    beneficiary_touch_contact(beneficiary=beneficiary, on=signed_on)
     _trace(acting_user, beneficiary, "contrat")
     return contract

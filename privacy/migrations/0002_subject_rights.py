@@ -16,9 +16,8 @@ import privacy.models
 
 
 class Migration(migrations.Migration):
-    initial = True
-
     dependencies = [
+        ("privacy", "0001_legal_hold"),
         ("beneficiaries", "0013_beneficiary_history_follows_import_fields"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
