@@ -15,6 +15,8 @@ from pathways.enums import ExitOutcome, Stage
 from pathways.models import Pathway
 from pathways.services.followup import contract_create
 from pathways.services.transitions import pathway_advance
+from privacy.enums import RestrictionKind
+from privacy.models import Restriction
 from tests.pathways.factories import PathwayFactory
 from tests.privacy.retention.conftest import CONTACT_DAY, after_contact, travel
 
@@ -32,6 +34,8 @@ ORIGINAL_VALUES = [
     "dépression sévère",
     "garde de Léonie",
     "Boulangerie Ménard",
+    "harcelée par les relances",
+    "reprise de contact souhaitée",
 ]
 
 
@@ -58,7 +62,7 @@ def dump_database():
 @pytest.fixture
 def full_record(seen_person, referent):
     """The person with a closed pathway, a contract with its objectives and a
-    free-text reduction detail, an exit with a detail."""
+    free-text reduction detail, an exit with a detail, an objection lifted."""
     pathway = PathwayFactory(beneficiary=seen_person, opened_on=CONTACT_DAY, stage=Stage.SOCIOPRO)
     with travel(CONTACT_DAY):
         contract_create(
@@ -78,6 +82,16 @@ def full_record(seen_person, referent):
             outcome=ExitOutcome.CDI,
             outcome_detail="Embauchée par la Boulangerie Ménard",
         )
+    Restriction.objects.create(
+        beneficiary=seen_person,
+        kind=RestrictionKind.OBJECTION,
+        reason="Dit être harcelée par les relances",
+        requested_on=CONTACT_DAY,
+        recorded_by=referent.user,
+        lifted_on=CONTACT_DAY,
+        lifted_by=referent.user,
+        lift_reason="Une reprise de contact souhaitée",
+    )
     return seen_person
 
 
