@@ -23,7 +23,7 @@ def navigation(request):
         items.append((_("Délais dépassés"), reverse("console:overdue"), "overdue"))
         items.append((_("À convoquer"), reverse("appointments:to_convoke"), "to_convoke"))
         items.append((_("Statistiques"), reverse("stats:dashboard"), "stats"))
-        items.append((_("Dossiers à anonymiser"), reverse("retention:due_soon"), "retention"))
+        items.append((_("Anonymisation"), reverse("retention:due_soon"), "retention"))
     if scope.is_admin:
         items.append((_("Imports"), reverse("imports:list"), "imports"))
     if scope.is_admin or user.is_staff:
