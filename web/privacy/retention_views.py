@@ -39,6 +39,7 @@ def due_soon(request):
             "rows": rows,
             "form": LegalHoldForm(),
             "notice_days": settings.RETENTION_NOTICE_DAYS,
+            "retention_days": settings.RECORD_RETENTION_DAYS,
             "active_nav": "retention",
         },
     )
