@@ -130,6 +130,12 @@ class BeneficiaryQuerySet(models.QuerySet):
             )
         )
 
+    def with_tag(self, tag_id):
+        """People who carry this tag (on the tag's index)."""
+        return self.filter(
+            Exists(BeneficiaryTag.objects.filter(beneficiary_id=OuterRef("pk"), tag_id=tag_id))
+        )
+
 
 # --- People ------------------------------------------------------------------------
 

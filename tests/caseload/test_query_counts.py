@@ -16,9 +16,9 @@ from tests.caseload.helpers import new_applicant, territory_team
 
 # Each count includes the manager's verified second factor (one query).
 DASHBOARD_QUERIES = 13
-# The queue reads the territories and communes of its filters (two queries).
-# The queue, person and staff pages each write one access row (one INSERT).
-QUEUE_QUERIES = 15
+# The queue reads the territories, communes and tags of its filters (three
+# queries). The queue, person and staff pages each write one access row (one INSERT).
+QUEUE_QUERIES = 16
 PERSON_QUERIES = 20
 STAFF_QUERIES = 11
 
