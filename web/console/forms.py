@@ -90,6 +90,9 @@ class QueueFilterForm(forms.Form):
         self.fields["tag"].choices = [("", _("Toutes les étiquettes"))] + [
             (t.pk, t.name) for t in tags
         ]
+        if len(self.fields["tag"].choices) == 1:
+            # A Département without tags gets no tag filter.
+            del self.fields["tag"]
         self.fields["territory"].choices = [("", _("Tous mes territoires"))] + [
             (t.pk, t.name) for t in territories
         ]

@@ -54,6 +54,9 @@ class PortfolioFilterForm(forms.Form):
     def __init__(self, *args, tags=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["tag"].choices = [("", _("Toutes"))] + [(t.pk, t.name) for t in tags]
+        if len(self.fields["tag"].choices) == 1:
+            # A Département without tags gets no tag filter.
+            del self.fields["tag"]
         for name, field in self.fields.items():
             css = "form-select" if isinstance(field, forms.ChoiceField) else "form-control"
             if self.is_bound and name in self.errors:
