@@ -99,7 +99,7 @@ def test_the_queue_tag_filter_takes_the_same_queries_at_any_size(login):
         counts.append(count)
 
     assert counts[0] == counts[1]
-    assert counts[0] <= QUEUE_QUERIES + 2
+    assert counts[0] == QUEUE_QUERIES
 
 
 def test_a_tag_of_another_departement_finds_nobody_in_the_queue(login):
