@@ -42,6 +42,26 @@ def sms_number(phone):
     return country + digits[1:], None
 
 
+# Checks asked before messages are written: each takes person ids and
+# returns {person id: why they receive nothing}. The privacy layer, above this
+# one, registers the objection and restriction of processing here
+# (`privacy.apps.PrivacyConfig.ready`), so no message module imports it.
+RECIPIENT_CHECKS = []
+
+
+def blocked_recipients(beneficiary_ids):
+    """{person id: reason} of the people no message may reach now (one query
+    per registered check, whatever the number of people)."""
+    blocked = {}
+    ids = sorted(set(beneficiary_ids))
+    if not ids:
+        return blocked
+    for check in RECIPIENT_CHECKS:
+        for pk, reason in check(ids).items():
+            blocked.setdefault(pk, reason)
+    return blocked
+
+
 def channel_recipient(beneficiary, channel):
     """(recipient, None), or (None, why the person cannot receive it)."""
     if channel == Channel.SMS:

@@ -10,7 +10,7 @@ from django.core.mail import EmailMessage, get_connection
 from django.db.models.functions import Now
 from django.utils import timezone
 
-from appointments.channels import message_subject, message_text
+from appointments.channels import blocked_recipients, message_subject, message_text
 from appointments.enums import Channel, DeliveryStatus, MessageStatus
 from appointments.models import Message
 from appointments.sms import SmsError, get_backend
@@ -34,6 +34,14 @@ def messages_send(*, message_ids=None, now=None, limit=MESSAGE_SEND_BATCH):
     email_connection = get_connection()
 
     def send_one(message):
+        # A person who objected or asked for a restriction after the message
+        # was written (`channels.blocked_recipients`) receives nothing.
+        reason = blocked_recipients([message.beneficiary_id]).get(message.beneficiary_id)
+        if reason:
+            Message.objects.filter(pk=message.pk).update(
+                status=MessageStatus.SKIPPED, skip_reason=reason[:200]
+            )
+            return False
         try:
             provider_id, delivery = _send(message, sms_backend, email_connection)
         except Exception as exc:  # noqa: BLE001 - counted, retried by the beat

@@ -11,7 +11,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from appointments.channels import channel_recipient
+from appointments.channels import blocked_recipients, channel_recipient
 from appointments.enums import (
     AppointmentStatus,
     Attendance,
@@ -223,8 +223,18 @@ def _message(*, beneficiary, kind, channel, key, appointment=None, invitation=No
 
 def _write_messages(messages):
     """Insert the messages, each once: a key already written is left as it
-    is (a second click, two scans at once). Returns the ids of the new
+    is (a second click, two scans at once). A person no message may reach
+    (`blocked_recipients`: an objection or a restriction of processing) gets
+    each one written as skipped, with the reason. Returns the ids of the new
     messages to send."""
+    blocked = blocked_recipients(
+        [m.beneficiary_id for m in messages if m.status == MessageStatus.PENDING]
+    )
+    for m in messages:
+        if m.status == MessageStatus.PENDING and m.beneficiary_id in blocked:
+            m.status = MessageStatus.SKIPPED
+            m.skip_reason = blocked[m.beneficiary_id][:200]
+            m.recipient = ""
     keys = [m.idempotency_key for m in messages]
     existing = set(
         Message.objects.filter(idempotency_key__in=keys).values_list("idempotency_key", flat=True)

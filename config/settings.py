@@ -496,6 +496,18 @@ PGHISTORY_DEFAULT_TRACKERS = (
 )
 PGHISTORY_OBJ_FIELD = pghistory.ObjForeignKey(related_name="pgh_history")
 PGHISTORY_APPEND_ONLY = True
+# Files made with personal data for one user (a person's access export):
+# private storage, served to their owner only through an opaque link for
+# EXPORT_LINK_VALIDITY_HOURS, then deleted with their row by the beat.
+STORAGES["exports"] = {
+    "BACKEND": "django.core.files.storage.FileSystemStorage",
+    "OPTIONS": {"location": env.str("EXPORT_DIR", default=str(VAR_DIR / "exports"))},
+}
+EXPORT_LINK_VALIDITY_HOURS = env.int("EXPORT_LINK_VALIDITY_HOURS", default=48)
+CELERY_BEAT_SCHEDULE["purge-expired-exports"] = {
+    "task": "privacy.purge_expired_exports",
+    "schedule": 3600,
+}
 # Rows per page of a person's access and change history (admin screen).
 AUDIT_HISTORY_PAGE_SIZE = 50
 # Readers shown on a record ("Qui a consulté ce dossier").

@@ -26,6 +26,11 @@ STORAGES = {
         "BACKEND": "django.core.files.storage.FileSystemStorage",
         "OPTIONS": {"location": tempfile.mkdtemp(prefix="parcours-imports-")},
     },
+    # Exports made for a user (access requests): likewise.
+    "exports": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": tempfile.mkdtemp(prefix="parcours-exports-")},
+    },
 }
 CELERY_TASK_ALWAYS_EAGER = False
 # WhiteNoise serves from STATIC_ROOT; tests use the finders, the folder only has to exist.

@@ -45,5 +45,6 @@ urlpatterns = [
     path("", include("web.appointments.urls")),
     path("rdv/", include("web.appointments.link_urls")),
     path("audit/", include("web.audit_views")),
+    path("rgpd/", include("web.privacy.rights_urls")),
     path("admin/", admin.site.urls),
 ]

@@ -32,8 +32,9 @@ MANAGER_PORTFOLIO_QUERIES = 9
 # The full record (referent workspace): identity, household, referents,
 # pathway timeline, deadlines, barriers, contract, prescriptions, interviews,
 # outreach, health notes, change requests, the referents who opened it, the
-# person's tags, and the access log insert.
-RECORD_QUERIES = 25
+# objections and restrictions that hold, the person's tags, and the access
+# log insert.
+RECORD_QUERIES = 26
 
 
 @pytest.fixture

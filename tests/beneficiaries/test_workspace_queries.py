@@ -24,8 +24,9 @@ PORTFOLIO_QUERIES = 9
 # session/user (2) + scope (2) + person + pathways (4) + assignments + change requests
 # + barriers + contracts (2) + prescriptions + interviews (4) + outreach + health notes
 # + partner + access log (+ savepoint pair) + the reader's change-request decisions
-# + the referents who opened it + the person's tags
-RECORD_QUERIES = 27
+# + the referents who opened it + the objections and restrictions that hold
+# + the person's tags
+RECORD_QUERIES = 28
 
 
 def _count(client, url, params=None):

@@ -32,6 +32,9 @@ from intake.enums import ImportPhase, IssueSeverity
 from intake.models import ApplicantImport, ColumnMapping, ImportRowIssue
 from pathways.enums import DeadlineKind, NotificationKind
 from pathways.models import DeadlinePolicy, Notification
+from privacy.enums import ExportKind, RestrictionKind
+from privacy.exports import export_file_create
+from privacy.models import Restriction
 from tests.appointments.factories import SlotFactory
 from tests.caseload.factories import (
     BinomeFactory,
@@ -127,6 +130,20 @@ def _build():
         "interview": InterviewFactory(beneficiary=person).pk,
         "prescription": PrescriptionFactory(beneficiary=person, offer=offer).pk,
         "notification": notification.pk,
+        "restriction": Restriction.objects.create(
+            beneficiary=person,
+            kind=RestrictionKind.RESTRICTION,
+            reason="Matrice",
+            requested_on=datetime.date.today(),
+            recorded_by=gien_referent.user,
+        ).pk,
+        "export_b": export_file_create(
+            owner=staff_b.user,
+            kind=ExportKind.SUBJECT_ACCESS_JSON,
+            content=b"{}",
+            filename="matrice.json",
+            content_type="application/json",
+        ).pk,
         "appointment": appointment.pk,
         "token": appointment_token(appointment),
         "place_b": slot_b.place_id,

@@ -31,6 +31,7 @@ from caseload.services.binomes import binome_enrol
 from pathways.models import Deadline, OrientationDecision, Pathway
 from pathways.selectors import open_programmes, roles_for_stage, unassigned_queue
 from pathways.services.orientation import orientation_decide, orientations_decide
+from privacy.restrictions import active_restrictions
 from web.audit import trace_list, trace_people, trace_person
 from web.console.forms import (
     AssignForm,
@@ -303,6 +304,10 @@ def _person_page(request, pk, *, status=200, refused=None):
             "person": person,
             "pathway": pathway,
             "can_read_audit_trail": can_read_audit_trail(request.user),
+            # Objection or restriction of processing that holds: a banner and
+            # the person's RGPD rights page (export, objection, restriction).
+            "active_restrictions": active_restrictions(person.pk),
+            "rights_url": reverse("privacy:person", args=[person.pk]),
             "deadlines": (
                 [(d, d.state_on(today)) for d in pathway.deadlines.all()] if pathway else []
             ),

@@ -5,6 +5,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db.models import Count, Prefetch
+from django.urls import reverse
 from django.utils import timezone
 
 from beneficiaries.audit import recent_readers
@@ -24,6 +25,7 @@ from pathways.models import (
     Prescription,
     StageTransition,
 )
+from privacy.restrictions import active_restrictions, can_record_restriction
 
 WEEKLY_HOURS_TARGET = (MIN_WEEKLY_HOURS, Decimal("20"))
 
@@ -193,6 +195,13 @@ def record_context(user, person):
     contract = contracts[0] if contracts else None
     return {
         "person": person,
+        # Objection or restriction of processing that holds (privacy): a banner.
+        "active_restrictions": active_restrictions(person.pk),
+        "rights_url": (
+            reverse("privacy:person", args=[person.pk])
+            if can_record_restriction(user, person)
+            else ""
+        ),
         # The record's write buttons, only for those whose writes are taken:
         # a current referent (not a previous one's read-only access, not a
         # manager or an admin reading): the same rule as

@@ -1,0 +1,180 @@
+"""The access export's two files from its sections (`privacy.subject_access`):
+a JSON document (French keys, ISO dates) and a PDF to hand over (fpdf2's core
+fonts, Latin-1: the few signs beyond it written plainly, as the convocation
+letters do)."""
+
+import datetime
+import decimal
+import json
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from fpdf import FPDF
+
+# The purpose written in the document and in the person's access log.
+PURPOSE = "droit d'accès (RGPD art. 15)"
+
+
+def _json_value(value):
+    if isinstance(value, datetime.datetime):
+        return (
+            timezone.localtime(value).isoformat() if timezone.is_aware(value) else value.isoformat()
+        )
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    if isinstance(value, decimal.Decimal):
+        return str(value)
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
+    return str(value)
+
+
+def subject_access_json(sections, *, person, generated_at, generated_by):
+    document = {
+        "document": {
+            "titre": _("Données personnelles détenues sur une personne"),
+            "finalite": PURPOSE,
+            "departement": str(person.departement),
+            "genere_le": _json_value(generated_at),
+            "genere_par": generated_by,
+        }
+    }
+    for section in sections:
+        items = [{key: _json_value(value) for key, _label, value in item} for item in section.items]
+        body = {"titre": section.title}
+        if section.single:
+            body["donnees"] = items[0] if items else {}
+        else:
+            body["elements"] = items
+        if section.note:
+            body["remarque"] = section.note
+        document[section.key] = body
+    return json.dumps(document, ensure_ascii=False, indent=2).encode("utf-8")
+
+
+def _pdf_value(value):
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, bool):
+        return _("oui") if value else _("non")
+    if isinstance(value, datetime.datetime):
+        return (
+            f"{timezone.localtime(value):%d/%m/%Y %H:%M}"
+            if timezone.is_aware(value)
+            else (f"{value:%d/%m/%Y %H:%M}")
+        )
+    if isinstance(value, datetime.date):
+        return f"{value:%d/%m/%Y}"
+    if isinstance(value, decimal.Decimal):
+        return str(value).replace(".", ",")
+    return str(value)
+
+
+# The PDF core fonts cover Latin-1: the few signs beyond it get plain equivalents.
+_PLAIN = str.maketrans(
+    {
+        "’": "'",
+        "œ": "oe",
+        "Œ": "OE",
+        "–": "-",
+        "—": "-",
+        "…": "...",
+        "•": "*",
+        "→": "->",
+        "\u202f": " ",
+        "\u00a0": " ",
+        "€": "EUR",
+    }
+)
+
+
+def _latin1(text):
+    return str(text).translate(_PLAIN).encode("latin-1", "replace").decode("latin-1")
+
+
+class _Document(FPDF):
+    def __init__(self, title):
+        super().__init__(format="A4")
+        self.set_auto_page_break(auto=True, margin=18)
+        self.set_margins(18, 16, 18)
+        self.set_title(_latin1(title))
+        self.set_creator("Parcours RSA")
+        self.footer_text = ""
+
+    def footer(self):
+        self.set_y(-12)
+        self.set_font("Helvetica", size=8)
+        self.cell(0, 5, _latin1(f"{self.footer_text} - page {self.page_no()}/{{nb}}"), align="C")
+
+
+def subject_access_pdf(sections, *, person, generated_at, generated_by):
+    title = _("Données personnelles détenues sur %(name)s") % {"name": person.full_name}
+    pdf = _Document(title)
+    pdf.footer_text = _("Droit d'accès - %(name)s - %(date)s") % {
+        "name": person.full_name,
+        "date": _pdf_value(generated_at),
+    }
+    pdf.alias_nb_pages()
+    pdf.add_page()
+    width = pdf.w - pdf.l_margin - pdf.r_margin
+    pdf.set_font("Helvetica", style="B", size=15)
+    pdf.multi_cell(width, 7, _latin1(title), new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("Helvetica", size=9)
+    pdf.multi_cell(
+        width,
+        5,
+        _latin1(
+            _(
+                "%(departement)s. Document établi le %(date)s par %(by)s, en réponse à une "
+                "demande d'accès (RGPD, article 15). Il reprend toutes les données que "
+                "l'application Parcours RSA détient sur la personne, section par section."
+            )
+            % {
+                "departement": person.departement,
+                "date": _pdf_value(generated_at),
+                "by": generated_by,
+            }
+        ),
+        new_x="LMARGIN",
+        new_y="NEXT",
+    )
+    label_width = 52
+    for section in sections:
+        pdf.ln(3)
+        if pdf.y > pdf.h - 40:
+            pdf.add_page()
+        pdf.set_font("Helvetica", style="B", size=12)
+        pdf.set_fill_color(230, 236, 245)
+        count = "" if section.single else f" ({len(section.items)})"
+        pdf.cell(width, 7, _latin1(section.title + count), fill=True, new_x="LMARGIN", new_y="NEXT")
+        pdf.ln(1)
+        if section.note:
+            pdf.set_font("Helvetica", style="I", size=9)
+            pdf.multi_cell(width, 4.5, _latin1(section.note), new_x="LMARGIN", new_y="NEXT")
+        if not section.items and not section.note:
+            pdf.set_font("Helvetica", style="I", size=9)
+            pdf.multi_cell(width, 4.5, _latin1(_("Aucune donnée.")), new_x="LMARGIN", new_y="NEXT")
+        for number, item in enumerate(section.items, start=1):
+            if not section.single:
+                pdf.set_font("Helvetica", style="B", size=9)
+                pdf.cell(width, 5, f"{number}.", new_x="LMARGIN", new_y="NEXT")
+            for _key_name, label, value in item:
+                if pdf.y > pdf.h - pdf.b_margin - 10:
+                    pdf.add_page()
+                y, page = pdf.y, pdf.page
+                pdf.set_font("Helvetica", style="B", size=9)
+                pdf.multi_cell(label_width, 4.5, _latin1(label), new_x="LMARGIN", new_y="NEXT")
+                label_bottom = pdf.y
+                pdf.set_xy(pdf.l_margin + label_width, y)
+                pdf.set_font("Helvetica", size=9)
+                pdf.multi_cell(
+                    width - label_width,
+                    4.5,
+                    _latin1(_pdf_value(value)),
+                    new_x="LMARGIN",
+                    new_y="NEXT",
+                )
+                if pdf.page == page:
+                    pdf.set_y(max(pdf.y, label_bottom))
+            pdf.ln(1)
+    return bytes(pdf.output())
