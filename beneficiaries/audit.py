@@ -7,9 +7,11 @@ from django.db import connection
 from beneficiaries.enums import AccessAction
 from beneficiaries.models import Beneficiary, RecordAccessLog
 
-# Fields never shown in a history: a health note's text stays with the
-# people allowed to read health notes.
-MASKED_FIELDS = {"beneficiaries.HealthNoteHistory": {"text", "content", "body"}}
+# Fields never shown in a history: a health note's text and its disability
+# recognition (RQTH / AAH) stay with the people allowed to read health notes.
+MASKED_FIELDS = {
+    "beneficiaries.HealthNoteHistory": {"text", "content", "body", "disability_recognised"}
+}
 
 
 def recent_readers(person, referent_user_ids, *, limit=None):

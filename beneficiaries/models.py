@@ -130,6 +130,12 @@ class BeneficiaryQuerySet(models.QuerySet):
             )
         )
 
+    def with_tag(self, tag_id):
+        """People who carry this tag (on the tag's index)."""
+        return self.filter(
+            Exists(BeneficiaryTag.objects.filter(beneficiary_id=OuterRef("pk"), tag_id=tag_id))
+        )
+
 
 # --- People ------------------------------------------------------------------------
 
@@ -189,6 +195,22 @@ class Beneficiary(models.Model):
         "identifiant dans le logiciel du Département", max_length=50, blank=True
     )
     france_travail_id = models.CharField("identifiant France Travail", max_length=20, blank=True)
+    structure = models.ForeignKey(
+        "caseload.Structure",
+        on_delete=models.PROTECT,
+        related_name="people_followed",
+        null=True,
+        blank=True,
+        verbose_name="structure qui suit la personne",
+        help_text="Renseignée par l'import quand le fichier nomme une structure du Département.",
+    )
+    tags = models.ManyToManyField(
+        "Tag",
+        through="BeneficiaryTag",
+        related_name="people",
+        blank=True,
+        verbose_name="étiquettes",
+    )
 
     civility = models.CharField("civilité", max_length=3, choices=Civility.choices, blank=True)
     last_name = models.CharField("nom d'usage", max_length=150)
@@ -368,6 +390,69 @@ class Beneficiary(models.Model):
     @property
     def full_name(self):
         return f"{self.first_name} {self.last_name}".strip()
+
+
+class Tag(models.Model):
+    """A label a Département gives its people ("Jeunes 18-25", "QPV"…), to
+    filter the portfolio and the queue. Names are compared without accents
+    or case (`key`), once per Département."""
+
+    departement = models.ForeignKey(
+        "caseload.Departement",
+        on_delete=models.PROTECT,
+        related_name="tags",
+        verbose_name="Département",
+    )
+    name = models.CharField("nom", max_length=60)
+    key = models.CharField("clé de comparaison", max_length=60, editable=False)
+    created_at = models.DateTimeField("créée le", db_default=Now())
+
+    class Meta:
+        verbose_name = "étiquette"
+        verbose_name_plural = "étiquettes"
+        ordering = ["name", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["departement", "key"],
+                name="tag_unique_key_per_departement",
+                violation_error_message="Ce Département a déjà une étiquette de ce nom.",
+            )
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+@pghistory.track(model_name="BeneficiaryTagHistory")
+class BeneficiaryTag(models.Model):
+    """A tag given to a person (by an import, for now)."""
+
+    beneficiary = models.ForeignKey(
+        Beneficiary,
+        on_delete=models.CASCADE,
+        related_name="tag_links",
+        verbose_name="bénéficiaire",
+    )
+    tag = models.ForeignKey(
+        Tag, on_delete=models.CASCADE, related_name="links", verbose_name="étiquette"
+    )
+    created_at = models.DateTimeField("posée le", db_default=Now())
+
+    class Meta:
+        verbose_name = "étiquette d'une personne"
+        verbose_name_plural = "étiquettes des personnes"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["beneficiary", "tag"],
+                name="beneficiary_tag_unique",
+                violation_error_message="Cette personne porte déjà cette étiquette.",
+            )
+        ]
+        # The filter of the portfolio and the queue: the people of a tag.
+        indexes = [models.Index(fields=["tag", "beneficiary"], name="beneficiary_tag_by_tag")]
+
+    def __str__(self):
+        return f"{self.tag_id} → {self.beneficiary_id}"
 
 
 @pghistory.track(model_name="BarrierHistory")
@@ -555,7 +640,10 @@ class HealthNote(models.Model):
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
         related_name="+",
+        null=True,
+        blank=True,
         verbose_name="auteur",
+        help_text="Vide pour une reconnaissance lue dans un fichier importé en ligne de commande.",
     )
     created_at = models.DateTimeField("saisie le", db_default=Now())
 

@@ -1,6 +1,8 @@
 """Writes of the beneficiaries app."""
 
 import datetime
+import re
+import unicodedata
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -13,10 +15,12 @@ from beneficiaries.models import (
     Barrier,
     BarrierEvent,
     Beneficiary,
+    BeneficiaryTag,
     ConsentEvent,
     HealthNote,
     OutreachAttempt,
     RecordAccessLog,
+    Tag,
 )
 from beneficiaries.perms import can_write_health_notes
 from beneficiaries.validators import normalise_email, normalise_phone, normalise_postcode
@@ -252,6 +256,96 @@ def health_note_create(*, acting_user, beneficiary, text, disability_recognised=
         user=acting_user, beneficiary=beneficiary, action=AccessAction.CHANGE, detail="santé"
     )
     return note
+
+
+def disability_recognitions_from_import(*, acting_user, beneficiary_ids, detail):
+    """The disability recognition (RQTH / AAH) a file gives: a health note
+    "reconnaissance du handicap" for each person whose latest health note
+    does not say so already (a second import adds nothing; a file never
+    withdraws what the nurse or the social worker recorded). Health data:
+    read on the record by the roles that see health notes only, traced in
+    the access log ("santé") and in the notes' history. Returns how many
+    notes were written."""
+    ids = list(dict.fromkeys(beneficiary_ids))
+    if not ids:
+        return 0
+    latest = {}
+    for pk, recognised in (
+        HealthNote.objects.filter(beneficiary_id__in=ids)
+        .order_by("beneficiary_id", "-created_at", "-pk")
+        .distinct("beneficiary_id")
+        .values_list("beneficiary_id", "disability_recognised")
+    ):
+        latest[pk] = recognised
+    to_write = [pk for pk in ids if not latest.get(pk)]
+    if not to_write:
+        return 0
+    HealthNote.objects.bulk_create(
+        HealthNote(
+            beneficiary_id=pk,
+            text=str(_("Reconnaissance du handicap (RQTH / AAH) indiquée par un fichier importé.")),
+            disability_recognised=True,
+            author=acting_user,
+        )
+        for pk in to_write
+    )
+    access_logs_record_bulk(
+        user=acting_user, beneficiary_ids=to_write, detail=f"santé ({detail})"[:200]
+    )
+    return len(to_write)
+
+
+_TAG_KEY_RE = re.compile(r"[^a-z0-9]+")
+
+
+def tag_key(name):
+    """How tag names compare: no accents, no case, single spaces."""
+    text = unicodedata.normalize("NFKD", str(name)).encode("ascii", "ignore").decode().lower()
+    return _TAG_KEY_RE.sub(" ", text).strip()[:60]
+
+
+def tags_attach(*, departement, names_by_person):
+    """Tags given to people ({person pk: [names]}): the Département's tag of
+    each name (compared by `tag_key`) is created when missing, and attached
+    to the person unless already there. Idempotent; a few queries whatever
+    the number of people. Returns how many tags were attached."""
+    wanted = {}
+    for names in names_by_person.values():
+        for name in names:
+            key = tag_key(name)
+            if key:
+                wanted.setdefault(key, name.strip()[:60])
+    if not wanted:
+        return 0
+    tags = dict(
+        Tag.objects.filter(departement=departement, key__in=wanted).values_list("key", "pk")
+    )
+    missing = [key for key in wanted if key not in tags]
+    if missing:
+        Tag.objects.bulk_create(
+            [Tag(departement=departement, key=key, name=wanted[key]) for key in missing],
+            ignore_conflicts=True,
+        )
+        tags = dict(
+            Tag.objects.filter(departement=departement, key__in=wanted).values_list("key", "pk")
+        )
+    links = {
+        (pk, tags[tag_key(name)])
+        for pk, names in names_by_person.items()
+        for name in names
+        if tag_key(name) in tags
+    }
+    existing = set(
+        BeneficiaryTag.objects.filter(
+            beneficiary_id__in={pk for pk, _tag in links}, tag_id__in={t for _pk, t in links}
+        ).values_list("beneficiary_id", "tag_id")
+    )
+    new = sorted(links - existing)
+    BeneficiaryTag.objects.bulk_create(
+        [BeneficiaryTag(beneficiary_id=pk, tag_id=tag) for pk, tag in new],
+        ignore_conflicts=True,
+    )
+    return len(new)
 
 
 @transaction.atomic

@@ -44,3 +44,10 @@ class ChangeKind(models.TextChoices):
 class ImportKind(models.TextChoices):
     PEOPLE = "people", _("Demandeurs (création et mise à jour)")
     CONTACTS = "contacts", _("Coordonnées CAF (téléphones et courriels des personnes connues)")
+
+
+class MatchDecision(models.TextChoices):
+    """An admin's answer to a row "à confirmer" (same names and birth date)."""
+
+    SAME = "same", _("C'est la même personne")
+    DIFFERENT = "different", _("C'est une autre personne")

@@ -9,7 +9,14 @@ from django.db.models import Q
 from django.db.models.functions import Now
 
 from caseload.perms import scope_of
-from intake.enums import ChangeKind, ImportKind, ImportPhase, ImportStatus, IssueSeverity
+from intake.enums import (
+    ChangeKind,
+    ImportKind,
+    ImportPhase,
+    ImportStatus,
+    IssueSeverity,
+    MatchDecision,
+)
 
 
 def _import_storage():
@@ -344,3 +351,48 @@ class ImportRowFix(models.Model):
 
     def __str__(self):
         return f"Ligne {self.line_number} corrigée"
+
+
+@pghistory.track(model_name="ImportMatchDecisionHistory")
+class ImportMatchDecision(models.Model):
+    """An admin's answer, in the dry run, to a row "à confirmer": a person
+    of the same names and birth date is already recorded, without a common
+    identifier. "same" → the import updates that person; "different" → it
+    creates a new one. Who decided and when is kept (and its history)."""
+
+    applicant_import = models.ForeignKey(
+        ApplicantImport,
+        on_delete=models.CASCADE,
+        related_name="match_decisions",
+        verbose_name="import",
+    )
+    line_number = models.PositiveIntegerField("ligne")
+    beneficiary = models.ForeignKey(
+        "beneficiaries.Beneficiary",
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name="personne proposée",
+    )
+    decision = models.CharField("décision", max_length=10, choices=MatchDecision.choices)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="décidée par",
+    )
+    decided_at = models.DateTimeField("décidée le", db_default=Now())
+
+    class Meta:
+        verbose_name = "rapprochement décidé avant import"
+        verbose_name_plural = "rapprochements décidés avant import"
+        ordering = ["line_number", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["applicant_import", "line_number"],
+                name="import_match_decision_unique_line",
+                violation_error_message="Cette ligne a déjà été tranchée.",
+            )
+        ]
+
+    def __str__(self):
+        return f"Ligne {self.line_number} : {self.get_decision_display()}"

@@ -82,6 +82,7 @@ def unassigned_queue(
     programme=None,
     deadline=None,
     orientation=None,
+    tag_id=None,
     today=None,
 ):
     """People of the manager's territories with no active referent (new
@@ -93,7 +94,7 @@ def unassigned_queue(
     number, commune) and filters, each on an indexed column: territory,
     commune, the open pathway's programme, the state of the next deadline
     (QUEUE_DEADLINE_*), the latest orientation (an `Orientation` value or
-    QUEUE_NOT_ORIENTED). A territory or commune outside the user's scope
+    QUEUE_NOT_ORIENTED), a tag of the Département. A territory or commune outside the user's scope
     finds nobody (the scope comes first)."""
     open_pathway = Pathway.objects.filter(beneficiary_id=OuterRef("pk"), closed_at__isnull=True)
     next_deadline = (
@@ -123,6 +124,8 @@ def unassigned_queue(
         qs = qs.filter(territory_id=territory_id)
     if commune_id is not None:
         qs = qs.filter(commune_id=commune_id)
+    if tag_id is not None:
+        qs = qs.with_tag(tag_id)
     if programme:
         qs = qs.filter(Exists(open_pathway.filter(programme=programme)))
     if deadline:

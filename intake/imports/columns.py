@@ -30,6 +30,9 @@ Alias table (documented in README.md, "Imports"):
 | external_id | Identifiant, ID, ID IODAS, ID Solis, ID Genesis, Identifiant Département, Identifiant interne, N° dossier, Numéro de dossier, Réf. dossier |
 | france_travail_id | ID France Travail, Identifiant France Travail, N° France Travail, Identifiant Pôle emploi, ID FT |
 | phone_2 | NUMERO TELEPHONE 2 DOSSIER, Téléphone 2 (used when the first number is unusable) |
+| structure | Structure, Structure référente, Structure de suivi, Organisme référent |
+| tags | Tags, Étiquettes, Mots-clés (several, split on `,` `;` `|`) |
+| disability | RQTH / AAH, RQTH, AAH, Handicap reconnu (health data: a health note) |
 
 CAF contact files (`MATRICULE`, `ROLE PERSONNE`, `NIR`, `NUMERO TELEPHONE DOSSIER`,
 `ADRESSE ELECTRONIQUE DOSSIER`…) carry no name of the person: they are read
@@ -71,8 +74,14 @@ FIELDS = {
     "orientation": (_("Décision d'orientation"), False),
     "referent": (_("Référent (courriel ou nom)"), False),
     "interview_held_on": (_("Reçu en entretien le"), False),
+    "structure": (_("Structure qui suit la personne"), False),
+    "tags": (_("Étiquettes"), False),
+    "disability": (_("Reconnaissance du handicap (RQTH / AAH)"), False),
 }
-EXTRA_FIELDS = ("orientation", "referent", "interview_held_on")
+EXTRA_FIELDS = ("orientation", "referent", "interview_held_on", "tags", "disability")
+# Health data (RGPD art. 9): never shown in the import's report nor in its
+# downloads; read on the record by the roles that see health notes only.
+HEALTH_FIELDS = ("disability",)
 REQUIRED_FIELDS = [name for name, (_label, required) in FIELDS.items() if required]
 
 ALIASES = {
@@ -187,6 +196,24 @@ ALIASES = {
         "Date entretien",
         "Date du premier entretien",
         "Date de l'entretien",
+    ],
+    "structure": [
+        "Structure",
+        "Structure référente",
+        "Structure d'accompagnement",
+        "Structure de suivi",
+        "Organisme référent",
+        "Structure accompagnante",
+    ],
+    "tags": ["Tags", "Étiquettes", "Étiquette", "Tag", "Mots-clés", "Mots clés"],
+    "disability": [
+        "RQTH / AAH",
+        "RQTH",
+        "AAH",
+        "RQTH AAH",
+        "Reconnaissance handicap",
+        "Handicap reconnu",
+        "Travailleur handicapé",
     ],
     "france_travail_id": [
         "ID France Travail",

@@ -44,9 +44,13 @@ from django.utils.translation import gettext as _
 
 from beneficiaries.enums import Civility, HouseholdRole, ReferenceDateSource
 from beneficiaries.models import Beneficiary
-from beneficiaries.services import access_logs_record_bulk
+from beneficiaries.services import (
+    access_logs_record_bulk,
+    disability_recognitions_from_import,
+    tags_attach,
+)
 from caseload.enums import Programme
-from caseload.models import Assignment, Commune, StaffProfile
+from caseload.models import Assignment, Commune, StaffProfile, Structure
 from caseload.services import assignment_auto_for_import, assignment_create
 from core.date_ranges import day_text
 from intake.enums import ChangeKind, IssueSeverity
@@ -85,6 +89,7 @@ FILE_OWNED_FIELDS = [
     "nir",
     "external_id",
     "france_travail_id",
+    "structure_id",
 ]
 # What a CAF contact file may change: nothing but how to reach the person.
 CONTACT_OWNED_FIELDS = ["phone", "email"]
@@ -128,6 +133,8 @@ class Issue:
     severity: str
     problems: list  # [(column, reason)]
     cells: list
+    # A row "à confirmer": the person of the same names and birth date.
+    candidate: int | None = None
 
 
 @dataclass
@@ -160,6 +167,7 @@ class _Pending:
     checked: object
     commune_id: int | None = None
     territory_id: int | None = None
+    structure_id: int | None = None
     keys: list = field(default_factory=list)
 
 
@@ -233,6 +241,20 @@ class CommuneIndex:
         return None
 
 
+class StructureIndex:
+    """The structures of a Département by name, compared without accents or
+    case (read once, only when the file has a structure column)."""
+
+    def __init__(self, departement):
+        self.by_name, self.names = {}, {}
+        for pk, name in Structure.objects.filter(departement=departement).values_list("pk", "name"):
+            self.by_name[simplify(name)] = pk
+            self.names[pk] = name
+
+    def resolve(self, text):
+        return self.by_name.get(simplify(text))
+
+
 class ImportEngine:
     def __init__(
         self,
@@ -250,8 +272,12 @@ class ImportEngine:
         auto_assign=None,
         kind=KIND_PEOPLE,
         fixes=None,
+        decisions=None,
     ):
         self.departement = departement
+        # Rows "à confirmer" an admin decided in the dry run: line number →
+        # (the person proposed, same person or not).
+        self.decisions = decisions or {}
         self.kind = kind
         # Rows an admin corrected in the dry run: line number → cells.
         self.fixes = fixes or {}
@@ -289,6 +315,7 @@ class ImportEngine:
         )
         self.today = timezone.localdate()
         self.communes = CommuneIndex(self.departement)
+        self.structures = self._structure_index()
         self.recorder.begin(total)
         # Reading and checking the next batch (pure Python) overlaps with
         # writing the current one (mostly waiting for PostgreSQL), in a
@@ -333,18 +360,29 @@ class ImportEngine:
                     done += len(part)
         return self.recorder
 
-    def check_one(self, headers, line_number, cells):
+    def check_one(self, headers, line_number, cells, seen=None):
         """One row checked and matched as the dry run does (a corrected row):
-        the recorder holds its outcome or its problems."""
+        the recorder holds its outcome or its problems. `seen` holds the keys
+        of the file's other rows (key → line): a row naming the same person
+        is a duplicate."""
+        self.seen = dict(seen or {})
         self.headers = headers
         self.checker = RowChecker(
             headers, self.columns, **({"required": ()} if self.kind == KIND_CONTACTS else {})
         )
         self.today = timezone.localdate()
         self.communes = CommuneIndex(self.departement)
+        self.structures = self._structure_index()
         row = Row(line_number=line_number, cells=list(cells))
         self._batch([(row, self.checker.check(row.cells))])
         return self.recorder
+
+    def _structure_index(self):
+        return (
+            StructureIndex(self.departement)
+            if self.kind == KIND_PEOPLE and "structure" in self.checker.fields
+            else None
+        )
 
     # -- one batch ------------------------------------------------------------------
 
@@ -408,6 +446,7 @@ class ImportEngine:
                 local_seen[key] = row.line_number
             if self.kind == KIND_PEOPLE:
                 self._place(item)
+                self._structure(item)
             pending.append(item)
         if replay_only:
             self.seen.update(local_seen)
@@ -459,6 +498,25 @@ class ImportEngine:
             )
         )
 
+    def _structure(self, item):
+        """The structure the row names, when it is one of the Département's
+        (by name, without accents or case); otherwise a warning."""
+        text = item.checked.extras.pop("structure", "")
+        if not text or self.structures is None:
+            return
+        item.structure_id = self.structures.resolve(text)
+        if item.structure_id is None:
+            item.checked.warnings.append(
+                (
+                    self.checker.column("structure"),
+                    _(
+                        "structure « %(name)s » inconnue dans ce Département : elle n'est pas "
+                        "enregistrée"
+                    )
+                    % {"name": text[:60]},
+                )
+            )
+
     def _write(self, pending, issues, batch_counts):
         """The database part of a batch, inside its transaction. Works on
         copies of the counts and issues so that a replayed batch starts over."""
@@ -481,14 +539,19 @@ class ImportEngine:
         namesakes = self._namesakes(
             [item for item, person, reason in decided if person is None and reason is None]
         )
+        confirmed = self._confirmed_people(decided)
         for item, person, reason in decided:
             values = item.checked.values
+            candidate = None
             if person is None and reason is None:
-                reason = self._namesake_reason(values, namesakes)
+                candidate, reason = self._namesake_reason(values, namesakes)
+                if candidate is not None:
+                    person, reason = self._decided(item, candidate, reason, confirmed, matched)
             if reason:
                 issues.append(
                     self._issue(item.row, IssueSeverity.ERROR, [(_("(toute la ligne)"), reason)])
                 )
+                issues[-1].candidate = candidate
                 counts.rejected += 1
                 continue
             if item.checked.warnings:
@@ -510,7 +573,12 @@ class ImportEngine:
                     if item.checked.extras:
                         with_extras.append((len(to_create), item.checked.extras, item.row))
                     to_create.append(
-                        {**values, "commune_id": item.commune_id, "territory_id": item.territory_id}
+                        {
+                            **values,
+                            "commune_id": item.commune_id,
+                            "territory_id": item.territory_id,
+                            "structure_id": item.structure_id,
+                        }
                     )
                 continue
             matched[person.pk] = item.row.line_number
@@ -524,6 +592,8 @@ class ImportEngine:
                 wanted = {name: wanted[name] for name in CONTACT_OWNED_FIELDS if name in wanted}
             if item.commune_id:
                 wanted.update(commune_id=item.commune_id, territory_id=item.territory_id)
+            if item.structure_id:
+                wanted["structure_id"] = item.structure_id
             if _changes(person, wanted):
                 to_update.append((person, wanted, item.row.line_number))
             else:
@@ -567,6 +637,9 @@ class ImportEngine:
             )
         if extras.get("referent"):
             shown.append((str(FIELDS["referent"][0]), "", extras["referent"]))
+        if extras.get("tags"):
+            shown.append((str(FIELDS["tags"][0]), "", ", ".join(extras["tags"])))
+        # The disability recognition is health data: never in the report.
         return shown
 
     def _apply_extras(self, people, issues, counts):
@@ -578,6 +651,24 @@ class ImportEngine:
         assigned by `assignment_create`, under the caps. What cannot be
         applied is a warning on the row. Only rows that give these columns
         cost queries; a second import of the same file changes nothing."""
+        if not people:
+            return
+        tags_attach(
+            departement=self.departement,
+            names_by_person={
+                pk: extras["tags"] for pk, extras, _row in people if extras.get("tags")
+            },
+        )
+        disability_recognitions_from_import(
+            acting_user=self.acting_user,
+            beneficiary_ids=[pk for pk, extras, _row in people if extras.get("disability")],
+            detail=self.label,
+        )
+        people = [
+            (pk, extras, row)
+            for pk, extras, row in people
+            if {"orientation", "interview_held_on", "referent"} & extras.keys()
+        ]
         if not people:
             return
         pathways = {
@@ -810,8 +901,10 @@ class ImportEngine:
 
     @staticmethod
     def _namesake_reason(values, namesakes):
+        """(the person of the same names and birth date, the reason to ask
+        the admin) or (None, None)."""
         if not values.get("birth_date") or not namesakes:
-            return None
+            return None, None
         key = (
             simplify(values.get("last_name", "")),
             simplify(values.get("first_name", "")),
@@ -821,13 +914,56 @@ class ImportEngine:
             pk for pk, has_nir in namesakes.get(key, ()) if not (has_nir and values.get("nir"))
         ]
         if not people:
-            return None
-        return _(
+            return None, None
+        return people[0], _(
             "à confirmer : une personne de même nom, prénom et date de naissance existe déjà "
             "(fiche n° %(pk)s) sans identifiant commun avec cette ligne ; si c'est elle, "
             "ajoutez à la ligne son NIR ou son numéro allocataire et son rôle, sinon un "
-            "identifiant qui les distingue"
+            "identifiant qui les distingue, ou tranchez ci-dessous"
         ) % {"pk": people[0]}
+
+    def _confirmed_people(self, decided):
+        """The people an admin said are the ones of rows "à confirmer" of
+        this batch (one query, none without such a decision)."""
+        pks = {
+            self.decisions[item.row.line_number][0]
+            for item, person, reason in decided
+            if person is None
+            and reason is None
+            and item.row.line_number in self.decisions
+            and self.decisions[item.row.line_number][1]
+        }
+        if not pks:
+            return {}
+        return {
+            person.pk: person
+            for person in Beneficiary.objects.filter(pk__in=pks, departement=self.departement).only(
+                "pk", "commune_id", "territory_id", *FILE_OWNED_FIELDS
+            )
+        }
+
+    def _decided(self, item, candidate, reason, confirmed, matched):
+        """(person, reason) of a row "à confirmer" once the admin decided for
+        that very person: "same" → that person (unless their NIR differs, or
+        another row already gave them); "different" → a new person."""
+        decision = self.decisions.get(item.row.line_number)
+        if decision is None or decision[0] != candidate:
+            return None, reason
+        if not decision[1]:
+            return None, None
+        person = confirmed.get(candidate)
+        if person is None:
+            return None, reason
+        values = item.checked.values
+        if values.get("nir") and person.nir and person.nir != values["nir"]:
+            return None, _(
+                "conflit d'identité : la personne confirmée a un autre NIR ; à trancher par "
+                "un administrateur"
+            )
+        if person.pk in self.matched or person.pk in matched:
+            line = self.matched.get(person.pk) or matched.get(person.pk)
+            return None, _("ligne en double : même personne que la ligne %(line)s") % {"line": line}
+        return person, None
 
     def _reference_shown(self, values):
         """(label, "", shown) of the date a new person's deadlines start from."""
@@ -882,7 +1018,11 @@ class ImportEngine:
 
     @staticmethod
     def _label(name):
-        return _("Commune") if name == "commune_id" else FIELDS[name][0]
+        if name == "commune_id":
+            return _("Commune")
+        if name == "structure_id":
+            return FIELDS["structure"][0]
+        return FIELDS[name][0]
 
     def _shown(self, name, value):
         if value in (None, ""):
@@ -891,6 +1031,8 @@ class ImportEngine:
             return mask_nir(value)
         if name == "commune_id":
             return self.communes.names.get(value, "")
+        if name == "structure_id":
+            return self.structures.names.get(value, "") if self.structures else ""
         if name == "household_role":
             return str(HouseholdRole(value).label)
         if name == "civility":

@@ -1,7 +1,8 @@
 """Downloads of an import's rejected rows, as CSV or XLSX, to fix and upload
 again: the original columns, preceded by the line number and the reasons.
 
-The NIR is left out (its column kept, its cells empty): DESIGN.md keeps it
+The NIR and the disability recognition (RQTH / AAH, health data) are left
+out (their columns kept, their cells empty): DESIGN.md keeps it
 out of every export by default; the admin still has the original file. A
 first line says so, and how to fix a row rejected for its NIR.
 
@@ -18,7 +19,7 @@ import unicodedata
 
 from django.utils.translation import gettext as _
 
-from intake.imports.columns import normalise_header
+from intake.imports.columns import HEALTH_FIELDS, normalise_header
 
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "|", "\t", "\r", "\n")
 LEADING_SPACES = " \u00a0\u3000"
@@ -60,6 +61,12 @@ def _table(applicant_import, issues):
     }
     if hidden:
         yield [nir_note()]
+    # Health data (RQTH / AAH) never leaves in a download either.
+    hidden |= {
+        position
+        for position, name in enumerate(applicant_import.headers)
+        if applicant_import.columns.get(normalise_header(name)) in HEALTH_FIELDS
+    }
     yield [neutralise(h) for h in header]
     for issue in issues:
         cells = list(issue.cells)[:width] + [""] * max(0, width - len(issue.cells))

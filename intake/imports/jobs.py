@@ -14,10 +14,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.logs import log_failure
-from intake.enums import ImportPhase, ImportStatus
+from intake.enums import ImportPhase, ImportStatus, MatchDecision
 from intake.imports import reading
 from intake.imports.engine import ImportEngine, Recorder
-from intake.models import ApplicantImport, ImportRowChange, ImportRowFix, ImportRowIssue
+from intake.models import (
+    ApplicantImport,
+    ImportMatchDecision,
+    ImportRowChange,
+    ImportRowFix,
+    ImportRowIssue,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -57,7 +63,7 @@ class DatabaseRecorder(Recorder):
                     phase=self.phase,
                     severity=issue.severity,
                     line_number=issue.line_number,
-                    problems=[{"column": c, "reason": r} for c, r in issue.problems],
+                    problems=_problems(issue),
                     cells=issue.cells,
                 )
                 for issue in issues
@@ -74,6 +80,15 @@ class DatabaseRecorder(Recorder):
             assigned_count=F("assigned_count") + counts.assigned,
             touched_at=Now(),
         )
+
+
+def _problems(issue):
+    """The problems as stored; a row "à confirmer" names the person proposed
+    (for the admin's confirm / reject buttons)."""
+    problems = [{"column": c, "reason": r} for c, r in issue.problems]
+    if issue.candidate is not None and problems:
+        problems[0]["candidate"] = issue.candidate
+    return problems
 
 
 def _greatest(*expressions):
@@ -105,6 +120,12 @@ def _engine(applicant_import, fileobj, *, dry_run, recorder):
                 "line_number", "cells"
             )
         ),
+        decisions={
+            line: (pk, decision == MatchDecision.SAME)
+            for line, pk, decision in ImportMatchDecision.objects.filter(
+                applicant_import=applicant_import
+            ).values_list("line_number", "beneficiary_id", "decision")
+        },
     )
 
 

@@ -19,15 +19,18 @@ from django.db.models import F
 from django.db.models.functions import Now
 from django.utils.translation import gettext as _
 
+from beneficiaries.models import Beneficiary
+from beneficiaries.services import access_logs_record_bulk
 from core.logs import log_failure
 from intake import tasks
-from intake.enums import ImportKind, ImportPhase, ImportStatus, IssueSeverity
+from intake.enums import ImportKind, ImportPhase, ImportStatus, IssueSeverity, MatchDecision
 from intake.imports import reading
 from intake.imports.columns import guess_columns, is_contact_file
 from intake.imports.jobs import open_upload
 from intake.models import (
     ApplicantImport,
     ColumnMapping,
+    ImportMatchDecision,
     ImportRowChange,
     ImportRowFix,
     ImportRowIssue,
@@ -200,30 +203,87 @@ def mapping_delete(*, mapping):
 # --- Fixing a rejected row in the dry run ----------------------------------------------
 
 
-@transaction.atomic
-def import_row_fix(*, applicant_import, issue, cells, acting_user):
-    """An admin corrects the cells of a row the dry run rejected, without
-    uploading the file again. The row is checked again — its cells, then the
-    people it designates, as the import will — and when it passes, the fix
-    is kept (`ImportRowFix`: before, after, who, when), the rejection leaves
-    the report and the dry run's counts follow. Returns the problems
-    [(column, reason)] that still reject the row (nothing is kept then)."""
-    from intake.imports.engine import ImportEngine, MemoryRecorder
-
+def _locked_for_dry_run(applicant_import, message):
     locked = (
         ApplicantImport.objects.select_for_update(of=("self",))
+        .select_related("departement")
         .filter(pk=applicant_import.pk, status=ImportStatus.ANALYSED, phase=ImportPhase.DRY_RUN)
         .first()
     )
     if locked is None:
-        raise ValidationError(
-            _(
-                "Cet import n'est plus à l'étape de l'analyse : la ligne ne peut plus être corrigée."
-            ),
-            code="not_analysed",
+        raise ValidationError(message, code="not_analysed")
+    return locked
+
+
+def _decisions(applicant_import):
+    return {
+        line: (pk, decision == MatchDecision.SAME)
+        for line, pk, decision in ImportMatchDecision.objects.filter(
+            applicant_import=applicant_import
+        ).values_list("line_number", "beneficiary_id", "decision")
+    }
+
+
+def _other_rows_keys(applicant_import, line_number):
+    """The identity keys (NIR; allocation number + role) of the file's rows
+    other than `line_number` that the dry run accepted (rows fixed since:
+    their corrected cells), key → line, read again from the upload."""
+    from intake.imports.engine import KIND_PEOPLE
+    from intake.imports.validation import RowChecker
+
+    rejected = set(
+        ImportRowIssue.objects.filter(
+            applicant_import=applicant_import,
+            phase=ImportPhase.DRY_RUN,
+            severity=IssueSeverity.ERROR,
+        ).values_list("line_number", flat=True)
+    )
+    fixes = dict(
+        ImportRowFix.objects.filter(applicant_import=applicant_import).values_list(
+            "line_number", "cells"
         )
-    cells = [str(cell or "").strip() for cell in cells][: len(locked.headers)]
-    cells += [""] * (len(locked.headers) - len(cells))
+    )
+    columns = {
+        key: field
+        for key, field in applicant_import.columns.items()
+        if field in ("nir", "caf_number", "household_role")
+    }
+    if not columns:
+        return {}
+    info = reading.FileInfo(
+        kind=applicant_import.file_kind,
+        encoding=applicant_import.encoding,
+        separator=applicant_import.separator,
+    )
+    seen = {}
+    with open_upload(applicant_import) as fileobj:
+        headers, rows = reading.iter_rows(fileobj, info, applicant_import.sheet_name)
+        checker = RowChecker(
+            headers,
+            columns,
+            required=(),
+            nir_finds=applicant_import.kind == KIND_PEOPLE,
+        )
+        for row in rows:
+            if row.line_number == line_number or row.line_number in rejected:
+                continue
+            checked = checker.check(fixes.get(row.line_number, row.cells))
+            values = checked.values
+            if checked.errors:
+                continue
+            if values.get("nir"):
+                seen.setdefault(("nir", values["nir"]), row.line_number)
+            if values.get("caf_number"):
+                seen.setdefault(
+                    ("caf", values["caf_number"], values["household_role"]), row.line_number
+                )
+    return seen
+
+
+def _recheck(locked, issue, cells, *, seen=None):
+    """The row checked and matched again as the dry run does: the recorder."""
+    from intake.imports.engine import ImportEngine, MemoryRecorder
+
     engine = ImportEngine(
         departement=locked.departement,
         fileobj=None,
@@ -233,21 +293,14 @@ def import_row_fix(*, applicant_import, issue, cells, acting_user):
         recorder=MemoryRecorder(),
         kind=locked.kind,
         label=f"import n° {locked.pk}",
+        decisions=_decisions(locked),
     )
-    recorder = engine.check_one(locked.headers, issue.line_number, cells)
-    errors = [i for i in recorder.issues if i.severity == IssueSeverity.ERROR]
-    if errors:
-        return [problem for error in errors for problem in error.problems]
-    ImportRowFix.objects.update_or_create(
-        applicant_import=locked,
-        line_number=issue.line_number,
-        defaults={"original_cells": issue.cells, "cells": cells, "fixed_by": acting_user},
-        create_defaults={
-            "original_cells": issue.cells,
-            "cells": cells,
-            "fixed_by": acting_user,
-        },
-    )
+    return engine.check_one(locked.headers, issue.line_number, cells, seen=seen)
+
+
+def _row_passed(locked, issue, recorder):
+    """A rejected row that now passes: it leaves the report, what it does
+    joins it, and the dry run's counts follow."""
     ImportRowIssue.objects.filter(pk=issue.pk).delete()
     counts = recorder.counts
     ImportRowChange.objects.bulk_create(
@@ -280,5 +333,113 @@ def import_row_fix(*, applicant_import, issue, cells, acting_user):
         unchanged_count=F("unchanged_count") + counts.unchanged,
         warning_count=F("warning_count") + counts.warnings,
     )
+
+
+def _errors(recorder):
+    return [
+        problem
+        for issue in recorder.issues
+        if issue.severity == IssueSeverity.ERROR
+        for problem in issue.problems
+    ]
+
+
+@transaction.atomic
+def import_row_fix(*, applicant_import, issue, cells, acting_user):
+    """An admin corrects the cells of a row the dry run rejected, without
+    uploading the file again. The row is checked again — its cells, then the
+    people it designates, as the import will, and against the file's other
+    rows (the same NIR, or the same allocation number and role, as another
+    accepted row is a duplicate) — and when it passes, the fix is kept
+    (`ImportRowFix`: before, after, who, when), the rejection leaves the
+    report and the dry run's counts follow. Returns the problems
+    [(column, reason)] that still reject the row (nothing is kept then)."""
+    locked = _locked_for_dry_run(
+        applicant_import,
+        _("Cet import n'est plus à l'étape de l'analyse : la ligne ne peut plus être corrigée."),
+    )
+    cells = [str(cell or "").strip() for cell in cells][: len(locked.headers)]
+    cells += [""] * (len(locked.headers) - len(cells))
+    seen = _other_rows_keys(locked, issue.line_number) if locked.file else {}
+    recorder = _recheck(locked, issue, cells, seen=seen)
+    errors = _errors(recorder)
+    if errors:
+        return errors
+    ImportRowFix.objects.update_or_create(
+        applicant_import=locked,
+        line_number=issue.line_number,
+        defaults={"original_cells": issue.cells, "cells": cells, "fixed_by": acting_user},
+        create_defaults={
+            "original_cells": issue.cells,
+            "cells": cells,
+            "fixed_by": acting_user,
+        },
+    )
+    _row_passed(locked, issue, recorder)
     logger.info("import %s: line %s fixed by user %s", locked.pk, issue.line_number, acting_user.pk)
+    return []
+
+
+def issue_candidate(issue):
+    """The person a row "à confirmer" proposes (its pk), or None."""
+    for problem in issue.problems or ():
+        if isinstance(problem, dict) and problem.get("candidate"):
+            return problem["candidate"]
+    return None
+
+
+@transaction.atomic
+def import_match_decide(*, applicant_import, issue, decision, acting_user):
+    """The admin's answer to a row "à confirmer" (a person of the same
+    names and birth date already recorded): `MatchDecision.SAME` → the
+    import updates that person, `DIFFERENT` → it creates a new one. Kept
+    (`ImportMatchDecision`, with its history) and traced in the proposed
+    person's access log; the row is checked again with the decision and,
+    when it passes, leaves the rejected rows. Returns the problems that
+    still reject the row."""
+    locked = _locked_for_dry_run(
+        applicant_import,
+        _("Cet import n'est plus à l'étape de l'analyse : la ligne ne peut plus être tranchée."),
+    )
+    candidate = issue_candidate(issue)
+    if (
+        candidate is None
+        or decision not in MatchDecision.values
+        or not Beneficiary.objects.filter(pk=candidate, departement=locked.departement).exists()
+    ):
+        raise ValidationError(
+            _("Cette ligne ne propose aucune personne à confirmer."), code="no_candidate"
+        )
+    ImportMatchDecision.objects.update_or_create(
+        applicant_import=locked,
+        line_number=issue.line_number,
+        defaults={"beneficiary_id": candidate, "decision": decision, "decided_by": acting_user},
+        create_defaults={
+            "beneficiary_id": candidate,
+            "decision": decision,
+            "decided_by": acting_user,
+        },
+    )
+    access_logs_record_bulk(
+        user=acting_user,
+        beneficiary_ids=[candidate],
+        detail=(
+            f"import n° {locked.pk} : ligne {issue.line_number} "
+            + ("rapprochée de la personne" if decision == MatchDecision.SAME else "écartée")
+        ),
+    )
+    fixed = ImportRowFix.objects.filter(applicant_import=locked, line_number=issue.line_number)
+    cells = next(iter(fixed.values_list("cells", flat=True)), issue.cells)
+    recorder = _recheck(locked, issue, cells)
+    errors = _errors(recorder)
+    if errors:
+        return errors
+    _row_passed(locked, issue, recorder)
+    logger.info(
+        "import %s: line %s decided (%s) by user %s",
+        locked.pk,
+        issue.line_number,
+        decision,
+        acting_user.pk,
+    )
     return []

@@ -54,6 +54,12 @@ ORIENTATION_VALUES = {
     "PROFESSIONNELLE": Orientation.PROFESSIONNELLE,
     "EMPLOI": Orientation.PROFESSIONNELLE,
 }
+# RQTH / AAH cells: "non" (or empty) records nothing; "oui", "RQTH", "AAH",
+# "RQTH + AAH", "X"… record a recognition.
+DISABILITY_NO = {"NON", "N", "0", "FAUX", "FALSE", "NO", "AUCUNE", "SANS"}
+DISABILITY_YES = {"OUI", "O", "X", "1", "VRAI", "TRUE", "YES", "RQTH", "AAH", "RECONNU", "RECONNUE"}
+TAG_SPLIT_RE = re.compile(r"[,;|]")
+TAG_MAX_LENGTH = 60
 NIR_RE = re.compile(r"^[12][0-9]{4}(?:[0-9]{2}|2A|2B)[0-9]{8}$")
 NIR_SEPARATORS_RE = re.compile(r"[\s.\-]")
 FRENCH_DATE_RE = re.compile(r"^(\d{2})/(\d{2})/(\d{4})$")
@@ -450,6 +456,18 @@ class RowChecker:
                 )
         if text.get("referent"):
             row.extras["referent"] = " ".join(text["referent"].split())[:200]
+        if text.get("structure"):
+            row.extras["structure"] = " ".join(text["structure"].split())[:200]
+        if text.get("tags"):
+            tags, seen = [], set()
+            for part in TAG_SPLIT_RE.split(text["tags"]):
+                name = " ".join(part.split())[:TAG_MAX_LENGTH]
+                if name and simplify(name) and simplify(name) not in seen:
+                    seen.add(simplify(name))
+                    tags.append(name)
+            if tags:
+                row.extras["tags"] = tags
+        self._disability(row, text)
         if text.get("interview_held_on"):
             try:
                 held = parse_date(raw["interview_held_on"])
@@ -467,6 +485,25 @@ class RowChecker:
                     )
                     % {"value": text["interview_held_on"][:30]},
                 )
+
+    def _disability(self, row, text):
+        """The RQTH / AAH column: a recognition, or nothing. The value is
+        health data: the warning does not repeat it."""
+        value = simplify(text.get("disability", ""))
+        if not value or value in DISABILITY_NO:
+            return
+        words = set(value.split())
+        if value in DISABILITY_YES or words & {"RQTH", "AAH", "OUI"}:
+            row.extras["disability"] = True
+            return
+        self.warning(
+            row,
+            "disability",
+            _(
+                "valeur non reconnue (attendu : oui, non, RQTH ou AAH) : la reconnaissance "
+                "du handicap n'est pas enregistrée"
+            ),
+        )
 
     def _contact(self, row, text):
         phones = " / ".join(p for p in (text.get("phone", ""), text.get("phone_2", "")) if p)

@@ -22,17 +22,19 @@ from tests.pathways.factories import (
 )
 from web.workspace.record import RECORD_INTERVIEWS
 
-# session, user, scope (staff profile, territories), count, page, the
-# referent's deadlines due this week, the list's access row
-PORTFOLIO_QUERIES = 8
+# session, user, scope (staff profile, territories), the Département's tags
+# (the filter), count, page, the referent's deadlines due this week, the
+# list's access row
+PORTFOLIO_QUERIES = 9
 # session, user, the verified second factor, scope (staff profile,
-# territories), count, page, the list's access row
-MANAGER_PORTFOLIO_QUERIES = 8
+# territories), the Département's tags, count, page, the list's access row
+MANAGER_PORTFOLIO_QUERIES = 9
 # The full record (referent workspace): identity, household, referents,
 # pathway timeline, deadlines, barriers, contract, prescriptions, interviews,
 # outreach, health notes, change requests, the referents who opened it, the
-# objections and restrictions that hold, and the access log insert.
-RECORD_QUERIES = 25
+# objections and restrictions that hold, the person's tags, and the access
+# log insert.
+RECORD_QUERIES = 26
 
 
 @pytest.fixture

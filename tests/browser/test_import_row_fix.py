@@ -62,3 +62,59 @@ def test_admin_fixes_a_rejected_row_in_the_dry_run_and_imports_it(
 
     assert Beneficiary.objects.filter(first_name="Léa").exists()
     assert ImportRowFix.objects.get().fixed_by == admin.user
+
+
+def test_admin_confirms_a_namesake_in_the_dry_run_and_the_import_updates_them(
+    page,
+    live_server,
+    log_in,
+    assert_accessible,
+    celery_worker,  # noqa: F811
+):
+    import datetime
+
+    from intake.models import ImportMatchDecision
+    from tests.beneficiaries.factories import BeneficiaryFactory
+
+    departement = DepartementFactory(code="45", name="Loiret")
+    territory = TerritoryFactory(departement=departement, name="Montargis")
+    CommuneFactory(territory=territory, insee_code="45208", name="Montargis", postcode="45200")
+    admin = StaffProfileFactory(
+        admin=True,
+        user__username="admin-rapprochement",
+        structure__departement=departement,
+        territories=[territory],
+    )
+    row = person(1)
+    namesake = BeneficiaryFactory(
+        departement=departement,
+        last_name=row["Nom bénéficiaire"],
+        first_name=row["Prénom"],
+        birth_date=datetime.date(1985, 4, 12),
+        caf_number="",
+        nir="",
+    )
+
+    log_in(page, admin.user.username)
+    page.get_by_role("link", name="Importer un fichier").click()
+    page.get_by_label("Fichier des demandeurs").set_input_files(
+        {"name": "iodas.csv", "mimeType": "text/csv", "buffer": csv_bytes([row])}
+    )
+    page.get_by_role("button", name="Déposer le fichier").click()
+    page.get_by_role("button", name="Analyser le fichier").click()
+    expect(page.get_by_role("button", name="Confirmer l'import")).to_be_visible(timeout=20_000)
+    expect(page.locator('[data-count="rejected"]')).to_have_text("1")
+    assert_accessible(page)
+
+    page.get_by_role("button", name="Ligne 2 : c'est la même personne").click()
+
+    expect(page.get_by_text("la personne déjà enregistrée sera mise à jour")).to_be_visible()
+    expect(page.locator('[data-count="rejected"]')).to_have_text("0")
+    assert_accessible(page)
+    page.get_by_role("button", name="Confirmer l'import").click()
+    expect(page.get_by_text("Import terminé")).to_be_visible(timeout=20_000)
+
+    namesake.refresh_from_db()
+    assert namesake.caf_number == "3000001"
+    assert Beneficiary.objects.count() == 1
+    assert ImportMatchDecision.objects.get().decided_by == admin.user

@@ -16,10 +16,10 @@ from tests.caseload.helpers import new_applicant, territory_team
 
 # Each count includes the manager's verified second factor (one query).
 DASHBOARD_QUERIES = 13
-# The queue reads the territories and communes of its filters (two queries).
-# The queue, person and staff pages each write one access row (one INSERT).
+# The queue reads the territories, communes and tags of its filters (three
+# queries). The queue, person and staff pages each write one access row (one INSERT).
 # The person page reads the objections and restrictions that hold (one).
-QUEUE_QUERIES = 15
+QUEUE_QUERIES = 16
 PERSON_QUERIES = 21
 STAFF_QUERIES = 11
 

@@ -83,8 +83,16 @@ class QueueFilterForm(forms.Form):
         ],
     )
 
-    def __init__(self, *args, territories=(), communes=(), **kwargs):
+    tag = forms.TypedChoiceField(label=_("Étiquette"), required=False, coerce=int)
+
+    def __init__(self, *args, territories=(), communes=(), tags=(), **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["tag"].choices = [("", _("Toutes les étiquettes"))] + [
+            (t.pk, t.name) for t in tags
+        ]
+        if len(self.fields["tag"].choices) == 1:
+            # A Département without tags gets no tag filter.
+            del self.fields["tag"]
         self.fields["territory"].choices = [("", _("Tous mes territoires"))] + [
             (t.pk, t.name) for t in territories
         ]
@@ -111,6 +119,7 @@ class QueueFilterForm(forms.Form):
             "programme": data.get("programme") or None,
             "deadline": data.get("deadline") or None,
             "orientation": data.get("orientation") or None,
+            "tag_id": data.get("tag") or None,
         }
 
     @property

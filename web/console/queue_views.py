@@ -17,6 +17,7 @@ from django.views.decorators.vary import vary_on_headers
 
 from beneficiaries.enums import AccessAction
 from beneficiaries.models import Beneficiary
+from beneficiaries.selectors import tags_of
 from caseload.enums import Programme
 from caseload.models import Assignment, Binome, Commune, StaffProfile, Territory
 from caseload.perms import OutOfScope, can_read_audit_trail
@@ -73,6 +74,7 @@ def _queue_page(request, *, status=200, refused=None):
         communes=Commune.objects.filter(
             territory__in=Territory.objects.visible_to(request.user)
         ).order_by("name", "postcode", "pk"),
+        tags=tags_of(request.user),
     )
     today = timezone.localdate()
     people = unassigned_queue(request.user, today=today, **form.filters())

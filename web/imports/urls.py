@@ -17,6 +17,11 @@ urlpatterns = [
     path("<int:pk>/annuler/", views.import_cancel, name="cancel"),
     path("<int:pk>/lignes/<int:issue_pk>/corriger/", views.import_row_fix, name="row_fix"),
     path(
+        "<int:pk>/lignes/<int:issue_pk>/trancher/",
+        views.import_match_decide,
+        name="match_decide",
+    ),
+    path(
         "<int:pk>/lignes-rejetees.csv", views.import_rejected, {"fmt": "csv"}, name="rejected_csv"
     ),
     path(

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from caseload.models import Departement
 from caseload.perms import scope_of
-from intake.enums import ChangeKind, ImportPhase, ImportStatus, IssueSeverity
+from intake.enums import ChangeKind, ImportPhase, ImportStatus, IssueSeverity, MatchDecision
 from intake.imports import exports, jobs, services
 from intake.imports.columns import unknown_columns
 from intake.models import ApplicantImport, ColumnMapping, ImportRowChange, ImportRowIssue
@@ -347,6 +347,55 @@ def mapping_delete(request, pk):
     services.mapping_delete(mapping=mapping)
     messages.info(request, _("Correspondance supprimée."))
     return redirect("imports:mappings")
+
+
+@require_POST
+@admin_required
+def import_match_decide(request, pk, issue_pk):
+    """A row "à confirmer" of the dry run: the admin says whether it is the
+    person of the same names and birth date already recorded (the import
+    then updates them) or another person (the import creates them)."""
+    applicant_import = _get_import(request, pk)
+    issue = get_object_or_404(
+        ImportRowIssue.objects.filter(
+            applicant_import=applicant_import,
+            phase=ImportPhase.DRY_RUN,
+            severity=IssueSeverity.ERROR,
+        ),
+        pk=issue_pk,
+    )
+    decision = request.POST.get("decision", "")
+    try:
+        problems = services.import_match_decide(
+            applicant_import=applicant_import,
+            issue=issue,
+            decision=decision,
+            acting_user=request.user,
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("imports:detail", pk=applicant_import.pk)
+    if problems:
+        messages.error(
+            request,
+            _("Ligne %(line)s toujours rejetée : %(reasons)s")
+            % {
+                "line": issue.line_number,
+                "reasons": " ; ".join(f"{column} : {reason}" for column, reason in problems),
+            },
+        )
+    elif decision == MatchDecision.SAME:
+        messages.success(
+            request,
+            _("Ligne %(line)s : la personne déjà enregistrée sera mise à jour.")
+            % {"line": issue.line_number},
+        )
+    else:
+        messages.success(
+            request,
+            _("Ligne %(line)s : une nouvelle personne sera créée.") % {"line": issue.line_number},
+        )
+    return redirect("imports:detail", pk=applicant_import.pk)
 
 
 @require_http_methods(["GET", "POST"])

@@ -49,8 +49,14 @@ class PortfolioFilterForm(forms.Form):
         max_value=3650,
     )
 
-    def __init__(self, *args, **kwargs):
+    tag = forms.TypedChoiceField(label=_("Étiquette"), required=False, coerce=int)
+
+    def __init__(self, *args, tags=(), **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["tag"].choices = [("", _("Toutes"))] + [(t.pk, t.name) for t in tags]
+        if len(self.fields["tag"].choices) == 1:
+            # A Département without tags gets no tag filter.
+            del self.fields["tag"]
         for name, field in self.fields.items():
             css = "form-select" if isinstance(field, forms.ChoiceField) else "form-control"
             if self.is_bound and name in self.errors:
@@ -70,6 +76,8 @@ class PortfolioFilterForm(forms.Form):
             queryset = queryset.with_open_barrier(data["barrier"])
         if data.get("deadline"):
             queryset = portfolio.with_deadline_status(queryset, data["deadline"], today)
+        if data.get("tag"):
+            queryset = queryset.with_tag(data["tag"])
         if data.get("no_interview_days"):
             queryset = portfolio.without_interview_since(queryset, data["no_interview_days"], today)
         return queryset

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from beneficiaries.models import Beneficiary
+from beneficiaries.selectors import tags_of
 from caseload.enums import Programme
 from caseload.perms import scope_of
 from pathways.enums import DeadlineKind, DeadlineState, Stage
@@ -36,7 +37,7 @@ def portfolio(request):
     first. An htmx request gets the results only; the URL keeps the filters."""
     scope = scope_of(request.user)
     today = timezone.localdate()
-    form = PortfolioFilterForm(request.GET or None)
+    form = PortfolioFilterForm(request.GET or None, tags=tags_of(request.user))
     # writable_by: a previous referent's read-only access does not list the
     # person in their portfolio.
     people = with_portfolio_data(

@@ -34,7 +34,7 @@ def visible_person(user, pk):
     """The person if the user may see them (a 404 otherwise, in the view)."""
     return (
         Beneficiary.objects.visible_to(user)
-        .select_related("territory", "commune", "departement")
+        .select_related("territory", "commune", "departement", "structure")
         .filter(pk=pk)
         .first()
     )
@@ -232,6 +232,7 @@ def record_context(user, person):
         "outreach_attempts": outreach,
         "show_health": show_health,
         "health_notes": health_notes,
+        "tags": [tag.name for tag in person.tags.order_by("name", "pk")],
         "due_soon_days": settings.DEADLINE_DUE_SOON_DAYS,
         "prescription_statuses": PrescriptionStatus.choices,
     }

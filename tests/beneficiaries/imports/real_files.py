@@ -27,6 +27,9 @@ DEPARTEMENT_HEADERS = [
     "Reçu en entretien le",
     "DECISION ORIENTATION",
     "Référent(s)",
+    "Structure",
+    "Étiquettes",
+    "RQTH / AAH",
 ]
 
 
@@ -53,6 +56,9 @@ def departement_row(index, **overrides):
         "Reçu en entretien le": None,
         "DECISION ORIENTATION": None,
         "Référent(s)": None,
+        "Structure": None,
+        "Étiquettes": None,
+        "RQTH / AAH": None,
     }
     row.update(overrides)
     return row
