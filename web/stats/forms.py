@@ -47,6 +47,13 @@ class StatsFilterForm(forms.Form):
         required=False,
         choices=[("", _("Toutes les étapes")), *Stage.choices],
     )
+    structure = forms.TypedChoiceField(
+        label=_("Structure"),
+        required=False,
+        coerce=int,
+        empty_value=None,
+        help_text=_("Les personnes suivies sur la période par un professionnel de la structure."),
+    )
     role = forms.ChoiceField(
         label=_("Rôle du référent"),
         required=False,
@@ -76,10 +83,13 @@ class StatsFilterForm(forms.Form):
         help_text=_("Variation des arrivées hebdomadaires, en pourcentage (−20, +30…)."),
     )
 
-    def __init__(self, *args, territories=(), **kwargs):
+    def __init__(self, *args, territories=(), structures=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["territoire"].choices = [("", _("Tous mes territoires"))] + [
             (t.pk, t.name) for t in territories
+        ]
+        self.fields["structure"].choices = [("", _("Toutes les structures"))] + [
+            (s.pk, s.name) for s in structures
         ]
         for name, field in self.fields.items():
             css = "form-select" if hasattr(field, "choices") else "form-control"
