@@ -694,10 +694,7 @@ def attendance(f: Filters):
     recorded, by attendance, and the no-show rate: no-shows / appointments
     that were held or missed (seen, no-show, excused; an appointment
     recorded as cancelled did not take place): one query."""
-    counts = {
-        a.value: Count("pk", filter=Q(attendance=a.value))
-        for a in Attendance
-    }
+    counts = {a.value: Count("pk", filter=Q(attendance=a.value)) for a in Attendance}
     row = Appointment.objects.filter(
         beneficiary__in=people(f),
         status=AppointmentStatus.RECORDED,

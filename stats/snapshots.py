@@ -62,7 +62,9 @@ def scopes(departement):
     """The sets of territories read on the dashboard: the Département, each
     territory, each active manager's territories."""
     territory_ids = list(
-        Territory.objects.filter(departement=departement).order_by("pk").values_list("pk", flat=True)
+        Territory.objects.filter(departement=departement)
+        .order_by("pk")
+        .values_list("pk", flat=True)
     )
     found = {tuple(territory_ids)} if territory_ids else set()
     found |= {(pk,) for pk in territory_ids}

@@ -9,9 +9,9 @@ from dataclasses import dataclass, field
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from appointments.enums import Attendance
 from beneficiaries.enums import BarrierKind
 from caseload.enums import Programme, StaffRole
-from appointments.enums import Attendance
 from pathways.enums import DeadlineKind, ExitOutcome
 
 

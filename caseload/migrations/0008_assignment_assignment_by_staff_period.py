@@ -5,16 +5,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('beneficiaries', '0013_beneficiary_history_follows_import_fields'),
-        ('caseload', '0007_assignmenthistory_referentchangerequesthistory_and_more'),
+        ("beneficiaries", "0013_beneficiary_history_follows_import_fields"),
+        ("caseload", "0007_assignmenthistory_referentchangerequesthistory_and_more"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='assignment',
-            index=models.Index(fields=['staff', 'started_at'], include=('beneficiary', 'ended_at'), name='assignment_by_staff_period'),
+            model_name="assignment",
+            index=models.Index(
+                fields=["staff", "started_at"],
+                include=("beneficiary", "ended_at"),
+                name="assignment_by_staff_period",
+            ),
         ),
     ]

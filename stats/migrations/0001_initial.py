@@ -5,30 +5,74 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('caseload', '0007_assignmenthistory_referentchangerequesthistory_and_more'),
+        ("caseload", "0007_assignmenthistory_referentchangerequesthistory_and_more"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Snapshot',
+            name="Snapshot",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('back_test', 'Contrôle de la prévision'), ('cohorts', "Cohortes par mois d'entrée")], max_length=20, verbose_name='indicateur')),
-                ('scope', models.CharField(max_length=500, verbose_name='territoires')),
-                ('period_start', models.DateField(blank=True, null=True, verbose_name='début de la période')),
-                ('period_end', models.DateField(blank=True, null=True, verbose_name='fin de la période')),
-                ('computed_at', models.DateTimeField(verbose_name='calculé le')),
-                ('data', models.JSONField(default=list, verbose_name='données')),
-                ('departement', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='stats_snapshots', to='caseload.departement', verbose_name='Département')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("back_test", "Contrôle de la prévision"),
+                            ("cohorts", "Cohortes par mois d'entrée"),
+                        ],
+                        max_length=20,
+                        verbose_name="indicateur",
+                    ),
+                ),
+                ("scope", models.CharField(max_length=500, verbose_name="territoires")),
+                (
+                    "period_start",
+                    models.DateField(blank=True, null=True, verbose_name="début de la période"),
+                ),
+                (
+                    "period_end",
+                    models.DateField(blank=True, null=True, verbose_name="fin de la période"),
+                ),
+                ("computed_at", models.DateTimeField(verbose_name="calculé le")),
+                ("data", models.JSONField(default=list, verbose_name="données")),
+                (
+                    "departement",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="stats_snapshots",
+                        to="caseload.departement",
+                        verbose_name="Département",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'indicateur précalculé',
-                'verbose_name_plural': 'indicateurs précalculés',
-                'constraints': [models.UniqueConstraint(fields=('departement', 'kind', 'scope', 'period_start', 'period_end'), name='stats_snapshot_unique_scope', nulls_distinct=False, violation_error_message='Cet indicateur est déjà précalculé pour ce périmètre.'), models.CheckConstraint(condition=models.Q(models.Q(('period_end__isnull', True), ('period_start__isnull', True)), ('period_end__gt', models.F('period_start')), _connector='OR'), name='stats_snapshot_period_ordered', violation_error_message="La période d'un indicateur précalculé est ordonnée.")],
+                "verbose_name": "indicateur précalculé",
+                "verbose_name_plural": "indicateurs précalculés",
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("departement", "kind", "scope", "period_start", "period_end"),
+                        name="stats_snapshot_unique_scope",
+                        nulls_distinct=False,
+                        violation_error_message="Cet indicateur est déjà précalculé pour ce périmètre.",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(("period_end__isnull", True), ("period_start__isnull", True)),
+                            ("period_end__gt", models.F("period_start")),
+                            _connector="OR",
+                        ),
+                        name="stats_snapshot_period_ordered",
+                        violation_error_message="La période d'un indicateur précalculé est ordonnée.",
+                    ),
+                ],
             },
         ),
     ]
