@@ -192,14 +192,14 @@ def seed_appointments():
                         sent_at=written,
                     )
                 )
-                if appointment.attendance == Attendance.NO_SHOW:
-                    if previous.get(appointment.beneficiary_id) == Attendance.NO_SHOW:
-                        flagged.append(
-                            NoShowFlag(
-                                beneficiary_id=appointment.beneficiary_id,
-                                raised_at=appointment.slot.starts_at,
-                            )
+                twice = previous.get(appointment.beneficiary_id) == Attendance.NO_SHOW
+                if appointment.attendance == Attendance.NO_SHOW and twice:
+                    flagged.append(
+                        NoShowFlag(
+                            beneficiary_id=appointment.beneficiary_id,
+                            raised_at=appointment.slot.starts_at,
                         )
+                    )
                 previous[appointment.beneficiary_id] = appointment.attendance
             Message.objects.bulk_create(messages)
             print(
