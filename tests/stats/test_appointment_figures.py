@@ -107,3 +107,23 @@ def test_the_report_has_the_appointment_keys(rdv_world):
         "undelivered": 1,
         "delivered_share": 0.3333,
     }
+
+
+def test_names_and_contacts_blanked_by_anonymisation_leave_the_figures_unchanged(rdv_world, march):
+    from appointments.models import Message
+    from beneficiaries.models import Beneficiary
+
+    def appointment_figures():
+        return [
+            figures.convocations(march),
+            figures.attendance(march),
+            figures.first_appointment(march),
+            figures.no_show_flags(march),
+        ]
+
+    before = appointment_figures()
+    Beneficiary.objects.filter(departement=rdv_world.departement).update(
+        last_name="Anonyme", first_name="Anonyme", phone="", email="", address_line=""
+    )
+    Message.objects.filter(beneficiary__departement=rdv_world.departement).update(recipient="")
+    assert appointment_figures() == before
