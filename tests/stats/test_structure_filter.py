@@ -56,3 +56,13 @@ def test_a_structure_of_another_departement_is_refused(stat_world, login):
     elsewhere = StructureFactory(departement=DepartementFactory(code="91"), name="Ailleurs")
     response = login(stat_world.manager).get(URL, {**MARCH, "structure": elsewhere.pk})
     assert response.status_code == 422
+
+
+def test_a_structure_narrows_the_forecast_to_its_staff(stat_world, login):
+    other = StructureFactory(departement=stat_world.departement, name="Association Relais")
+    StaffProfileFactory(structure=other, social_worker=True, territories=[stat_world.nord])
+    response = login(stat_world.manager).get(URL, {**MARCH, "structure": other.pk})
+    assert response.status_code == 200
+    html = response.content.decode()
+    forecast = html[html.index('id="tableau-prevision"') :].split("</section>")[0]
+    assert "Référent socio-professionnel" not in forecast
