@@ -80,6 +80,17 @@ def paris_midnight(day: datetime.date) -> datetime.datetime:
     return datetime.datetime.combine(day, datetime.time.min, tzinfo=PARIS)
 
 
+def default_period(today=None):
+    """The last twelve months, the current one included: [first day of the
+    month eleven months ago, first day of next month)."""
+    today = today or timezone.localdate()
+    month = today.month - 11
+    year = today.year + (month - 1) // 12
+    start = datetime.date(year, (month - 1) % 12 + 1, 1)
+    end = datetime.date(today.year + today.month // 12, today.month % 12 + 1, 1)
+    return start, end
+
+
 def share(part, whole):
     """A fraction between 0 and 1, or None without a denominator."""
     if not whole:

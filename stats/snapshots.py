@@ -94,12 +94,10 @@ def precompute(*, now=None, start=None, end=None):
     `now`, the cohorts of the period, by default the dashboard's). Returns
     the number of snapshots written; older ones of each scope are replaced,
     those of scopes no longer read are deleted."""
-    from web.stats.forms import default_period
-
     now = now or timezone.now()
     today = timezone.localdate(now)
     if start is None or end is None:
-        start, end = default_period(today)
+        start, end = figures.default_period(today)
     written = 0
     for departement in Departement.objects.order_by("pk"):
         keys = []

@@ -108,3 +108,10 @@ def test_the_task_runs_every_night():
     entry = settings.CELERY_BEAT_SCHEDULE["stats-precompute"]
     assert entry["task"] == precompute_snapshots.name
     assert entry["schedule"].hour == {settings.STATS_PRECOMPUTE_HOUR}
+
+
+def test_the_page_opened_without_a_period_reads_the_night_s_cohorts(stat_world, login):
+    precompute()
+    html = login(stat_world.manager).get(URL).content.decode()
+    section = html.split('id="tableau-cohortes"')[1].split("</section>")[0]
+    assert "calcul de la nuit" in section

@@ -1,27 +1,14 @@
 """The dashboard's period and filters, read from the query string (GET), so
 that a filtered dashboard has its own URL (bookmarkable; no personal data)."""
 
-import datetime
-
 from django import forms
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from caseload.enums import Programme, StaffRole
 from pathways.enums import Stage
+from stats.figures import default_period
 
 MAX_PERIOD_DAYS = 366 * 5
-
-
-def default_period(today=None):
-    """The last twelve months, the current one included: [first day of the
-    month eleven months ago, first day of next month)."""
-    today = today or timezone.localdate()
-    month = today.month - 11
-    year = today.year + (month - 1) // 12
-    start = datetime.date(year, (month - 1) % 12 + 1, 1)
-    end = datetime.date(today.year + today.month // 12, today.month % 12 + 1, 1)
-    return start, end
 
 
 class StatsFilterForm(forms.Form):
