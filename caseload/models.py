@@ -486,6 +486,13 @@ class Assignment(models.Model):
                 name="assignment_active_by_staff",
             ),
             models.Index(fields=["beneficiary", "ended_at"], name="assignment_by_beneficiary"),
+            # The statistics' structure filter: a structure's staff's
+            # assignments of a period, read from the index alone.
+            models.Index(
+                fields=["staff", "started_at"],
+                include=["beneficiary", "ended_at"],
+                name="assignment_by_staff_period",
+            ),
         ]
         constraints = [
             models.UniqueConstraint(

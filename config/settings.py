@@ -503,6 +503,14 @@ CELERY_BEAT_SCHEDULE["appointment-reminders"] = {
     "schedule": APPOINTMENT_SCAN_INTERVAL_SECONDS,
     "options": {"expires": APPOINTMENT_SCAN_INTERVAL_SECONDS},
 }
+# The statistics dashboard's heavy figures (forecast back-test, cohorts),
+# precomputed every night at this hour (local time); the page computes them
+# live when the night's run is missing.
+STATS_PRECOMPUTE_HOUR = env.int("STATS_PRECOMPUTE_HOUR", default=3)
+CELERY_BEAT_SCHEDULE["stats-precompute"] = {
+    "task": "stats.precompute_snapshots",
+    "schedule": crontab(minute=30, hour=STATS_PRECOMPUTE_HOUR),
+}
 # Change history (django-pghistory): PostgreSQL triggers copy every insert,
 # update and delete of the tables holding personal data into event tables,
 # with the context (user, request id, IP address, or command) stored on each

@@ -44,6 +44,15 @@ from django.db.models import (
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
+from appointments.enums import (
+    AppointmentStatus,
+    Attendance,
+    Channel,
+    DeliveryStatus,
+    MessageKind,
+    MessageStatus,
+)
+from appointments.models import Appointment, Message, NoShowFlag
 from beneficiaries.enums import OutreachResult
 from beneficiaries.models import Barrier, Beneficiary, OutreachAttempt
 from caseload.enums import Programme, StaffRole
@@ -60,10 +69,26 @@ DELAY_BANDS = [(0, 7), (8, 15), (16, 30), (31, 42), (43, 60), (61, None)]
 WAITING_BANDS = [(0, 7), (8, 15), (16, 30), (31, 60), (61, None)]
 COHORT_HORIZONS = (3, 6, 12)
 ACTIVITY = [str(o) for o in ExitOutcome.return_to_activity()]
+# Channels whose operator reports delivery (SMS receipts); email and letters do not.
+RECEIPT_CHANNELS = (Channel.SMS,)
+# Attendances of an appointment that took place or was missed (the no-show rate's denominator).
+ATTENDED = (Attendance.SEEN.value, Attendance.NO_SHOW.value, Attendance.EXCUSED.value)
+FIRST_APPOINTMENT_DAYS = 15
 
 
 def paris_midnight(day: datetime.date) -> datetime.datetime:
     return datetime.datetime.combine(day, datetime.time.min, tzinfo=PARIS)
+
+
+def default_period(today=None):
+    """The last twelve months, the current one included: [first day of the
+    month eleven months ago, first day of next month)."""
+    today = today or timezone.localdate()
+    month = today.month - 11
+    year = today.year + (month - 1) // 12
+    start = datetime.date(year, (month - 1) % 12 + 1, 1)
+    end = datetime.date(today.year + today.month // 12, today.month % 12 + 1, 1)
+    return start, end
 
 
 def share(part, whole):
@@ -86,6 +111,8 @@ class Filters:
     programme: str = ""
     stage: str = ""
     role: str = ""
+    # A caseload structure: the people followed in the period by one of its staff.
+    structure: int | None = None
     today: datetime.date = field(default_factory=timezone.localdate)
 
     @property
@@ -145,20 +172,23 @@ def _days(value):
 
 
 def people(f: Filters):
+    """The people of the scope; with a referent role or a structure, those
+    followed in the period by a referent of that role or of that structure
+    (the structure's semi-join reads `assignment_by_staff_period`)."""
     qs = Beneficiary.objects.filter(
         departement_id=f.departement_id, territory_id__in=f.territory_ids
     )
-    if f.role:
-        qs = qs.filter(
-            Exists(
-                Assignment.objects.filter(
-                    Q(ended_at__isnull=True) | Q(ended_at__gte=f.start_at),
-                    beneficiary_id=OuterRef("pk"),
-                    role=f.role,
-                    started_at__lt=f.end_at,
-                )
-            )
+    if f.role or f.structure:
+        followed = Assignment.objects.filter(
+            Q(ended_at__isnull=True) | Q(ended_at__gte=f.start_at),
+            beneficiary_id=OuterRef("pk"),
+            started_at__lt=f.end_at,
         )
+        if f.role:
+            followed = followed.filter(role=f.role)
+        if f.structure:
+            followed = followed.filter(staff__structure_id=f.structure)
+        qs = qs.filter(Exists(followed))
     return qs
 
 
@@ -470,15 +500,19 @@ def outreach(f: Filters):
 def interviews_per_referent(f: Filters):
     """Interviews held per month and role of the attending referents:
     interviews, referents who held at least one, average per referent."""
+    # One filter call: the attendee conditions and the grouping share one join.
+    attendee = {"attendees__isnull": False}
+    if f.role:
+        attendee["attendees__role"] = f.role
+    if f.structure:
+        attendee["attendees__structure_id"] = f.structure
     qs = Interview.objects.filter(
         beneficiary__in=people(f),
         status=InterviewStatus.HELD,
         occurred_on__gte=f.start,
         occurred_on__lt=f.end,
-        attendees__isnull=False,
+        **attendee,
     )
-    if f.role:
-        qs = qs.filter(attendees__role=f.role)
     rows = (
         qs.values(month=TruncMonth("occurred_on"), role=F("attendees__role"))
         .annotate(
@@ -530,6 +564,8 @@ def staff_in_scope(f: Filters):
     ).distinct()
     if f.role:
         qs = qs.filter(role=f.role)
+    if f.structure:
+        qs = qs.filter(structure_id=f.structure)
     return qs
 
 
@@ -592,8 +628,9 @@ def loads(f: Filters, *, staff_rows=None, caps=None):
     return result
 
 
-def all_figures(f: Filters):
-    """Every figure of the dashboard (a constant number of queries)."""
+def all_figures(f: Filters, *, precomputed_cohorts=None):
+    """Every figure of the dashboard (a constant number of queries); the
+    cohorts may come precomputed (`stats.snapshots`)."""
     head = headline(f)
     return {
         "headline": head,
@@ -602,7 +639,7 @@ def all_figures(f: Filters):
         "delays": delays(f),
         "waiting": waiting_by_age(f),
         "stages": stages(f),
-        "cohorts": cohorts(f),
+        "cohorts": cohorts(f) if precomputed_cohorts is None else precomputed_cohorts,
         "barriers": [
             {**row, "prevalence": share(row["people"], head["people_followed"])}
             for row in barriers(f)
@@ -611,4 +648,150 @@ def all_figures(f: Filters):
         "interviews": interviews_per_referent(f),
         "weekly_hours": weekly_hours(f),
         "loads": loads(f),
+        "convocations": convocations(f),
+        "attendance": attendance(f),
+        "first_appointment": first_appointment(f),
+        "no_show_flags": no_show_flags(f),
     }
+
+
+# --- Convocations and no-shows (appointments) --------------------------------------
+
+
+def convocations(f: Filters):
+    """Convocations written in the period to the people of the scope, per
+    channel: sent, not sent (no phone, no address…), given up after failed
+    attempts, and, where the channel reports it (SMS receipts), delivered
+    and undelivered; the delivered share is delivered / sent for those
+    channels only (null elsewhere): one grouped query."""
+    rows = (
+        Message.objects.filter(
+            beneficiary__in=people(f),
+            kind=MessageKind.CONVOCATION,
+            created_at__gte=f.start_at,
+            created_at__lt=f.end_at,
+        )
+        .values("channel")
+        .annotate(
+            written=Count("pk"),
+            sent=Count("pk", filter=Q(status=MessageStatus.SENT)),
+            skipped=Count("pk", filter=Q(status=MessageStatus.SKIPPED)),
+            failed=Count("pk", filter=Q(status=MessageStatus.FAILED)),
+            delivered=Count("pk", filter=Q(delivery_status=DeliveryStatus.DELIVERED)),
+            undelivered=Count("pk", filter=Q(delivery_status=DeliveryStatus.UNDELIVERED)),
+        )
+        .order_by("channel")
+    )
+    found = {r["channel"]: r for r in rows}
+    result = []
+    for channel in Channel:
+        r = found.get(channel.value, {})
+        row = {
+            "channel": channel.value,
+            "label": str(channel.label),
+            "reports_delivery": channel in RECEIPT_CHANNELS,
+        }
+        for key in ("written", "sent", "skipped", "failed", "delivered", "undelivered"):
+            row[key] = r.get(key, 0)
+        row["delivered_share"] = (
+            share(row["delivered"], row["sent"]) if row["reports_delivery"] else None
+        )
+        result.append(row)
+    return result
+
+
+def attendance(f: Filters):
+    """Appointments of the period (by the slot's time) whose attendance is
+    recorded, by attendance, and the no-show rate: no-shows / appointments
+    that were held or missed (seen, no-show, excused; an appointment
+    recorded as cancelled did not take place): one query."""
+    counts = {a.value: Count("pk", filter=Q(attendance=a.value)) for a in Attendance}
+    row = Appointment.objects.filter(
+        beneficiary__in=people(f),
+        status=AppointmentStatus.RECORDED,
+        slot__starts_at__gte=f.start_at,
+        slot__starts_at__lt=f.end_at,
+    ).aggregate(**counts)
+    recorded = sum(row[a] for a in ATTENDED)
+    return {
+        "by_attendance": row,
+        "recorded": recorded,
+        "no_show_rate": share(row[Attendance.NO_SHOW.value], recorded),
+    }
+
+
+def first_appointment(f: Filters):
+    """For the entry deadlines whose reference date falls in the period
+    (as `delays`), the days from the reference date to the first
+    appointment on or after it (any appointment not cancelled, by its day
+    in Paris time): how many have one, median, how many within 15 days, and
+    the share within 15 days among those that have one or whose 15 days
+    have passed without one: one statement."""
+    scoped, params = _scoped_sql(pathways(f))
+    sql = f"""
+        WITH e AS (
+            SELECT dl.reference_date,
+                   ((SELECT MIN(s.starts_at)
+                     FROM appointments_appointment a
+                     JOIN appointments_slot s ON s.id = a.slot_id
+                     WHERE a.beneficiary_id = p.beneficiary_id
+                       AND a.status <> %s AND a.attendance <> %s
+                       AND s.starts_at >= (dl.reference_date::timestamp AT TIME ZONE %s)
+                    ) AT TIME ZONE %s)::date - dl.reference_date AS days
+            FROM pathways_deadline dl
+            JOIN pathways_pathway p ON p.id = dl.pathway_id
+            WHERE dl.pathway_id IN ({scoped})
+              AND dl.kind = %s
+              AND dl.reference_date >= %s AND dl.reference_date < %s
+              AND NOT (dl.cancelled_on IS NOT NULL AND dl.met_on IS NULL)
+        )
+        SELECT COUNT(*),
+               COUNT(days),
+               PERCENTILE_CONT(0.5) WITHIN GROUP (ORDER BY days),
+               COUNT(*) FILTER (WHERE days <= %s::integer),
+               COUNT(*) FILTER (WHERE days IS NULL AND reference_date + %s::integer < %s)
+        FROM e
+    """
+    limit = FIRST_APPOINTMENT_DAYS
+    all_params = [
+        AppointmentStatus.CANCELLED.value,
+        Attendance.CANCELLED.value,
+        "Europe/Paris",
+        "Europe/Paris",
+        *params,
+        DeadlineKind.ENTRY.value,
+        f.start,
+        f.end,
+        limit,
+        limit,
+        f.today,
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, all_params)
+        cohort, with_appointment, median, within, missed = cursor.fetchone()
+    return {
+        "cohort": cohort,
+        "with_appointment": with_appointment,
+        "median_days": _days(median),
+        "within_15_days": within,
+        "without_appointment_after_15_days": missed,
+        "within_15_days_share": share(within, with_appointment + missed),
+    }
+
+
+def no_show_flags(f: Filters):
+    """People flagged for two no-shows in a row: flags raised in the period
+    (people counted once) and flags still open at the snapshot: one query."""
+    at = f.as_of_at
+    return NoShowFlag.objects.filter(beneficiary__in=people(f)).aggregate(
+        flagged_in_period=Count(
+            "beneficiary",
+            distinct=True,
+            filter=Q(raised_at__gte=f.start_at, raised_at__lt=f.end_at),
+        ),
+        open_at_end=Count(
+            "beneficiary",
+            distinct=True,
+            filter=Q(raised_at__lte=at) & (Q(closed_at__isnull=True) | Q(closed_at__gt=at)),
+        ),
+    )

@@ -89,8 +89,9 @@ class Reference:
     names: dict
 
 
-def reference(*, departement_id, territory_ids, role="", programme=""):
-    """Capacity of every pool from the active referents and the caps: three queries."""
+def reference(*, departement_id, territory_ids, role="", programme="", structure=None):
+    """Capacity of every pool from the active referents (of one structure,
+    if given) and the caps: three queries."""
     staff = StaffProfile.objects.filter(
         is_active=True,
         role__in=StaffRole.referent_roles(),
@@ -99,6 +100,8 @@ def reference(*, departement_id, territory_ids, role="", programme=""):
     )
     if role:
         staff = staff.filter(role=role)
+    if structure:
+        staff = staff.filter(structure_id=structure)
     staff_rows = list(
         staff.annotate(territory_count=Count("territories", distinct=True))
         .values("pk", "role", "part_time_ratio", "territories", "territory_count")
@@ -131,15 +134,21 @@ def measure(
     at=None,
     role="",
     programme="",
+    structure=None,
     weeks=LOOKBACK_WEEKS,
     ref=None,
 ):
     """[Pool] measured at `at` (now by default): one grouped query over the
-    assignments (plus `reference`'s three when `ref` is not given)."""
+    assignments (plus `reference`'s three when `ref` is not given). With a
+    structure, the assignments held by its staff."""
     at = at or timezone.now()
     since = at - datetime.timedelta(weeks=weeks)
     ref = ref or reference(
-        departement_id=departement_id, territory_ids=territory_ids, role=role, programme=programme
+        departement_id=departement_id,
+        territory_ids=territory_ids,
+        role=role,
+        programme=programme,
+        structure=structure,
     )
     assignments = Assignment.objects.filter(
         beneficiary__departement_id=departement_id,
@@ -150,6 +159,8 @@ def measure(
         assignments = assignments.filter(role=role)
     if programme:
         assignments = assignments.filter(programme=programme)
+    if structure:
+        assignments = assignments.filter(staff__structure_id=structure)
     rows = (
         assignments.values("beneficiary__territory_id", "role", "programme")
         .annotate(
@@ -236,7 +247,15 @@ def what_if(pool: Pool, *, added_staff=0, cap=None, inflow_change_percent=0):
 
 
 def forecast(
-    *, departement_id, territory_ids, role="", programme="", scenario=None, at=None, ref=None
+    *,
+    departement_id,
+    territory_ids,
+    role="",
+    programme="",
+    structure=None,
+    scenario=None,
+    at=None,
+    ref=None,
 ):
     """[Projection] of every pool, with the what-if `scenario` (a dict of
     `what_if`'s arguments) applied."""
@@ -245,6 +264,7 @@ def forecast(
         territory_ids=territory_ids,
         role=role,
         programme=programme,
+        structure=structure,
         at=at,
         ref=ref,
     )
@@ -259,6 +279,7 @@ def back_test(
     territory_ids,
     role="",
     programme="",
+    structure=None,
     weeks=LOOKBACK_WEEKS,
     now=None,
     ref=None,
@@ -272,6 +293,7 @@ def back_test(
         "territory_ids": territory_ids,
         "role": role,
         "programme": programme,
+        "structure": structure,
     }
     kwargs["ref"] = ref or reference(**kwargs)
     past = {(p.territory_id, p.role, p.programme): p for p in measure(at=then, **kwargs)}

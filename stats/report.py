@@ -68,6 +68,25 @@ def headline_report(f: figures.Filters):
         "exits_by_outcome": figures.exits_by_outcome(f),
         "back_to_activity_share": head["back_to_activity_share"],
         "loads_by_role": figures.loads(f),
+        **appointments_report(f),
+    }
+
+
+def appointments_report(f: figures.Filters):
+    """The convocation and no-show keys of the report."""
+    attendance = figures.attendance(f)
+    first = figures.first_appointment(f)
+    keep = ("written", "sent", "skipped", "failed", "delivered", "undelivered", "delivered_share")
+    return {
+        "convocations_by_channel": {
+            row["channel"]: {key: row[key] for key in keep} for row in figures.convocations(f)
+        },
+        "appointments_attended_or_missed": attendance["recorded"],
+        "no_shows": attendance["by_attendance"]["no_show"],
+        "no_show_rate": attendance["no_show_rate"],
+        "first_appointment_delay_median_days": first["median_days"],
+        "first_appointment_within_15_days_share": first["within_15_days_share"],
+        "people_flagged_for_two_no_shows": figures.no_show_flags(f)["flagged_in_period"],
     }
 
 

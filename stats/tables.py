@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from appointments.enums import Attendance
 from beneficiaries.enums import BarrierKind
 from caseload.enums import Programme, StaffRole
 from pathways.enums import DeadlineKind, ExitOutcome
@@ -27,6 +28,8 @@ class Table:
     series: tuple = ()
     note: str = ""
     chart_data: dict = field(default_factory=dict)
+    # When the figures were precomputed at night (None: computed for this page).
+    computed_at: datetime.datetime | None = None
 
     @property
     def chart_id(self):
@@ -286,6 +289,7 @@ def build_tables(data):
             count_columns=(1,),
         )
     )
+    tables += appointment_tables(data)
     load_rows = []
     for role, by_programme in data["loads"].items():
         for programme, row in by_programme.items():
@@ -325,6 +329,83 @@ def build_tables(data):
         )
     )
     return tables
+
+
+def appointment_tables(data):
+    """Convocations by channel, attendance and no-shows, delay to the first
+    appointment."""
+    convocations = Table(
+        key="convocations",
+        title=_("Convocations par canal"),
+        columns=[
+            _("Canal"),
+            _("Convocations"),
+            _("Envoyées"),
+            _("Non envoyées (coordonnée manquante)"),
+            _("Abandonnées après échecs"),
+            _("Remises"),
+            _("Non remises"),
+            _("Part remise"),
+        ],
+        rows=[
+            [
+                row["label"],
+                row["written"],
+                row["sent"],
+                row["skipped"],
+                row["failed"],
+                row["delivered"] if row["reports_delivery"] else "—",
+                row["undelivered"] if row["reports_delivery"] else "—",
+                percent(row["delivered_share"]),
+            ]
+            for row in data["convocations"]
+        ],
+        count_columns=(1, 2, 3, 4, 5, 6),
+        chart="bar",
+        series=(2, 3),
+        note=_(
+            "Part remise : remises / envoyées, pour les canaux dont l'opérateur "
+            "confirme la remise (SMS) ; « — » pour le courriel et le courrier."
+        ),
+    )
+    attendance = data["attendance"]
+    flags = data["no_show_flags"]
+    absences = Table(
+        key="absences",
+        title=_("Présence aux rendez-vous de la période"),
+        columns=[_("Présence"), _("Rendez-vous")],
+        rows=[
+            [a.label, attendance["by_attendance"][a.value]]
+            for a in (Attendance.SEEN, Attendance.NO_SHOW, Attendance.EXCUSED, Attendance.CANCELLED)
+        ],
+        count_columns=(1,),
+        chart="bar",
+        series=(1,),
+    )
+    first = data["first_appointment"]
+    rendez_vous = Table(
+        key="rendez_vous",
+        title=_("Absences et premier rendez-vous"),
+        columns=[_("Indicateur"), _("Valeur")],
+        rows=[
+            [_("Taux d'absence sans prévenir"), percent(attendance["no_show_rate"])],
+            [_("Rendez-vous tenus ou manqués"), attendance["recorded"]],
+            [_("Personnes signalées pour deux absences (période)"), flags["flagged_in_period"]],
+            [_("Signalements en cours en fin de période"), flags["open_at_end"]],
+            [_("Entrées de la période (date de référence)"), first["cohort"]],
+            [_("dont avec un premier rendez-vous"), first["with_appointment"]],
+            [_("Délai médian jusqu'au premier rendez-vous (jours)"), days(first["median_days"])],
+            [_("Premier rendez-vous sous 15 jours"), first["within_15_days"]],
+            [_("Part sous 15 jours"), percent(first["within_15_days_share"])],
+        ],
+        count_columns=(1,),
+        note=_(
+            "Taux d'absence : absences sans prévenir / rendez-vous dont la présence est "
+            "saisie (venue, absence, absence excusée). Part sous 15 jours : parmi les "
+            "entrées ayant un premier rendez-vous ou dont les 15 jours sont passés sans."
+        ),
+    )
+    return [convocations, absences, rendez_vous]
 
 
 def _week_date(today, week):

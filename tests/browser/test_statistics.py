@@ -31,6 +31,12 @@ def test_manager_changes_period_territory_and_a_what_if(
     page.get_by_label("Territoire", exact=True).select_option(label="Nord")
     expect(cell(page, "synthese", "Entrées (parcours ouverts)")).to_have_text("4")
     assert "territoire=" in page.url
+    # The structure filter: A and G, followed by "Service insertion", entered in March.
+    page.get_by_label("Structure", exact=True).select_option(label="Service insertion")
+    expect(cell(page, "synthese", "Entrées (parcours ouverts)")).to_have_text("2")
+    assert "structure=" in page.url
+    page.get_by_label("Structure", exact=True).select_option(label="Toutes les structures")
+    expect(cell(page, "synthese", "Entrées (parcours ouverts)")).to_have_text("4")
     # The chart is redrawn from the new figures: Nord's two exits of March.
     page.wait_for_function(
         "(Chart.getChart(document.querySelector('#tableau-sorties canvas')) || {data: "

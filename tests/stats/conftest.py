@@ -29,3 +29,9 @@ def nord_filters(stat_world):
         return Filters(**values)
 
     return make
+
+
+@pytest.fixture
+def worker_id(request):
+    """xdist's worker name (the real worker's queue), also without xdist."""
+    return getattr(request.config, "workerinput", {}).get("workerid", "master")

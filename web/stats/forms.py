@@ -1,27 +1,14 @@
 """The dashboard's period and filters, read from the query string (GET), so
 that a filtered dashboard has its own URL (bookmarkable; no personal data)."""
 
-import datetime
-
 from django import forms
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from caseload.enums import Programme, StaffRole
 from pathways.enums import Stage
+from stats.figures import default_period
 
 MAX_PERIOD_DAYS = 366 * 5
-
-
-def default_period(today=None):
-    """The last twelve months, the current one included: [first day of the
-    month eleven months ago, first day of next month)."""
-    today = today or timezone.localdate()
-    month = today.month - 11
-    year = today.year + (month - 1) // 12
-    start = datetime.date(year, (month - 1) % 12 + 1, 1)
-    end = datetime.date(today.year + today.month // 12, today.month % 12 + 1, 1)
-    return start, end
 
 
 class StatsFilterForm(forms.Form):
@@ -46,6 +33,13 @@ class StatsFilterForm(forms.Form):
         label=_("Étape actuelle"),
         required=False,
         choices=[("", _("Toutes les étapes")), *Stage.choices],
+    )
+    structure = forms.TypedChoiceField(
+        label=_("Structure"),
+        required=False,
+        coerce=int,
+        empty_value=None,
+        help_text=_("Les personnes suivies sur la période par un professionnel de la structure."),
     )
     role = forms.ChoiceField(
         label=_("Rôle du référent"),
@@ -76,10 +70,13 @@ class StatsFilterForm(forms.Form):
         help_text=_("Variation des arrivées hebdomadaires, en pourcentage (−20, +30…)."),
     )
 
-    def __init__(self, *args, territories=(), **kwargs):
+    def __init__(self, *args, territories=(), structures=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["territoire"].choices = [("", _("Tous mes territoires"))] + [
             (t.pk, t.name) for t in territories
+        ]
+        self.fields["structure"].choices = [("", _("Toutes les structures"))] + [
+            (s.pk, s.name) for s in structures
         ]
         for name, field in self.fields.items():
             css = "form-select" if hasattr(field, "choices") else "form-control"

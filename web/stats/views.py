@@ -5,10 +5,11 @@ from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
-from caseload.models import Territory, scope_of
-from stats import exports, forecast
+from caseload.models import Structure, Territory, scope_of
+from stats import exports, forecast, snapshots
 from stats.esf import esf_table
 from stats.figures import Filters, all_figures, computable
+from stats.models import SnapshotKind
 from stats.tables import build_tables, forecast_tables
 from web.console.helpers import manager_required
 from web.stats.forms import StatsFilterForm
@@ -18,15 +19,29 @@ def _territories(user):
     return list(Territory.objects.visible_to(user).order_by("name"))
 
 
+def _structures(territories):
+    """The structures whose staff work in the reader's territories (one query)."""
+    return list(
+        Structure.objects.filter(
+            departement_id__in={t.departement_id for t in territories},
+            staff__territories__in=territories,
+        )
+        .distinct()
+        .order_by("name")
+    )
+
+
 def _filters(request):
     """(form, Filters or None) from the query string, scoped to the user's
     territories (a territory outside them is refused by the form)."""
     territories = _territories(request.user)
-    form = StatsFilterForm(request.GET or None, territories=territories)
+    structures = _structures(territories) if territories else []
+    choices = {"territories": territories, "structures": structures}
+    form = StatsFilterForm(request.GET or None, **choices)
     if request.GET:
         valid = form.is_valid()
     else:
-        form = StatsFilterForm({}, territories=territories)
+        form = StatsFilterForm({}, **choices)
         valid = form.is_valid()
     if not valid:
         form.mark_errors()
@@ -45,26 +60,40 @@ def _filters(request):
         programme=data["dispositif"],
         stage=data["etape"],
         role=data["role"],
+        structure=data["structure"] or None,
     )
     return form, filters
 
 
 def _tables(filters, scenario):
     """Every table of the dashboard: the figures of the period, then the
-    capacity forecast (from now, with the what-if) and its back-test."""
+    capacity forecast (from now, with the what-if) and its back-test. The
+    back-test and the cohorts come from the night's snapshots when there
+    are some for these filters (their time shown), else are computed now."""
     scoped = {
         "departement_id": filters.departement_id,
         "territory_ids": filters.territory_ids,
         "role": filters.role,
         "programme": filters.programme,
+        "structure": filters.structure,
     }
+    stored = snapshots.read(filters)
+    cohorts = stored.get(SnapshotKind.COHORTS)
+    back_test = stored.get(SnapshotKind.BACK_TEST)
     ref = forecast.reference(**scoped)
-    data = all_figures(filters)
-    return [*build_tables(data), esf_table(filters, data["exits_by_outcome"])] + forecast_tables(
+    data = all_figures(filters, precomputed_cohorts=cohorts.data if cohorts else None)
+    tables = [*build_tables(data), esf_table(filters, data["exits_by_outcome"])]
+    tables += forecast_tables(
         forecast.forecast(**scoped, scenario=scenario, ref=ref),
-        forecast.back_test(**scoped, ref=ref),
+        back_test.data if back_test else forecast.back_test(**scoped, ref=ref),
         filters.today,
     )
+    for table in tables:
+        if table.key == "cohortes" and cohorts:
+            table.computed_at = cohorts.computed_at
+        elif table.key == "retro_prevision" and back_test:
+            table.computed_at = back_test.computed_at
+    return tables
 
 
 @manager_required

@@ -1,0 +1,125 @@
+"""The heavy figures of the dashboard precomputed at night (the forecast's
+back-test and the cohorts of the default period), per Département and per
+set of territories a reader sees: the whole Département, each territory,
+and the territories of each manager. The dashboard reads them when its
+filters are exactly such a scope and the snapshot is recent; otherwise it
+computes them live. Each snapshot keeps the time it was computed, shown on
+the page."""
+
+import datetime
+
+from django.db import transaction
+from django.utils import timezone
+
+from caseload.enums import StaffRole
+from caseload.models import Departement, StaffProfile, Territory
+from stats import figures, forecast
+from stats.models import Snapshot, SnapshotKind
+
+# A snapshot older than this is not read: the page computes live.
+MAX_AGE = datetime.timedelta(hours=36)
+
+
+def scope_key(territory_ids):
+    return ",".join(str(pk) for pk in sorted(territory_ids))
+
+
+def is_plain(f: figures.Filters):
+    """Filters that a snapshot can answer: only a period and territories."""
+    return not (f.programme or f.stage or f.role or f.structure)
+
+
+def _cohorts_json(rows):
+    return [{**row, "month": row["month"].isoformat()} for row in rows]
+
+
+def _cohorts_from_json(rows):
+    return [{**row, "month": datetime.date.fromisoformat(row["month"])} for row in rows]
+
+
+def read(f: figures.Filters, *, now=None):
+    """{kind: Snapshot} usable for these filters (one query), or {} without
+    a query when the filters are not a plain scope."""
+    if not is_plain(f):
+        return {}
+    now = now or timezone.now()
+    rows = Snapshot.objects.filter(
+        departement_id=f.departement_id,
+        scope=scope_key(f.territory_ids),
+        computed_at__gte=now - MAX_AGE,
+    ).only("kind", "period_start", "period_end", "computed_at", "data")
+    found = {}
+    for snapshot in rows:
+        if snapshot.kind == SnapshotKind.BACK_TEST:
+            found[snapshot.kind] = snapshot
+        elif (snapshot.period_start, snapshot.period_end) == (f.start, f.end):
+            snapshot.data = _cohorts_from_json(snapshot.data)
+            found[snapshot.kind] = snapshot
+    return found
+
+
+def scopes(departement):
+    """The sets of territories read on the dashboard: the Département, each
+    territory, each active manager's territories."""
+    territory_ids = list(
+        Territory.objects.filter(departement=departement)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    found = {tuple(territory_ids)} if territory_ids else set()
+    found |= {(pk,) for pk in territory_ids}
+    managers = StaffProfile.objects.filter(
+        is_active=True, role=StaffRole.MANAGER, structure__departement=departement
+    ).prefetch_related("territories")
+    for manager in managers:
+        mine = tuple(sorted(t.pk for t in manager.territories.all() if t.pk in territory_ids))
+        if mine:
+            found.add(mine)
+    return sorted(found)
+
+
+def _save(departement, kind, territory_ids, data, computed_at, start=None, end=None):
+    Snapshot.objects.update_or_create(
+        departement=departement,
+        kind=kind,
+        scope=scope_key(territory_ids),
+        period_start=start,
+        period_end=end,
+        defaults={"computed_at": computed_at, "data": data},
+    )
+
+
+def precompute(*, now=None, start=None, end=None):
+    """Compute and store every Département's snapshots (the back-test at
+    `now`, the cohorts of the period, by default the dashboard's). Returns
+    the number of snapshots written; older ones of each scope are replaced,
+    those of scopes no longer read are deleted."""
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    if start is None or end is None:
+        start, end = figures.default_period(today)
+    written = 0
+    for departement in Departement.objects.order_by("pk"):
+        keys = []
+        for territory_ids in scopes(departement):
+            with transaction.atomic():
+                rows = forecast.back_test(
+                    departement_id=departement.pk, territory_ids=territory_ids, now=now
+                )
+                _save(departement, SnapshotKind.BACK_TEST, territory_ids, rows, now)
+                f = figures.Filters(
+                    departement_id=departement.pk,
+                    territory_ids=territory_ids,
+                    start=start,
+                    end=end,
+                    today=today,
+                )
+                cohorts = _cohorts_json(figures.cohorts(f))
+                _save(departement, SnapshotKind.COHORTS, territory_ids, cohorts, now, start, end)
+            keys.append(scope_key(territory_ids))
+            written += 2
+        Snapshot.objects.filter(departement=departement).exclude(scope__in=keys).delete()
+        Snapshot.objects.filter(departement=departement, kind=SnapshotKind.COHORTS).exclude(
+            period_start=start, period_end=end
+        ).delete()
+    return written

@@ -1,0 +1,117 @@
+"""The night's snapshots of the heavy figures (forecast back-test, cohorts):
+what the task stores, how the dashboard reads them and shows their time,
+and the live computation when there is none."""
+
+import datetime
+
+from django.conf import settings
+from django.utils import timezone
+
+from stats.models import Snapshot, SnapshotKind
+from stats.snapshots import precompute, scope_key
+from stats.tasks import precompute_snapshots
+from tests.stats.world import END, START
+
+URL = "/statistiques/"
+MARCH = {"debut": "2026-03-01", "fin": "2026-04-01"}
+SENTINEL = [{"pool": "Groupe précalculé", "forecast": 7.0, "actual": 9, "error": -2.0}]
+
+
+def stored(stat_world, kind, territories):
+    return Snapshot.objects.get(
+        departement=stat_world.departement,
+        kind=kind,
+        scope=scope_key(t.pk for t in territories),
+    )
+
+
+def test_the_night_stores_both_figures_for_each_scope_read(stat_world):
+    precompute(start=START, end=END)
+    scopes = set(
+        Snapshot.objects.filter(departement=stat_world.departement).values_list("kind", "scope")
+    )
+    nord, sud = stat_world.nord.pk, stat_world.sud.pk
+    expected = {scope_key([nord, sud]), scope_key([nord]), scope_key([sud])}
+    assert scopes == {(kind, scope) for kind in SnapshotKind.values for scope in expected}
+
+
+def test_the_stored_cohorts_are_those_computed_live(stat_world, nord_filters):
+    from stats import figures
+
+    precompute(start=START, end=END)
+    cohorts = stored(stat_world, SnapshotKind.COHORTS, [stat_world.nord])
+    live = figures.cohorts(nord_filters(today=timezone.localdate()))
+    assert cohorts.data == [{**row, "month": row["month"].isoformat()} for row in live]
+
+
+def test_a_second_night_replaces_the_snapshots(stat_world):
+    precompute(start=START, end=END)
+    count = Snapshot.objects.count()
+    precompute(start=START, end=END)
+    assert Snapshot.objects.count() == count
+
+
+def test_the_dashboard_reads_the_night_s_back_test_and_shows_its_time(stat_world, login):
+    precompute(start=START, end=END)
+    night = timezone.now().replace(microsecond=0) - datetime.timedelta(hours=2)
+    Snapshot.objects.filter(
+        pk=stored(stat_world, SnapshotKind.BACK_TEST, [stat_world.nord]).pk
+    ).update(data=SENTINEL, computed_at=night)
+    html = login(stat_world.manager).get(URL, MARCH).content.decode()
+    assert "Groupe précalculé" in html
+    shown = timezone.localtime(night)
+    assert f"Calculé le {shown:%d/%m/%Y} à {shown:%H:%M} (calcul de la nuit)." in html
+
+
+def test_without_snapshot_the_dashboard_computes_live(stat_world, login):
+    html = login(stat_world.manager).get(URL, MARCH).content.decode()
+    assert "calcul de la nuit" not in html
+    assert 'id="tableau-retro_prevision"' in html
+
+
+def test_a_snapshot_older_than_36_hours_is_not_read(stat_world, login):
+    precompute(start=START, end=END)
+    Snapshot.objects.update(
+        data=SENTINEL, computed_at=timezone.now() - datetime.timedelta(hours=37)
+    )
+    html = login(stat_world.manager).get(URL, MARCH).content.decode()
+    assert "Groupe précalculé" not in html
+    assert "calcul de la nuit" not in html
+
+
+def test_a_filtered_dashboard_computes_live(stat_world, login):
+    precompute(start=START, end=END)
+    Snapshot.objects.update(data=SENTINEL)
+    html = login(stat_world.manager).get(URL, {**MARCH, "dispositif": "droit_commun"})
+    assert "Groupe précalculé" not in html.content.decode()
+
+
+def test_cohorts_of_another_period_are_computed_live(stat_world, login):
+    precompute(start=START, end=END)
+    html = login(stat_world.manager).get(URL, {"debut": "2026-02-01", "fin": "2026-04-01"})
+    section = html.content.decode().split('id="tableau-cohortes"')[1].split("</section>")[0]
+    assert "calcul de la nuit" not in section
+
+
+def test_the_page_with_snapshots_runs_three_queries_less(
+    stat_world, login, django_assert_num_queries
+):
+    precompute(start=START, end=END)
+    client = login(stat_world.manager)
+    client.get(URL, MARCH)
+    # 32 live, less the cohorts' query and the back-test's two measures.
+    with django_assert_num_queries(29):
+        client.get(URL, MARCH)
+
+
+def test_the_task_runs_every_night():
+    entry = settings.CELERY_BEAT_SCHEDULE["stats-precompute"]
+    assert entry["task"] == precompute_snapshots.name
+    assert entry["schedule"].hour == {settings.STATS_PRECOMPUTE_HOUR}
+
+
+def test_the_page_opened_without_a_period_reads_the_night_s_cohorts(stat_world, login):
+    precompute()
+    html = login(stat_world.manager).get(URL).content.decode()
+    section = html.split('id="tableau-cohortes"')[1].split("</section>")[0]
+    assert "calcul de la nuit" in section
