@@ -11,28 +11,7 @@ from fpdf import FPDF
 from appointments.channels import appointment_facts, person_link
 from appointments.enums import PlaceKind
 from appointments.links import appointment_token
-
-# The PDF core fonts cover Latin-1: the few typographic signs beyond it are
-# written with their plain equivalents.
-_PLAIN = str.maketrans(
-    {
-        "’": "'",
-        "œ": "oe",
-        "Œ": "OE",
-        "–": "-",
-        "—": "-",
-        "…": "...",
-        "\u202f": " ",
-        "\u00a0": " ",
-        "€": "EUR",
-        "«": '"',
-        "»": '"',
-    }
-)
-
-
-def _latin1(text):
-    return str(text or "").translate(_PLAIN).encode("latin-1", "replace").decode("latin-1")
+from core.text import latin1_for_pdf
 
 
 class _Letters(FPDF):
@@ -71,7 +50,7 @@ def _write(pdf, text, *, size=11, style="", height=5.5, x=None):
     pdf.set_font("Helvetica", style=style, size=size)
     left = pdf.l_margin if x is None else x
     width = pdf.w - pdf.r_margin - left
-    for line in _lines(pdf, _latin1(text), width):
+    for line in _lines(pdf, latin1_for_pdf(text), width):
         if pdf.y + height > pdf.h - pdf.b_margin:
             pdf.add_page()
         pdf.text(left, pdf.y + height * 0.75, line)

@@ -25,3 +25,33 @@ def elide_de(text, name):
     if not name or not starts_with_vowel_sound(name):
         return text
     return text.replace(f"de {name}", f"d’{name}")
+
+
+# The PDF core fonts (fpdf2's Helvetica) cover Latin-1 only: the few
+# typographic signs beyond it are written with their plain equivalents, and
+# anything else becomes "?" rather than breaking the document.
+_BEYOND_LATIN1 = str.maketrans(
+    {
+        "’": "'",
+        "œ": "oe",
+        "Œ": "OE",
+        "–": "-",
+        "—": "-",
+        "…": "...",
+        "•": "*",
+        "→": "->",
+        "\u202f": " ",
+        "\u00a0": " ",
+        "€": "EUR",
+    }
+)
+
+
+def latin1_for_pdf(text):
+    """`text` (None gives "") as the PDF core fonts can draw it."""
+    return (
+        str(text if text is not None else "")
+        .translate(_BEYOND_LATIN1)
+        .encode("latin-1", "replace")
+        .decode("latin-1")
+    )

@@ -11,6 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from fpdf import FPDF
 
+from core.text import latin1_for_pdf
+
 # The purpose written in the document and in the person's access log.
 PURPOSE = "droit d'accès (RGPD art. 15)"
 
@@ -70,41 +72,21 @@ def _pdf_value(value):
     return str(value)
 
 
-# The PDF core fonts cover Latin-1: the few signs beyond it get plain equivalents.
-_PLAIN = str.maketrans(
-    {
-        "’": "'",
-        "œ": "oe",
-        "Œ": "OE",
-        "–": "-",
-        "—": "-",
-        "…": "...",
-        "•": "*",
-        "→": "->",
-        "\u202f": " ",
-        "\u00a0": " ",
-        "€": "EUR",
-    }
-)
-
-
-def _latin1(text):
-    return str(text).translate(_PLAIN).encode("latin-1", "replace").decode("latin-1")
-
-
 class _Document(FPDF):
     def __init__(self, title):
         super().__init__(format="A4")
         self.set_auto_page_break(auto=True, margin=18)
         self.set_margins(18, 16, 18)
-        self.set_title(_latin1(title))
+        self.set_title(latin1_for_pdf(title))
         self.set_creator("Parcours RSA")
         self.footer_text = ""
 
     def footer(self):
         self.set_y(-12)
         self.set_font("Helvetica", size=8)
-        self.cell(0, 5, _latin1(f"{self.footer_text} - page {self.page_no()}/{{nb}}"), align="C")
+        self.cell(
+            0, 5, latin1_for_pdf(f"{self.footer_text} - page {self.page_no()}/{{nb}}"), align="C"
+        )
 
 
 def subject_access_pdf(sections, *, person, generated_at, generated_by):
@@ -118,12 +100,12 @@ def subject_access_pdf(sections, *, person, generated_at, generated_by):
     pdf.add_page()
     width = pdf.w - pdf.l_margin - pdf.r_margin
     pdf.set_font("Helvetica", style="B", size=15)
-    pdf.multi_cell(width, 7, _latin1(title), new_x="LMARGIN", new_y="NEXT")
+    pdf.multi_cell(width, 7, latin1_for_pdf(title), new_x="LMARGIN", new_y="NEXT")
     pdf.set_font("Helvetica", size=9)
     pdf.multi_cell(
         width,
         5,
-        _latin1(
+        latin1_for_pdf(
             _(
                 "%(departement)s. Document établi le %(date)s par %(by)s, en réponse à une "
                 "demande d'accès (RGPD, article 15). Il reprend toutes les données que "
@@ -146,14 +128,23 @@ def subject_access_pdf(sections, *, person, generated_at, generated_by):
         pdf.set_font("Helvetica", style="B", size=12)
         pdf.set_fill_color(230, 236, 245)
         count = "" if section.single else f" ({len(section.items)})"
-        pdf.cell(width, 7, _latin1(section.title + count), fill=True, new_x="LMARGIN", new_y="NEXT")
+        pdf.cell(
+            width,
+            7,
+            latin1_for_pdf(section.title + count),
+            fill=True,
+            new_x="LMARGIN",
+            new_y="NEXT",
+        )
         pdf.ln(1)
         if section.note:
             pdf.set_font("Helvetica", style="I", size=9)
-            pdf.multi_cell(width, 4.5, _latin1(section.note), new_x="LMARGIN", new_y="NEXT")
+            pdf.multi_cell(width, 4.5, latin1_for_pdf(section.note), new_x="LMARGIN", new_y="NEXT")
         if not section.items and not section.note:
             pdf.set_font("Helvetica", style="I", size=9)
-            pdf.multi_cell(width, 4.5, _latin1(_("Aucune donnée.")), new_x="LMARGIN", new_y="NEXT")
+            pdf.multi_cell(
+                width, 4.5, latin1_for_pdf(_("Aucune donnée.")), new_x="LMARGIN", new_y="NEXT"
+            )
         for number, item in enumerate(section.items, start=1):
             if not section.single:
                 pdf.set_font("Helvetica", style="B", size=9)
@@ -163,14 +154,16 @@ def subject_access_pdf(sections, *, person, generated_at, generated_by):
                     pdf.add_page()
                 y, page = pdf.y, pdf.page
                 pdf.set_font("Helvetica", style="B", size=9)
-                pdf.multi_cell(label_width, 4.5, _latin1(label), new_x="LMARGIN", new_y="NEXT")
+                pdf.multi_cell(
+                    label_width, 4.5, latin1_for_pdf(label), new_x="LMARGIN", new_y="NEXT"
+                )
                 label_bottom = pdf.y
                 pdf.set_xy(pdf.l_margin + label_width, y)
                 pdf.set_font("Helvetica", size=9)
                 pdf.multi_cell(
                     width - label_width,
                     4.5,
-                    _latin1(_pdf_value(value)),
+                    latin1_for_pdf(_pdf_value(value)),
                     new_x="LMARGIN",
                     new_y="NEXT",
                 )
