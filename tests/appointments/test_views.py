@@ -84,7 +84,7 @@ def test_the_agenda_lists_the_week_and_what_is_still_unrecorded(login, referent,
     assert "TRAORÉ Awa" in page and "Toutes les présences sont saisies." in page
     with time_machine.travel(slot.ends_at + datetime.timedelta(minutes=5)):
         page = login(referent).get("/agenda/").content.decode()
-        assert "Présence de Awa" in page
+        assert "Présence d’Awa" in page
         appointment = Appointment.objects.get()
         response = login(referent).post(
             f"/rendez-vous/{appointment.pk}/presence/", {"attendance": Attendance.SEEN}
