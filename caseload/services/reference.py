@@ -94,6 +94,7 @@ ADMIN_MODELS = [
     ("core", "user"),
     ("appointments", "place"),
     ("appointments", "slot"),
+    ("beneficiaries", "tag"),
 ]
 
 
