@@ -24,7 +24,7 @@ from django_otp import DEVICE_ID_SESSION_KEY
 from appointments.enums import Channel, MessageKind
 from appointments.links import appointment_token
 from appointments.models import Appointment, Message, NoShowFlag
-from beneficiaries.models import Beneficiary
+from beneficiaries.models import Beneficiary, Tag
 from caseload.models import CapPolicy, ReferentChangeRequest
 from caseload.services import admin_group, assignment_create
 from core.models import User
@@ -148,6 +148,7 @@ def _build():
         "token": appointment_token(appointment),
         "no_show": NoShowFlag.objects.create(beneficiary=person).pk,
         "place_b": slot_b.place_id,
+        "tag_b": Tag.objects.create(departement=dep_b, name="Matrice", key="matrice").pk,
         "slot_b": slot_b.pk,
         "appointment_b": appointment_b.pk,
         "message_b": Message.objects.create(
