@@ -10,6 +10,8 @@ from pathlib import Path
 import pytest
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import translation
+from django.utils.formats import date_format
 
 from caseload.enums import StaffRole
 from core.text import elide_de
@@ -229,3 +231,11 @@ def test_the_english_lockout_page_is_all_in_english(client, settings):
     assert response.status_code == 429
     assert "bloqué" not in page and "tentatives" not in page
     assert "Too many failed" in page
+
+
+def test_english_dates_are_written_day_first_as_in_french():
+    day = datetime.date(2026, 12, 3)
+
+    with translation.override("en"):
+        assert date_format(day, "SHORT_DATE_FORMAT") == "03/12/2026"
+        assert date_format(day) == "3 December 2026"
