@@ -66,7 +66,9 @@ def overdue_deadlines_page(user, *, today, size, territory=None, after=None):
         deadlines = deadlines.filter(pathway__beneficiary__territory=territory)
     if after is not None:
         due_on, pk = after
-        deadlines = deadlines.filter(Q(due_on__gt=due_on) | Q(due_on=due_on, pk__gt=pk))
+        # `due_on >= d` bounds the index scan; the rest skips the rows of
+        # that day already shown.
+        deadlines = deadlines.filter(Q(due_on__gt=due_on) | Q(pk__gt=pk), due_on__gte=due_on)
     deadlines = list(
         deadlines.select_related("pathway__beneficiary__territory")
         .prefetch_related(
