@@ -8,10 +8,15 @@ Usage (a dedicated PostgreSQL database, created and migrated if needed):
 The data is generated here with bulk_create (one Département, 4 territories,
 40 communes, ~700 referents of ~140 people each, a manager per territory, every
 person with a pathway, its deadlines, transitions, barriers, prescriptions and
-about 3 interviews; one person has 60 interviews). It is generated once: a
-second run reuses it. Each page is requested through Django's test client (the
-whole server side: middleware, views, queries, templates, the access-log
-write), after a warm-up, and the median and 95th percentile are printed.
+about 3 interviews; one person has 60 interviews). It is generated once, in
+committed batches (an interrupted seed resumes): a second run reuses it. Each
+page is requested through Django's test client (the whole server side:
+middleware, views, queries, templates, the access-log write), after a warm-up,
+and the median and 95th percentile are printed, with the page's size as sent
+and gzipped, and its ratio to the floor: a bare view with one indexed query
+behind the same middleware and login (registered by this script's own
+URLconf, not a page of the product). Managers' sessions are marked verified
+(second factor). `--only TEXT` times only the pages whose label has TEXT.
 """
 
 import argparse
@@ -79,69 +84,86 @@ def seed(people):
         StageTransition,
     )
 
-    if Beneficiary.objects.count() >= people:
+    if Interview.objects.filter(notes="Entretien.").count() >= 60:
         print(f"Données déjà présentes : {Beneficiary.objects.count()} personnes.")
         return
+    from django.db import connection
+
+    # The seed is committed batch by batch (an interrupted seed resumes where
+    # it stopped) and writes with the triggers off (history rows, foreign-key
+    # checks): the pages read none of the history, and the rows are
+    # consistent by construction.
+    with connection.cursor() as cursor:
+        cursor.execute("SET session_replication_role = replica")
     rng = random.Random(42)
     today = datetime.date.today()
     started = time.perf_counter()
-    with transaction.atomic():
-        dep = Departement.objects.create(code="45", name="Loiret (banc d'essai)")
-        territories = [
-            Territory.objects.create(departement=dep, name=f"Territoire {i}") for i in range(4)
-        ]
-        communes = Commune.objects.bulk_create(
-            Commune(
-                insee_code=f"45{i:03d}",
-                name=f"{rng.choice(['Saint', 'Mont', 'Beau', 'Ville'])}-Commune-{i}",
-                postcode=f"45{i:03d}",
-                territory=territories[i % 4],
+    dep = Departement.objects.filter(code="45").first()
+    referent_count = max(1, people // 140)
+    roles = [StaffRole.SOCIAL_WORKER, StaffRole.SOCIOPRO_REFERENT, StaffRole.PE_ADVISOR]
+    if dep is None:
+        with transaction.atomic():
+            dep = Departement.objects.create(code="45", name="Loiret (banc d'essai)")
+            territories = [
+                Territory.objects.create(departement=dep, name=f"Territoire {i}") for i in range(4)
+            ]
+            Commune.objects.bulk_create(
+                Commune(
+                    insee_code=f"45{i:03d}",
+                    name=f"{rng.choice(['Saint', 'Mont', 'Beau', 'Ville'])}-Commune-{i}",
+                    postcode=f"45{i:03d}",
+                    territory=territories[i % 4],
+                )
+                for i in range(40)
             )
-            for i in range(40)
-        )
-        structure = Structure.objects.create(
-            departement=dep, name="Service insertion", kind=StructureKind.DEPARTEMENT
-        )
-        password = make_password("banc-d-essai-123")
-        referent_count = max(1, people // 140)
-        users = User.objects.bulk_create(
-            User(username=f"bench{i}", first_name="Réf", last_name=f"N{i}", password=password)
-            for i in range(referent_count + 4)
-        )
-        roles = [StaffRole.SOCIAL_WORKER, StaffRole.SOCIOPRO_REFERENT, StaffRole.PE_ADVISOR]
-        staff = StaffProfile.objects.bulk_create(
-            StaffProfile(
-                user=users[i],
-                role=roles[i % 3] if i < referent_count else StaffRole.MANAGER,
-                structure=structure,
+            structure = Structure.objects.create(
+                departement=dep, name="Service insertion", kind=StructureKind.DEPARTEMENT
             )
-            for i in range(referent_count + 4)
-        )
-        through = StaffProfile.territories.through
-        through.objects.bulk_create(
-            through(
-                staffprofile_id=s.pk,
-                territory_id=territories[(i if i >= referent_count else i % 4) % 4].pk,
+            password = make_password("banc-d-essai-123")
+            users = User.objects.bulk_create(
+                User(username=f"bench{i}", first_name="Réf", last_name=f"N{i}", password=password)
+                for i in range(referent_count + 4)
             )
-            for i, s in enumerate(staff)
-        )
-        offers = ServiceOffer.objects.bulk_create(
-            ServiceOffer(
-                departement=dep,
-                title=f"Action {i}",
-                theme="cv_workshop",
-                provider="Département",
-                territory=territories[i % 4] if i % 5 else None,
-                default_hours_per_week=Decimal("4"),
+            staff = StaffProfile.objects.bulk_create(
+                StaffProfile(
+                    user=users[i],
+                    role=roles[i % 3] if i < referent_count else StaffRole.MANAGER,
+                    structure=structure,
+                )
+                for i in range(referent_count + 4)
             )
-            for i in range(60)
-        )
+            through = StaffProfile.territories.through
+            through.objects.bulk_create(
+                through(
+                    staffprofile_id=s.pk,
+                    territory_id=territories[(i if i >= referent_count else i % 4) % 4].pk,
+                )
+                for i, s in enumerate(staff)
+            )
+            ServiceOffer.objects.bulk_create(
+                ServiceOffer(
+                    departement=dep,
+                    title=f"Action {i}",
+                    theme="cv_workshop",
+                    provider="Département",
+                    territory=territories[i % 4] if i % 5 else None,
+                    default_hours_per_week=Decimal("4"),
+                )
+                for i in range(60)
+            )
         print(f"Référentiel : {time.perf_counter() - started:.1f} s")
-
-        last_names = ["MARTIN", "BERNARD", "DUBOIS", "THOMAS", "ROBERT", "RICHARD", "PETIT"]
-        first_names = ["Awa", "Inès", "Karim", "Lucas", "Emma", "Hugo", "Léa", "Nour"]
-        for start in range(0, people, BATCH):
-            size = min(BATCH, people - start)
+    territories = list(Territory.objects.filter(departement=dep).order_by("pk"))
+    communes = list(Commune.objects.filter(territory__departement=dep).order_by("insee_code"))
+    users = list(User.objects.filter(username__startswith="bench").order_by("pk"))
+    staff = list(StaffProfile.objects.filter(structure__departement=dep).order_by("pk"))
+    offers = list(ServiceOffer.objects.filter(departement=dep).order_by("pk"))
+    done = Beneficiary.objects.filter(departement=dep).count()
+    last_names = ["MARTIN", "BERNARD", "DUBOIS", "THOMAS", "ROBERT", "RICHARD", "PETIT"]
+    first_names = ["Awa", "Inès", "Karim", "Lucas", "Emma", "Hugo", "Léa", "Nour"]
+    # A batch is written whole or not at all: resume after the last one.
+    for start in range(done - done % BATCH, people, BATCH):
+        size = min(BATCH, people - start)
+        with transaction.atomic():
             rows = []
             for j in range(start, start + size):
                 commune = communes[j % 40]
@@ -251,17 +273,18 @@ def seed(people):
         )
         for n in range(60)
     )
-    from django.db import connection
-
     from pathways.services.deadlines import next_deadline_refresh
 
     next_deadline_refresh(beneficiary_ids=Beneficiary.objects.values("pk"))
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
+        cursor.execute("SET session_replication_role = origin")
     print(f"Données créées en {time.perf_counter() - started:.0f} s")
 
 
 def measure(client, url, runs):
+    """(median ms, 95th percentile ms, median Python CPU ms, SQL queries, KB
+    sent as is, KB sent gzipped) of one page."""
     from django.db import connection
 
     for _ in range(3):
@@ -280,20 +303,63 @@ def measure(client, url, runs):
         return execute(sql, params, many, context)
 
     with connection.execute_wrapper(count):
-        client.get(url)
+        plain = client.get(url)
+    gzipped = client.get(url, headers={"accept-encoding": "gzip"})
     timings.sort()
     return (
         statistics.median(timings),
         timings[int(len(timings) * 0.95) - 1],
         statistics.median(cpu),
         len(queries),
+        len(plain.content) / 1024,
+        len(gzipped.content) / 1024,
     )
+
+
+def floor(request):
+    """The framework's floor: a bare view behind the same middleware and
+    login, with one indexed query and no template."""
+    from django.http import HttpResponse
+
+    from beneficiaries.models import Beneficiary
+
+    return HttpResponse(str(Beneficiary.objects.filter(pk=1).values_list("pk").first()))
+
+
+def bench_urlpatterns():
+    """The product's URLs plus the floor, for this process only (the floor is
+    not a page of the product)."""
+    from django.urls import include, path
+
+    return [path("banc/plancher/", floor), path("", include("config.urls"))]
+
+
+urlpatterns = []
+
+
+def verified_client(staff):
+    """A client logged in as `staff`, its session marked verified with a
+    TOTP device (managers must prove a second factor)."""
+    from django.test import Client
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    client = Client()
+    client.force_login(staff.user)
+    device = TOTPDevice.objects.filter(user=staff.user, confirmed=True).first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=staff.user, name="banc", confirmed=True)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    return client
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--people", type=int, default=100_000)
     parser.add_argument("--runs", type=int, default=30)
+    parser.add_argument("--only", default="", help="pages whose label contains this text")
     args = parser.parse_args()
 
     import django
@@ -308,7 +374,12 @@ def main():
     call_command("migrate", verbosity=0)
     seed(args.people)
 
-    from django.test import Client
+    # The floor's URL, for this process only.
+    urlpatterns.extend(bench_urlpatterns())
+    settings.ROOT_URLCONF = __name__
+    from django.urls import clear_url_caches
+
+    clear_url_caches()
 
     # Project imports must be lazy here: Django is set up at run time (the
     # database name and settings come from the command line).
@@ -323,6 +394,8 @@ def main():
 
     pages = []
     for label, staff, url in [
+        ("plancher (référent)", referent, "/banc/plancher/"),
+        ("plancher (chef de service)", manager, "/banc/plancher/"),
         ("portefeuille d'un référent", referent, "/portefeuille/"),
         ("portefeuille, recherche par nom", referent, "/portefeuille/?q=mar"),
         (
@@ -343,21 +416,31 @@ def main():
         ),
         ("fiche d'une personne (≈ 3 entretiens)", referent, typical.get_absolute_url()),
         ("fiche d'une personne (62 entretiens)", referent, heavy.get_absolute_url()),
+        ("file d'attente (chef de service)", manager, "/equipe/file/"),
+        ("délais dépassés (chef de service)", manager, "/delais/depasses/"),
     ]:
-        client = Client()
-        client.force_login(staff.user)
-        median, p95, cpu, queries = measure(client, url, args.runs)
-        pages.append((label, median, p95, cpu, queries))
+        if args.only and args.only not in label and "plancher" not in label:
+            continue
+        client = verified_client(staff)
+        pages.append((label, staff, *measure(client, url, args.runs)))
 
+    floors = {staff.pk: median for label, staff, median, *_rest in pages if "plancher" in label}
     load = os.getloadavg()[0]
     print(
         f"\n{Beneficiary.objects.count():,} personnes, {args.runs} requêtes par page, "
         f"charge de la machine {load:.1f} pour {os.cpu_count()} cœurs\n"
     )
-    print("| page | médiane | 95e centile | CPU Python (médiane) | requêtes SQL |")
-    print("| --- | --- | --- | --- | --- |")
-    for label, median, p95, cpu, queries in pages:
-        print(f"| {label} | {median:.0f} ms | {p95:.0f} ms | {cpu:.0f} ms | {queries} |")
+    print(
+        "| page | médiane | × plancher | 95e centile | CPU Python (médiane) | requêtes SQL "
+        "| HTML | gzip |"
+    )
+    print("| --- | --- | --- | --- | --- | --- | --- | --- |")
+    for label, staff, median, p95, cpu, queries, size, zipped in pages:
+        ratio = median / floors[staff.pk]
+        print(
+            f"| {label} | {median:.0f} ms | {ratio:.1f} | {p95:.0f} ms | {cpu:.0f} ms "
+            f"| {queries} | {size:.0f} Ko | {zipped:.0f} Ko |"
+        )
 
 
 if __name__ == "__main__":

@@ -35,8 +35,8 @@ DEFAULT_CAPS = {
 
 
 def scope_of(user):
-    """What a user may see (`caseload.scope.Scope`), computed once (two
-    queries) and cached on the user.
+    """What a user may see (`caseload.scope.Scope`), computed once (one
+    query) and cached on the user.
 
     Defined here, beside the `visible_to` querysets that filter on it, because
     computing it reads `StaffProfile`: in `caseload.perms` it would make models
@@ -53,20 +53,25 @@ def scope_of(user):
 
 
 def _compute_scope(user):
+    """One query: the active profile joined to its structure and to its
+    territories, one row per territory (a single row with no territory when it
+    has none). Plain values, portable to SQLite (`make run`): no array
+    aggregate is needed for the handful of territories a profile holds."""
     if user.is_superuser:
         return Scope(everything=True)
-    profile = (
+    rows = list(
         StaffProfile.objects.filter(user_id=user.pk, is_active=True)
-        .select_related("structure")
-        .first()
+        .order_by()
+        .values_list("pk", "role", "structure__departement_id", "territories__id")
     )
-    if profile is None:
+    if not rows:
         return NOTHING
+    staff_id, role, departement_id, _territory = rows[0]
     return Scope(
-        role=profile.role,
-        staff_id=profile.pk,
-        departement_id=profile.structure.departement_id,
-        territory_ids=list(profile.territories.values_list("pk", flat=True)),
+        role=role,
+        staff_id=staff_id,
+        departement_id=departement_id,
+        territory_ids=sorted(territory for *_profile, territory in rows if territory is not None),
     )
 
 

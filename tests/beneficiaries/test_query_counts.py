@@ -22,19 +22,19 @@ from tests.pathways.factories import (
 )
 from web.workspace.record import RECORD_INTERVIEWS
 
-# session, user, scope (staff profile, territories), the Département's tags
-# (the filter), count, page, the referent's deadlines due this week, the
-# list's access row
-PORTFOLIO_QUERIES = 9
-# session, user, the verified second factor, scope (staff profile,
-# territories), the Département's tags, count, page, the list's access row
-MANAGER_PORTFOLIO_QUERIES = 9
+# session, user, scope (staff profile with its territories, one query), the
+# Département's tags (the filter), count, page, the referent's deadlines due
+# this week, the list's access row
+PORTFOLIO_QUERIES = 8
+# session, user, the verified second factor, scope (one query), the
+# Département's tags, count, page, the list's access row
+MANAGER_PORTFOLIO_QUERIES = 8
 # The full record (referent workspace): identity, household, referents,
 # pathway timeline, deadlines, barriers, contract, prescriptions, interviews,
 # outreach, health notes, change requests, the referents who opened it, the
 # objections and restrictions that hold, the person's tags, and the access
 # log insert.
-RECORD_QUERIES = 26
+RECORD_QUERIES = 25
 
 
 @pytest.fixture

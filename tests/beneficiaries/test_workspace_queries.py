@@ -18,15 +18,15 @@ from tests.workspace import offer_for, person_followed_by
 
 TODAY = datetime.date.today()
 
-# session + user + scope (2) + the Département's tags (the filter) + people count
+# session + user + scope + the Département's tags (the filter) + people count
 # + people page + the week's deadlines + the list's access row
-PORTFOLIO_QUERIES = 9
-# session/user (2) + scope (2) + person + pathways (4) + assignments + change requests
+PORTFOLIO_QUERIES = 8
+# session/user (2) + scope + person + pathways (4) + assignments + change requests
 # + barriers + contracts (2) + prescriptions + interviews (4) + outreach + health notes
 # + partner + access log (+ savepoint pair) + the reader's change-request decisions
 # + the referents who opened it + the objections and restrictions that hold
 # + the person's tags
-RECORD_QUERIES = 28
+RECORD_QUERIES = 27
 
 
 def _count(client, url, params=None):

@@ -49,6 +49,16 @@ def test_the_bell_shows_the_unread_count_and_the_latest(login, referent, person)
     assert person.first_name in response.content.decode()
 
 
+def test_the_bell_counts_every_unread_notification_beyond_the_five_shown(login, referent, person):
+    for _ in range(7):
+        _notify(referent, person)
+
+    response = login(referent).get(reverse("notifications:bell"))
+
+    assert response.context["unread_count"] == 7
+    assert len(response.context["latest"]) == 5
+
+
 def test_every_page_loads_the_bell(login, referent):
     response = login(referent).get(reverse("workspace:portfolio"))
 
@@ -124,11 +134,13 @@ def test_notification_pages_keep_a_constant_number_of_queries(
     client = login(referent)
     client.get(reverse("notifications:list"))  # warm the session
 
-    # session, user, scope (profile, territories), count, page, email choice
-    with django_assert_num_queries(7):
-        client.get(reverse("notifications:list"))
-    # session, user, scope (navigation context), unread count, latest
+    # session, user, scope (profile and territories, one query), count, page,
+    # email choice
     with django_assert_num_queries(6):
+        client.get(reverse("notifications:list"))
+    # session, user, scope (second-factor check, navigation), the latest
+    # unread with their count (one query)
+    with django_assert_num_queries(4):
         client.get(reverse("notifications:bell"))
 
 

@@ -119,9 +119,9 @@ def test_the_overdue_list_keeps_a_constant_number_of_queries(
     client = login(manager)
     client.get(reverse("console:overdue"))
 
-    # session, user, second factor, scope (2), territories, count, deadlines,
-    # current referents, reminders, notifications, the list's access row
-    with django_assert_num_queries(12):
+    # session, user, second factor, scope, territories, deadlines, current
+    # referents, reminders, notifications, the list's access row, people count
+    with django_assert_num_queries(11):
         response = client.get(reverse("console:overdue"))
     assert len(response.context["rows"]) == count
 
@@ -154,9 +154,9 @@ def test_the_portfolio_with_its_week_block_keeps_a_constant_number_of_queries(
     client = login(referent)
     client.get(reverse("workspace:portfolio"))
 
-    # session, user, scope (2), the tags of the filter, count, people, deadlines
+    # session, user, scope, the tags of the filter, count, people, deadlines
     # due this week, access row
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(8):
         response = client.get(reverse("workspace:portfolio"))
     assert len(response.context["due_this_week"]) == min(count, 20)
 
@@ -172,4 +172,58 @@ def test_the_overdue_lists_next_page_keeps_the_chosen_territory(
 
     response = login(manager).get(reverse("console:overdue"), {"territoire": territory.pk})
 
-    assert f"?territoire={territory.pk}&amp;page=2" in response.content.decode()
+    cursor = response.context["next_cursor"]
+    assert f"?territoire={territory.pk}&amp;apres={cursor}" in response.content.decode()
+
+
+def test_the_overdue_list_pages_oldest_first_without_repeating_a_deadline(
+    login, on_day, new_applicant, manager, settings
+):
+    settings.PORTFOLIO_PAGE_SIZE = 2
+    on_day(0)
+    first = new_applicant()
+    on_day(1)
+    second = new_applicant(applied_on=day(1))
+    third = new_applicant(applied_on=day(1))
+    on_day(2)
+    last = new_applicant(applied_on=day(2))
+    on_day(20)
+    client = login(manager)
+
+    seen, params = [], {}
+    while True:
+        response = client.get(reverse("console:overdue"), params)
+        seen += [r["deadline"].pathway.beneficiary for r in response.context["rows"]]
+        if not response.context["next_cursor"]:
+            break
+        params = {"apres": response.context["next_cursor"]}
+
+    assert seen[0] == first and seen[-1] == last
+    assert sorted(p.pk for p in seen) == sorted(p.pk for p in [first, second, third, last])
+
+
+def test_the_overdue_header_counts_the_late_people_of_the_scope(
+    login, on_day, new_applicant, manager, territory
+):
+    elsewhere = TerritoryFactory(departement=territory.departement)
+    on_day(0)
+    new_applicant()
+    new_applicant()
+    new_applicant(person_territory=elsewhere)
+    on_day(20)
+
+    response = login(manager).get(reverse("console:overdue"))
+
+    assert response.context["people_count"] == 2
+    assert "2 personnes ont au moins un délai dépassé" in response.content.decode()
+
+
+def test_a_malformed_cursor_shows_the_first_page(login, on_day, new_applicant, manager):
+    on_day(0)
+    new_applicant()
+    on_day(20)
+
+    response = login(manager).get(reverse("console:overdue"), {"apres": "hier_x"})
+
+    assert response.status_code == 200
+    assert len(response.context["rows"]) == 1

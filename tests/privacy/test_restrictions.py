@@ -156,8 +156,8 @@ def test_the_rights_page_takes_the_same_queries_at_any_size(
         restriction_lift(acting_user=manager.user, restriction=restriction, lifted_on=TODAY)
     _restrict(manager.user, person)
     client = login(manager)
-    # session, user, second factor, scope (2), person, restrictions, access row.
-    with django_assert_num_queries(8):
+    # session, user, second factor, scope, person, restrictions, access row.
+    with django_assert_num_queries(7):
         assert client.get(reverse("privacy:person", args=[person.pk])).status_code == 200
 
 

@@ -2,34 +2,33 @@
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
-from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from caseload.models import Assignment, Territory
+from caseload.models import Territory
 from caseload.perms import can_manage_territories
-from pathways.enums import ReminderStatus
-from pathways.models import Deadline, DeadlineReminder, Notification
+from pathways.overdue import (
+    cursor_of,
+    overdue_deadlines_page,
+    overdue_people_count,
+    parse_cursor,
+)
 from web.audit import trace_list
 
 
 @require_GET
 def overdue(request):
-    """The manager's overdue deadlines, per territory: how late each one is,
+    """The manager's overdue deadlines, oldest first: how late each one is,
     who was reminded when, and whose portfolio the person is in (their
     current referents, or none). `?territoire=<id>` narrows to one of the
-    manager's territories (another one is a 404)."""
+    manager's territories (another one is a 404); `?apres=<cursor>` is the
+    next page (`pathways.overdue`: read page by page from the index of open
+    deadlines, never the whole territory)."""
     if not can_manage_territories(request.user):
         raise PermissionDenied
     territories = list(Territory.objects.visible_to(request.user).order_by("name", "pk"))
     today = timezone.localdate()
-    deadlines = (
-        Deadline.objects.visible_to(request.user)
-        .open()
-        .filter(due_on__lt=today, pathway__closed_at__isnull=True)
-    )
     territory = None
     if request.GET.get("territoire"):
         try:
@@ -37,44 +36,30 @@ def overdue(request):
         except ValueError:
             territory_id = None
         territory = get_object_or_404(Territory.objects.visible_to(request.user), pk=territory_id)
-        deadlines = deadlines.filter(pathway__beneficiary__territory=territory)
-    deadlines = (
-        deadlines.select_related("pathway__beneficiary__territory")
-        .prefetch_related(
-            Prefetch(
-                "pathway__beneficiary__assignments",
-                queryset=Assignment.objects.active()
-                .filter(staff__is_active=True)
-                .select_related("staff__user")
-                .order_by("started_at", "pk"),
-                to_attr="current_assignments",
-            ),
-            Prefetch(
-                "reminders",
-                queryset=DeadlineReminder.objects.filter(status=ReminderStatus.SENT)
-                .prefetch_related(
-                    Prefetch(
-                        "notifications",
-                        queryset=Notification.objects.select_related("recipient").order_by(
-                            "created_at", "pk"
-                        ),
-                    )
-                )
-                .order_by("processed_at", "pk"),
-                to_attr="sent_reminders",
-            ),
-        )
-        .order_by("pathway__beneficiary__territory__name", "due_on", "pk")
+    after = parse_cursor(request.GET.get("apres"))
+    deadlines, has_next = overdue_deadlines_page(
+        request.user,
+        today=today,
+        size=settings.PORTFOLIO_PAGE_SIZE,
+        territory=territory,
+        after=after,
     )
-    page = Paginator(deadlines, settings.PORTFOLIO_PAGE_SIZE).get_page(request.GET.get("page"))
-    rows = [{"deadline": d, "age": (today - d.due_on).days} for d in page]
-    trace_list(request, "délais dépassés", len(rows), {"territory": territory, "page": page.number})
+    rows = [{"deadline": d, "age": (today - d.due_on).days} for d in deadlines]
+    trace_list(
+        request,
+        "délais dépassés",
+        len(rows),
+        {"territory": territory, "after": request.GET["apres"] if after else None},
+    )
     return render(
         request,
         "console/overdue.html",
         {
-            "page": page,
             "rows": rows,
+            "people_count": overdue_people_count(request.user, today=today, territory=territory),
+            "next_cursor": cursor_of(deadlines[-1]) if has_next else None,
+            "is_first_page": after is None,
+            "show_territory": territory is None and len(territories) != 1,
             "territories": territories,
             "territory": territory,
             "active_nav": "overdue",

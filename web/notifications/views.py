@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.db.models import Count, Window
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -28,16 +29,19 @@ def _own_notification(request, pk):
 
 @require_GET
 def notification_bell(request):
-    """The bell (htmx fragment, loaded by every page): unread count and the
-    latest unread notifications."""
-    unread = Notification.objects.for_user(request.user).unread()
+    """The bell (htmx fragment, loaded by every page and polled): unread
+    count and the latest unread notifications, in one query (the count is a
+    window over every unread row, computed before the limit)."""
+    latest = list(
+        Notification.objects.for_user(request.user)
+        .unread()
+        .with_list_related_data()
+        .annotate(unread_count=Window(Count("pk")))[:BELL_LATEST]
+    )
     return render(
         request,
         "notifications/_bell.html",
-        {
-            "unread_count": unread.count(),
-            "latest": list(unread.with_list_related_data()[:BELL_LATEST]),
-        },
+        {"unread_count": latest[0].unread_count if latest else 0, "latest": latest},
     )
 
 

@@ -312,10 +312,10 @@ def test_import_pages_run_a_constant_number_of_queries(
     client.get(reverse("imports:list"))  # session and scope warmed up
 
     # Each count includes the admin's verified second factor (one query).
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(6):
         client.get(reverse("imports:list"))
-    # 10: the two pages of people created and updated (one query each).
-    with django_assert_num_queries(10):
+    # 9: the two pages of people created and updated (one query each).
+    with django_assert_num_queries(9):
         client.get(reverse("imports:detail", args=[applicant_import.pk]))
 
 

@@ -14,9 +14,10 @@ from tests.caseload.factories import StaffProfileFactory, TerritoryFactory
 from tests.privacy.retention.conftest import CONTACT_DAY, after_contact, at_noon, travel
 
 URL = reverse("retention:due_soon")
-# Session, user, staff profile and territories (the scope), the verified
-# second factor, the notification bell, the count, the page, the access row.
-PAGE_QUERIES = 8
+# Session, user, the scope (staff profile and territories, one query), the
+# verified second factor, the notification bell, the count, the page, the
+# access row.
+PAGE_QUERIES = 7
 
 
 def last_seen(territory, day=CONTACT_DAY, **fields):
