@@ -15,7 +15,9 @@ from tests.caseload.factories import StaffProfileFactory
 from tests.caseload.helpers import new_applicant, territory_team
 
 # Each count includes the manager's verified second factor (one query).
-DASHBOARD_QUERIES = 13
+# The dashboard: session, user, second factor, scope (two), staff, stored
+# loads, caps, pending requests, binômes, overrides.
+DASHBOARD_QUERIES = 11
 # The queue reads the territories, communes and tags of its filters (three
 # queries). The queue, person and staff pages each write one access row (one INSERT).
 # The person page reads the objections and restrictions that hold (one).

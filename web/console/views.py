@@ -19,7 +19,6 @@ from caseload.models import (
     CapPolicy,
     ReferentChangeRequest,
     StaffProfile,
-    Structure,
 )
 from caseload.perms import OutOfScope, managed_people_q, scope_of
 from caseload.selectors import (
@@ -35,7 +34,7 @@ from caseload.services.assignments import assignments_end_many, assignments_reas
 from caseload.services.binomes import binome_create, binome_dissolve
 from caseload.services.change_requests import change_request_accept, change_request_refuse
 from caseload.services.reference import cap_policies_update
-from pathways.selectors import open_programmes, open_stages, roles_for_stage, unassigned_queue
+from pathways.selectors import open_programmes, open_stages, roles_for_stage
 from web.audit import trace_list, trace_people
 from web.console.forms import (
     AcceptForm,
@@ -63,11 +62,14 @@ def _referents(user):
     return StaffProfile.objects.visible_to(user).active().referents()
 
 
-def _filtered_team(request, staff_qs):
-    """(form, staff queryset, programmes shown, status) after the dashboard's
-    filters; an invalid filter shows everything, with a 400 and the errors."""
-    structures = Structure.objects.filter(pk__in=staff_qs.values("structure_id")).order_by(
-        "name", "pk"
+def _filtered_team(request, staff_list):
+    """(form, staff shown, programmes shown, status) after the dashboard's
+    filters, applied to the staff already read (their structures are the
+    choices: no query); an invalid filter shows everything, with a 400 and
+    the errors."""
+    structures = sorted(
+        {staff.structure_id: staff.structure for staff in staff_list}.values(),
+        key=lambda structure: (structure.name, structure.pk),
     )
     form = TeamFilterForm(request.GET or None, structures=structures)
     status = 200
@@ -78,18 +80,19 @@ def _filtered_team(request, staff_qs):
         form = TeamFilterForm(structures=structures)
     if form.is_bound:
         if form.cleaned_data["role"]:
-            staff_qs = staff_qs.filter(role=form.cleaned_data["role"])
+            staff_list = [s for s in staff_list if s.role == form.cleaned_data["role"]]
         if form.cleaned_data["structure"]:
-            staff_qs = staff_qs.filter(structure_id=form.cleaned_data["structure"])
+            staff_list = [s for s in staff_list if s.structure_id == form.cleaned_data["structure"]]
         if form.cleaned_data["programme"]:
             programmes = [Programme(form.cleaned_data["programme"])]
-    return form, staff_qs, programmes, status
+    return form, staff_list, programmes, status
 
 
 def _team_binomes_and_overrides(user):
-    """The active binômes with their shared load, and the latest cap overrides."""
+    """The active binômes with their shared load, and the latest cap
+    overrides: read here, two queries (none from the template)."""
     visible_staff = StaffProfile.objects.visible_to(user)
-    binomes = (
+    binomes = list(
         Binome.objects.filter(
             dissolved_at__isnull=True,
             pe_advisor__in=visible_staff,
@@ -105,7 +108,9 @@ def _team_binomes_and_overrides(user):
         )
         .order_by("pe_advisor__user__last_name", "pk")
     )
-    overrides = (
+    # The partial index of overrides in force (`assignment_active_overrides`)
+    # gives the latest ones first.
+    overrides = list(
         Assignment.objects.active()
         .exclude(over_cap_reason="")
         .filter(staff__in=visible_staff)
@@ -121,13 +126,19 @@ def _team_binomes_and_overrides(user):
 def team(request):
     """The loads dashboard: each staff member of the manager's territories
     with active people / effective cap per programme, flags, totals by role
-    and programme, binômes and their shared load, cap overrides, a chart."""
-    form, staff_qs, programmes, status = _filtered_team(request, _referents(request.user))
-    rows = team_rows(
-        staff_qs.select_related("user", "structure").order_by(
-            "role", "user__last_name", "user__first_name", "pk"
-        )
+    and programme, binômes and their shared load, cap overrides, a chart.
+
+    A fixed number of queries whatever the team's size: the staff (one), their
+    stored loads (one, `caseload.StaffLoad`), the caps (one), the pending
+    requests (one), the binômes (one), the overrides (one). The unassigned
+    people are the queue's business: the page links to it."""
+    staff_list = list(
+        _referents(request.user)
+        .select_related("user", "structure")
+        .order_by("role", "user__last_name", "user__first_name", "pk")
     )
+    form, staff_list, programmes, status = _filtered_team(request, staff_list)
+    rows = team_rows(staff_list)
     if len(programmes) == 1:
         rows = [
             (staff, [load for load in loads if load.programme == programmes[0].value])
@@ -157,7 +168,6 @@ def team(request):
             "binomes": binomes,
             "overrides": overrides,
             "chart": chart,
-            "queue_count": unassigned_queue(request.user).count(),
             "pending_requests": ReferentChangeRequest.objects.filter(
                 status=ChangeRequestStatus.PENDING,
                 beneficiary__in=Beneficiary.objects.visible_to(request.user),
