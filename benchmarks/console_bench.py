@@ -9,7 +9,11 @@ without `--flush-scratch-database`.
 
 Prints the median time of the dashboard and the queue over 5 requests (after
 one warm-up), measured around Django's test client without the test
-instrumentation (view, middleware and template rendering; no network).
+instrumentation (view, middleware and template rendering; no network), with
+their SQL query counts. The floor is a bare view timed the same way behind
+the same login and middleware, running one indexed query (it lives in this
+script's own URLconf, not in the product); each page's time is also given as
+a multiple of it.
 """
 
 import argparse
@@ -29,13 +33,31 @@ django.setup()
 from django.conf import settings  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
+from django.http import HttpResponse  # noqa: E402
 from django.test import Client  # noqa: E402
+from django.urls import include, path  # noqa: E402
 
+from caseload.models import StaffProfile  # noqa: E402
 from tests.caseload.bulk import bulk_people, bulk_staff  # noqa: E402
 from tests.caseload.helpers import new_applicant, territory_team  # noqa: E402
 
+FLOOR_URL = "/bench-floor/"
+
+
+def floor_view(request):
+    """The framework's floor: the same login and middleware, one indexed query."""
+    if not request.user.is_authenticated:
+        return HttpResponse(status=403)
+    staff_id = StaffProfile.objects.filter(user_id=request.user.pk).values_list("pk").first()
+    return HttpResponse(f"<p>{staff_id}</p>")
+
+
+# This script's URLconf: the product's, plus the floor.
+urlpatterns = [path(FLOOR_URL.strip("/") + "/", floor_view), path("", include("config.urls"))]
+
 
 def median_ms(client, url, runs=5, verbose=False):
+    """(median ms, SQL queries of one request)."""
     from django.test.utils import CaptureQueriesContext
 
     with CaptureQueriesContext(connection) as queries:
@@ -49,19 +71,21 @@ def median_ms(client, url, runs=5, verbose=False):
         response = client.get(url)
         times.append((time.perf_counter() - start) * 1000)
         assert response.status_code == 200, response.status_code
-    return statistics.median(times)
+    return statistics.median(times), len(queries)
 
 
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--staff", type=int, default=1000)
     parser.add_argument("--people", type=int, default=100_000)
+    parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--verbose", action="store_true", help="print the slowest queries")
     parser.add_argument("--flush-scratch-database", action="store_true", required=True)
     args = parser.parse_args()
     # No setup_test_environment(): its template instrumentation (a copy of
     # every context) would be counted as server time.
     settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
+    settings.ROOT_URLCONF = __name__
     call_command("flush", interactive=False, verbosity=0)
     with transaction.atomic():
         territory, manager, _referent = territory_team()
@@ -74,8 +98,11 @@ def main():
     client = Client()
     client.force_login(manager.user)
     print(f"{args.staff} staff, {args.people} people")
-    print(f"dashboard /equipe/: {median_ms(client, '/equipe/', verbose=args.verbose):.0f} ms")
-    print(f"queue /equipe/file/: {median_ms(client, '/equipe/file/', verbose=args.verbose):.0f} ms")
+    floor, floor_queries = median_ms(client, FLOOR_URL, runs=args.runs)
+    print(f"floor (bare view, one indexed query): {floor:.1f} ms, {floor_queries} SQL")
+    for label, url in (("dashboard", "/equipe/"), ("queue", "/equipe/file/")):
+        ms, count = median_ms(client, url, runs=args.runs, verbose=args.verbose)
+        print(f"{label} {url}: {ms:.0f} ms, {count} SQL, {ms / floor:.1f}× the floor")
 
 
 if __name__ == "__main__":
