@@ -493,6 +493,13 @@ class Assignment(models.Model):
                 include=["beneficiary", "ended_at"],
                 name="assignment_by_staff_period",
             ),
+            # The dashboard's cap overrides in force, latest first: a few
+            # rows, not a scan of every active assignment.
+            models.Index(
+                fields=["-started_at", "-id"],
+                condition=Q(ended_at__isnull=True) & ~Q(over_cap_reason=""),
+                name="assignment_active_overrides",
+            ),
         ]
         constraints = [
             models.UniqueConstraint(

@@ -1,7 +1,8 @@
 """The stored load counter (`caseload.StaffLoad`): the table, the triggers
 that keep it exact in the transaction of every write to `caseload_assignment`
 (whatever the writer: services, imports, bulk COPY, tests' factories), and the
-backfill of the existing active assignments.
+backfill of the existing active assignments; and the partial index of the
+cap overrides in force, which the loads dashboard lists.
 
 PostgreSQL: three statement-level triggers with transition tables (one
 grouped write per statement, so a COPY of 100,000 rows costs one upsert per
@@ -20,7 +21,22 @@ CREATE FUNCTION caseload_staffload_add() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     -- The change of active assignments per (staff, programme): +1 for each
     -- active row the statement leaves, -1 for each active row it takes away.
-    -- Lowered first (existing rows), then raised (upsert), each in key order.
+    -- The changed counters are locked first, in key order (as the inserts
+    -- lock them), so that two statements never wait on each other in a
+    -- cycle; then lowered, then raised (upsert).
+    PERFORM 1 FROM caseload_staffload AS load
+    JOIN (
+        SELECT staff_id, programme
+        FROM (
+            SELECT staff_id, programme, 1 AS n FROM caseload_staffload_new WHERE ended_at IS NULL
+            UNION ALL
+            SELECT staff_id, programme, -1 FROM caseload_staffload_old WHERE ended_at IS NULL
+        ) AS changes
+        GROUP BY staff_id, programme
+        HAVING SUM(n) <> 0
+    ) AS delta ON load.staff_id = delta.staff_id AND load.programme = delta.programme
+    ORDER BY load.staff_id, load.programme
+    FOR UPDATE OF load;
     UPDATE caseload_staffload AS load SET active = load.active + delta.n
     FROM (
         SELECT staff_id, programme, SUM(n) AS n
@@ -62,6 +78,12 @@ $$;
 
 CREATE FUNCTION caseload_staffload_delete() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
+    PERFORM 1 FROM caseload_staffload AS load
+    JOIN (
+        SELECT DISTINCT staff_id, programme FROM caseload_staffload_old WHERE ended_at IS NULL
+    ) AS gone ON load.staff_id = gone.staff_id AND load.programme = gone.programme
+    ORDER BY load.staff_id, load.programme
+    FOR UPDATE OF load;
     UPDATE caseload_staffload AS load SET active = load.active - gone.n
     FROM (
         SELECT staff_id, programme, COUNT(*) AS n FROM caseload_staffload_old
@@ -217,4 +239,14 @@ class Migration(migrations.Migration):
             },
         ),
         migrations.RunPython(install, uninstall, elidable=False),
+        migrations.AddIndex(
+            model_name="assignment",
+            index=models.Index(
+                condition=models.Q(
+                    ("ended_at__isnull", True), models.Q(("over_cap_reason", ""), _negated=True)
+                ),
+                fields=["-started_at", "-id"],
+                name="assignment_active_overrides",
+            ),
+        ),
     ]
