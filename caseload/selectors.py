@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import connection
+from django.db.models import QuerySet
 
 from caseload.enums import Programme, StaffRole
 from caseload.models import Assignment, Binome, CapPolicy, StaffLoad, StaffProfile
@@ -84,8 +85,11 @@ def programme_loads(staff, caps):
 def stored_loads(staff_ids, programme=None):
     """{(staff_id, programme): active} from the stored counters
     (`caseload.StaffLoad`, exact in every transaction), in one query on their
-    unique (staff, programme) index; a pair with no one is absent."""
-    rows = StaffLoad.objects.filter(staff_id__in=list(staff_ids), active__gt=0)
+    unique (staff, programme) index; a pair with no one is absent. `staff_ids`
+    may be a queryset of staff ids (a subquery: no thousand parameters)."""
+    if not isinstance(staff_ids, QuerySet):
+        staff_ids = list(staff_ids)
+    rows = StaffLoad.objects.filter(staff_id__in=staff_ids, active__gt=0)
     if programme is not None:
         rows = rows.filter(programme=programme)
     return {
@@ -162,15 +166,43 @@ def attach_load_counts(staff_list):
     return staff_list
 
 
-def team_rows(staff):
-    """[(staff, [ProgrammeLoad…])] for the staff of a queryset or list (with
-    their structure), with their stored loads and the caps of their
-    Départements (two queries, after the staff's own when given a queryset)."""
-    staff_list = attach_load_counts(list(staff))
-    caps = cap_tables(staff.structure.departement_id for staff in staff_list)
+@dataclass(frozen=True)
+class TeamMember:
+    """A staff member as the loads dashboard shows them, read as plain values
+    (no model instances: a team can count a thousand people)."""
+
+    pk: int
+    first_name: str
+    last_name: str
+    role: str
+    structure_id: int
+    structure_name: str
+    departement_id: int
+    part_time_ratio: object
+
+    @property
+    def full_name(self):
+        return f"{self.first_name} {self.last_name}".strip()
+
+    @property
+    def role_label(self):
+        return StaffRole(self.role).label
+
+
+def team_members(staff_queryset):
+    """[TeamMember…] of a staff queryset, in its order, in one query."""
     return [
-        (staff, programme_loads(staff, caps.get(staff.structure.departement_id, {})))
-        for staff in staff_list
+        TeamMember(*row)
+        for row in staff_queryset.values_list(
+            "pk",
+            "user__first_name",
+            "user__last_name",
+            "role",
+            "structure_id",
+            "structure__name",
+            "structure__departement_id",
+            "part_time_ratio",
+        )
     ]
 
 
@@ -186,27 +218,71 @@ class Total:
         return None if not self.cap else min(100, round(self.active / self.cap * 100))
 
 
-def load_totals(rows):
-    """Totals of active people and effective caps, by role and by programme."""
-    by_role, by_programme = {}, {}
-    for staff, loads in rows:
-        role_total = by_role.get(staff.role)
-        if role_total is None:
-            role_total = by_role[staff.role] = Total(label=staff.get_role_display())
-        for load in loads:
-            programme_total = by_programme.get(load.programme)
-            if programme_total is None:
-                programme_total = by_programme[load.programme] = Total(label=load.label)
-            for total in (role_total, programme_total):
-                total.active += load.active
-                if load.cap is None:
-                    if load.active:
-                        total.uncapped_staff += 1
-                else:
-                    total.cap += load.cap
-    return list(by_role.values()), [
-        by_programme[p.value] for p in Programme if p.value in by_programme
-    ]
+class TeamLoads:
+    """The stored loads and effective caps of a team (`TeamMember`s), read in
+    two queries: the loads of a page of members, and the totals of all."""
+
+    def __init__(self, members, staff_queryset=None):
+        """`staff_queryset`: the staff the members were read from, when they
+        are many (their loads are then read through a subquery)."""
+        self.members = members
+        self.active = stored_loads(
+            staff_queryset.values("pk")
+            if staff_queryset is not None
+            else [member.pk for member in members]
+        )
+        self.caps = cap_tables({member.departement_id for member in members})
+        self._effective = {}
+
+    def cap(self, member, programme):
+        key = (member.departement_id, member.role, member.part_time_ratio, programme)
+        if key not in self._effective:
+            self._effective[key] = effective_cap(
+                self.caps.get(member.departement_id, {}).get((member.role, programme)),
+                member.part_time_ratio,
+            )
+        return self._effective[key]
+
+    def rows(self, members, programmes):
+        """[(member, [ProgrammeLoad…])] in `programmes`."""
+        return [
+            (
+                member,
+                [
+                    ProgrammeLoad(
+                        programme=programme.value,
+                        label=programme.label,
+                        active=self.active.get((member.pk, programme.value), 0),
+                        cap=self.cap(member, programme.value),
+                    )
+                    for programme in programmes
+                ],
+            )
+            for member in members
+        ]
+
+    def totals(self, programmes):
+        """Totals of active people and effective caps in `programmes`, by role
+        (in the members' order) and by programme."""
+        by_role, by_programme = {}, {}
+        if self.members:
+            by_programme = {p.value: Total(label=p.label) for p in programmes}
+        values = [p.value for p in programmes]
+        for member in self.members:
+            role_total = by_role.get(member.role)
+            if role_total is None:
+                role_total = by_role[member.role] = Total(label=member.role_label)
+            for programme in values:
+                active = self.active.get((member.pk, programme), 0)
+                cap = self.cap(member, programme)
+                for total in (role_total, by_programme[programme]):
+                    total.active += active
+                    if cap is None:
+                        if active:
+                            total.uncapped_staff += 1
+                    else:
+                        total.cap += cap
+        return list(by_role.values()), list(by_programme.values())
 
 
 # --- Suggestions ----------------------------------------------------------------------
