@@ -268,14 +268,22 @@ class TeamLoads:
         if self.members:
             by_programme = {p.value: Total(label=p.label) for p in programmes}
         values = [p.value for p in programmes]
+        programme_totals = [by_programme.get(value) for value in values]
+        # The effective caps of a member depend on their Département, role
+        # and working time only: computed once per such kind of member.
+        kinds = {}
+        active_of = self.active.get
         for member in self.members:
             role_total = by_role.get(member.role)
             if role_total is None:
                 role_total = by_role[member.role] = Total(label=member.role_label)
-            for programme in values:
-                active = self.active.get((member.pk, programme), 0)
-                cap = self.cap(member, programme)
-                for total in (role_total, by_programme[programme]):
+            kind = (member.departement_id, member.role, member.part_time_ratio)
+            caps = kinds.get(kind)
+            if caps is None:
+                caps = kinds[kind] = [self.cap(member, value) for value in values]
+            for value, cap, programme_total in zip(values, caps, programme_totals, strict=True):
+                active = active_of((member.pk, value), 0)
+                for total in (role_total, programme_total):
                     total.active += active
                     if cap is None:
                         if active:
