@@ -498,6 +498,13 @@ class Assignment(models.Model):
                 include=["beneficiary", "ended_at"],
                 name="assignment_by_staff_period",
             ),
+            # The dashboard's cap overrides in force, latest first: a few
+            # rows, not a scan of every active assignment.
+            models.Index(
+                fields=["-started_at", "-id"],
+                condition=Q(ended_at__isnull=True) & ~Q(over_cap_reason=""),
+                name="assignment_active_overrides",
+            ),
         ]
         constraints = [
             models.UniqueConstraint(
@@ -558,6 +565,49 @@ class Assignment(models.Model):
         """The staff member's role, when the creator left it empty."""
         if not self.role and self.staff_id is not None:
             self.role = self.staff.role
+
+
+class StaffLoad(models.Model):
+    """The active assignments of a staff member in a programme: the load the
+    dashboard, the suggestions and the caps read, without counting the
+    assignments each time.
+
+    Kept exact by the database itself, in the transaction of every write to
+    `Assignment` (insert, update, delete, COPY, whatever the writer): triggers
+    installed by migration `caseload.0010_staff_load`, statement-level on
+    PostgreSQL, row-level on SQLite. No code writes these rows; the drift
+    check (`caseload.selectors.load_counter_drift`, the
+    `check_caseload_counters` command) compares them with a recount.
+    """
+
+    # No index of its own: the unique (staff, programme) index serves the
+    # lookups by staff.
+    staff = models.ForeignKey(
+        StaffProfile,
+        on_delete=models.CASCADE,
+        related_name="loads",
+        verbose_name="professionnel",
+        db_index=False,
+    )
+    programme = models.CharField("dispositif", max_length=30, choices=Programme.choices)
+    active = models.IntegerField("personnes suivies", default=0)
+
+    class Meta:
+        verbose_name = "charge d'un professionnel"
+        verbose_name_plural = "charges des professionnels"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["staff", "programme"], name="staff_load_unique_programme"
+            ),
+            models.CheckConstraint(
+                condition=Q(active__gte=0),
+                name="staff_load_active_not_negative",
+                violation_error_message="Une charge ne peut être négative.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.staff_id} / {self.programme} : {self.active}"
 
 
 @pghistory.track(model_name="ReferentChangeRequestHistory")

@@ -6,11 +6,11 @@ import math
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import models
-from django.db.models import Count
+from django.db import connection
+from django.db.models import QuerySet
 
 from caseload.enums import Programme, StaffRole
-from caseload.models import Assignment, Binome, CapPolicy, StaffProfile
+from caseload.models import Assignment, Binome, CapPolicy, StaffLoad, StaffProfile
 from caseload.perms import scope_of
 
 
@@ -82,6 +82,22 @@ def programme_loads(staff, caps):
     ]
 
 
+def stored_loads(staff_ids, programme=None):
+    """{(staff_id, programme): active} from the stored counters
+    (`caseload.StaffLoad`, exact in every transaction), in one query on their
+    unique (staff, programme) index; a pair with no one is absent. `staff_ids`
+    may be a queryset of staff ids (a subquery: no thousand parameters)."""
+    if not isinstance(staff_ids, QuerySet):
+        staff_ids = list(staff_ids)
+    rows = StaffLoad.objects.filter(staff_id__in=staff_ids, active__gt=0)
+    if programme is not None:
+        rows = rows.filter(programme=programme)
+    return {
+        (staff_id, held): active
+        for staff_id, held, active in rows.values_list("staff_id", "programme", "active")
+    }
+
+
 def staff_load(staff, programme=None):
     """(active, cap) of a staff member, in one programme or in all.
 
@@ -92,19 +108,48 @@ def staff_load(staff, programme=None):
     programmes has no cap set (nothing bounds the total then).
     """
     caps = cap_table(staff.structure.departement_id)
-    active_qs = Assignment.objects.active().filter(staff=staff)
+    held = {p: n for (_s, p), n in stored_loads([staff.pk], programme).items()}
     if programme is not None:
         cap = effective_cap(caps.get((staff.role, programme)), staff.part_time_ratio)
-        return active_qs.filter(programme=programme).count(), cap
-    held = dict(
-        active_qs.order_by()
-        .values("programme")
-        .annotate(active=Count("pk"))
-        .values_list("programme", "active")
-    )
+        return held.get(programme, 0), cap
     held_caps = [effective_cap(caps.get((staff.role, p)), staff.part_time_ratio) for p in held]
     cap = None if not held_caps or None in held_caps else sum(held_caps)
     return sum(held.values()), cap
+
+
+# The stored counters that differ from a recount of the active assignments.
+# Portable SQL (PostgreSQL and SQLite); the recount reads the partial index of
+# active assignments by (staff, programme).
+_DRIFT_SQL = """
+SELECT staff_id, programme, SUM(stored) AS stored, SUM(counted) AS counted
+FROM (
+    SELECT staff_id, programme, active AS stored, 0 AS counted FROM caseload_staffload
+    UNION ALL
+    SELECT staff_id, programme, 0, 1 FROM caseload_assignment WHERE ended_at IS NULL
+) AS counts
+GROUP BY staff_id, programme
+HAVING SUM(stored) <> SUM(counted)
+ORDER BY staff_id, programme
+"""
+
+
+@dataclass(frozen=True)
+class LoadDrift:
+    staff_id: int
+    programme: str
+    stored: int
+    counted: int
+
+
+def load_counter_drift():
+    """[LoadDrift…]: the (staff, programme) pairs whose stored load
+    (`caseload.StaffLoad`) differs from the count of their active
+    assignments. Empty when the counters are exact, which the triggers that
+    keep them promise (checked by the tests after every kind of write and by
+    `check_caseload_counters`)."""
+    with connection.cursor() as cursor:
+        cursor.execute(_DRIFT_SQL)
+        return [LoadDrift(*row) for row in cursor.fetchall()]
 
 
 # --- Dashboard ---------------------------------------------------------------------
@@ -112,33 +157,52 @@ def staff_load(staff, programme=None):
 
 def attach_load_counts(staff_list):
     """Set `load_<programme>` on each staff member: their active assignments
-    per programme, counted in one grouped query on the partial index of active
-    assignments (faster than a join + GROUP BY on the staff rows at scale)."""
-    counts = {}
-    rows = (
-        Assignment.objects.active()
-        .filter(staff_id__in=[staff.pk for staff in staff_list])
-        .order_by()
-        .values("staff_id", "programme")
-        .annotate(n=models.Count("pk"))
-        .values_list("staff_id", "programme", "n")
-    )
-    for staff_id, programme, n in rows:
-        counts[(staff_id, programme)] = n
+    per programme, read from the stored counters (one query on their unique
+    index, whatever the number of people)."""
+    counts = stored_loads(staff.pk for staff in staff_list)
     for staff in staff_list:
         for programme in Programme:
             setattr(staff, f"load_{programme.value}", counts.get((staff.pk, programme.value), 0))
     return staff_list
 
 
-def team_rows(staff_queryset):
-    """[(staff, [ProgrammeLoad…])] for the staff of a queryset, with their
-    loads and the caps of their Départements (three queries in all)."""
-    staff_list = attach_load_counts(list(staff_queryset))
-    caps = cap_tables(staff.structure.departement_id for staff in staff_list)
+@dataclass(frozen=True)
+class TeamMember:
+    """A staff member as the loads dashboard shows them, read as plain values
+    (no model instances: a team can count a thousand people)."""
+
+    pk: int
+    first_name: str
+    last_name: str
+    role: str
+    structure_id: int
+    structure_name: str
+    departement_id: int
+    part_time_ratio: object
+
+    @property
+    def full_name(self):
+        return f"{self.first_name} {self.last_name}".strip()
+
+    @property
+    def role_label(self):
+        return StaffRole(self.role).label
+
+
+def team_members(staff_queryset):
+    """[TeamMember…] of a staff queryset, in its order, in one query."""
     return [
-        (staff, programme_loads(staff, caps.get(staff.structure.departement_id, {})))
-        for staff in staff_list
+        TeamMember(*row)
+        for row in staff_queryset.values_list(
+            "pk",
+            "user__first_name",
+            "user__last_name",
+            "role",
+            "structure_id",
+            "structure__name",
+            "structure__departement_id",
+            "part_time_ratio",
+        )
     ]
 
 
@@ -154,27 +218,79 @@ class Total:
         return None if not self.cap else min(100, round(self.active / self.cap * 100))
 
 
-def load_totals(rows):
-    """Totals of active people and effective caps, by role and by programme."""
-    by_role, by_programme = {}, {}
-    for staff, loads in rows:
-        role_total = by_role.get(staff.role)
-        if role_total is None:
-            role_total = by_role[staff.role] = Total(label=staff.get_role_display())
-        for load in loads:
-            programme_total = by_programme.get(load.programme)
-            if programme_total is None:
-                programme_total = by_programme[load.programme] = Total(label=load.label)
-            for total in (role_total, programme_total):
-                total.active += load.active
-                if load.cap is None:
-                    if load.active:
-                        total.uncapped_staff += 1
-                else:
-                    total.cap += load.cap
-    return list(by_role.values()), [
-        by_programme[p.value] for p in Programme if p.value in by_programme
-    ]
+class TeamLoads:
+    """The stored loads and effective caps of a team (`TeamMember`s), read in
+    two queries: the loads of a page of members, and the totals of all."""
+
+    def __init__(self, members, staff_queryset=None):
+        """`staff_queryset`: the staff the members were read from, when they
+        are many (their loads are then read through a subquery)."""
+        self.members = members
+        self.active = stored_loads(
+            staff_queryset.values("pk")
+            if staff_queryset is not None
+            else [member.pk for member in members]
+        )
+        self.caps = cap_tables({member.departement_id for member in members})
+        self._effective = {}
+
+    def cap(self, member, programme):
+        key = (member.departement_id, member.role, member.part_time_ratio, programme)
+        if key not in self._effective:
+            self._effective[key] = effective_cap(
+                self.caps.get(member.departement_id, {}).get((member.role, programme)),
+                member.part_time_ratio,
+            )
+        return self._effective[key]
+
+    def rows(self, members, programmes):
+        """[(member, [ProgrammeLoad…])] in `programmes`."""
+        return [
+            (
+                member,
+                [
+                    ProgrammeLoad(
+                        programme=programme.value,
+                        label=programme.label,
+                        active=self.active.get((member.pk, programme.value), 0),
+                        cap=self.cap(member, programme.value),
+                    )
+                    for programme in programmes
+                ],
+            )
+            for member in members
+        ]
+
+    def totals(self, programmes):
+        """Totals of active people and effective caps in `programmes`, by role
+        (in the members' order) and by programme."""
+        by_role, by_programme = {}, {}
+        if self.members:
+            by_programme = {p.value: Total(label=p.label) for p in programmes}
+        values = [p.value for p in programmes]
+        programme_totals = [by_programme.get(value) for value in values]
+        # The effective caps of a member depend on their Département, role
+        # and working time only: computed once per such kind of member.
+        kinds = {}
+        active_of = self.active.get
+        for member in self.members:
+            role_total = by_role.get(member.role)
+            if role_total is None:
+                role_total = by_role[member.role] = Total(label=member.role_label)
+            kind = (member.departement_id, member.role, member.part_time_ratio)
+            caps = kinds.get(kind)
+            if caps is None:
+                caps = kinds[kind] = [self.cap(member, value) for value in values]
+            for value, cap, programme_total in zip(values, caps, programme_totals, strict=True):
+                active = active_of((member.pk, value), 0)
+                for total in (role_total, programme_total):
+                    total.active += active
+                    if cap is None:
+                        if active:
+                            total.uncapped_staff += 1
+                    else:
+                        total.cap += cap
+        return list(by_role.values()), list(by_programme.values())
 
 
 # --- Suggestions ----------------------------------------------------------------------
@@ -319,13 +435,7 @@ def binome_candidates(user, *, territory_id=None):
     )
     programme = Programme.ACCOMPAGNEMENT_GLOBAL
     staff_ids = {b.pe_advisor_id for b in binomes} | {b.social_worker_id for b in binomes}
-    loads = dict(
-        Assignment.objects.active()
-        .filter(staff_id__in=staff_ids, programme=programme)
-        .values("staff_id")
-        .annotate(n=models.Count("pk"))
-        .values_list("staff_id", "n")
-    )
+    loads = {staff_id: n for (staff_id, _p), n in stored_loads(staff_ids, programme).items()}
     caps = cap_tables(b.pe_advisor.structure.departement_id for b in binomes)
     ranked = []
     for binome in binomes:

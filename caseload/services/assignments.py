@@ -13,9 +13,10 @@ programme of the assignment it replaces; a binôme enrolment
 The cap is a hard limit. Every assignment goes through `reserve`, which locks
 the staff members' rows (SELECT … FOR UPDATE OF the staff table only, in
 primary-key order so that two transactions never wait on each other in a
-cycle), then counts their active assignments: a second manager assigning to
-the same person at the same instant waits for the first one's commit and
-then counts its assignment.
+cycle), then reads their loads, the stored counters (`caseload.StaffLoad`)
+that the database keeps exact in the transaction of every assignment write: a
+second manager assigning to the same person at the same instant waits for the
+first one's commit and then reads a load that counts its assignment.
 
 A person has at most one active referent per role and programme (the
 database's `assignment_unique_active_per_role`; a binôme's two members have
@@ -28,14 +29,19 @@ gets `RoleTaken`, a French ValidationError, with nothing of its batch saved.
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Q
+from django.db.models import Q
 from django.db.models.functions import Now
 from django.utils.translation import gettext as _
 
 from caseload.enums import AssignmentEndReason, Programme, StaffRole
 from caseload.models import Assignment, StaffProfile
 from caseload.perms import check_may_manage_people
-from caseload.selectors import cap_tables, effective_cap, may_exceed_caps, staff_load
+from caseload.selectors import (
+    cap_tables,
+    effective_cap,
+    may_exceed_caps,
+    stored_loads,
+)
 
 
 class CapReached(ValidationError):
@@ -147,14 +153,9 @@ def reserve(*, locked_staff, wanted, acting_user, over_cap_reason=""):
     (staff_id, programme) that go over the cap through a manager's override;
     raises CapReached otherwise."""
     over_cap_reason = (over_cap_reason or "").strip()
-    counts = {
-        (row["staff_id"], row["programme"]): row["n"]
-        for row in Assignment.objects.active()
-        .filter(staff_id__in=[staff_id for staff_id, _p in wanted])
-        .order_by()
-        .values("staff_id", "programme")
-        .annotate(n=Count("pk"))
-    }
+    # Read after the staff rows' lock: every assignment committed before it
+    # is counted (the counters change in the transaction of the write).
+    counts = stored_loads(staff_id for staff_id, _p in wanted)
     caps = cap_tables({staff.structure.departement_id for staff in locked_staff.values()})
     overridden = set()
     for (staff_id, programme), adding in sorted(wanted.items()):
@@ -436,7 +437,7 @@ def assignment_auto_for_import(*, beneficiary, acting_user=None, programme=Progr
     """
     if not beneficiary.territory_id:
         return None
-    candidates = (
+    candidates = list(
         StaffProfile.objects.active()
         .filter(
             role=settings.IMPORT_AUTO_ASSIGN_ROLE,
@@ -447,9 +448,15 @@ def assignment_auto_for_import(*, beneficiary, acting_user=None, programme=Progr
         .select_for_update(of=("self",))
         .order_by("pk")
     )
+    if not candidates:
+        return None
+    # Read under the candidates' lock (three queries, whatever their number).
+    caps = cap_tables([beneficiary.departement_id]).get(beneficiary.departement_id, {})
+    loads = stored_loads((staff.pk for staff in candidates), programme)
     best, best_ratio = None, None
     for staff in candidates:
-        active, cap = staff_load(staff, programme)
+        active = loads.get((staff.pk, programme), 0)
+        cap = effective_cap(caps.get((staff.role, programme)), staff.part_time_ratio)
         if cap is None or active >= cap:
             continue
         ratio = active / cap

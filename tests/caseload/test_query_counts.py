@@ -16,7 +16,9 @@ from tests.caseload.helpers import new_applicant, territory_team
 
 # Each count includes the manager's verified second factor (one query) and
 # the scope (one query: profile, Département and territories together).
-DASHBOARD_QUERIES = 12
+# The dashboard: session, user, second factor, scope, staff, stored loads,
+# caps, pending requests, binômes, overrides.
+DASHBOARD_QUERIES = 10
 # The queue reads the territories, communes and tags of its filters (three
 # queries). The queue, person and staff pages each write one access row (one INSERT).
 # The person page reads the objections and restrictions that hold (one).

@@ -12,7 +12,7 @@ from beneficiaries.models import Barrier, BarrierEvent, Beneficiary, OutreachAtt
 from beneficiaries.validators import validate_nir
 from caseload.enums import Programme, StaffRole
 from caseload.models import Assignment, Departement, StaffProfile
-from caseload.selectors import cap_tables, effective_cap, staff_load
+from caseload.selectors import cap_tables, effective_cap, load_counter_drift, staff_load
 from core.models import User
 from demo import generator as demo
 from pathways.enums import DeadlineKind, Stage
@@ -172,6 +172,13 @@ def test_no_staff_member_exceeds_their_effective_cap():
             assert cap is None or load <= cap, (staff.user.username, programme, load, cap)
         total, cap = staff_load(staff)
         assert cap is None or total <= cap, (staff.user.username, total, cap)
+
+
+def test_the_stored_loads_match_the_seeded_assignments():
+    seed_demo()
+
+    assert Assignment.objects.active().exists()
+    assert load_counter_drift() == []
 
 
 def test_next_deadlines_match_what_the_deadline_services_compute():

@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 
 from caseload.enums import AssignmentEndReason, Programme
 from caseload.models import Assignment
-from caseload.selectors import staff_load
+from caseload.selectors import load_counter_drift, staff_load
 from caseload.services import binome_create, binome_enrol
 from pathways.enums import ExitOutcome, Stage
 from pathways.models import Pathway
@@ -119,3 +119,12 @@ def test_the_team_dashboard_no_longer_counts_a_person_who_left(
     _leave(leaving, referent)
 
     assert load_cell().startswith("1 / ")
+
+
+def test_an_exit_keeps_the_stored_loads_exact(new_applicant, referent):
+    leaving = new_applicant(followed_by=referent)
+    new_applicant(followed_by=referent)
+
+    _leave(leaving, referent)
+
+    assert load_counter_drift() == []

@@ -2,6 +2,8 @@
 binômes, referent change requests and cap policies. Views stay thin: scoping
 through `visible_to`, input through forms, rules in `caseload.services`."""
 
+from types import SimpleNamespace
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -19,23 +21,22 @@ from caseload.models import (
     CapPolicy,
     ReferentChangeRequest,
     StaffProfile,
-    Structure,
 )
 from caseload.perms import OutOfScope, managed_people_q, scope_of
 from caseload.selectors import (
     SuggestionPool,
+    TeamLoads,
     attach_load_counts,
     cap_table,
-    load_totals,
     programme_loads,
     staff_choice_groups,
-    team_rows,
+    team_members,
 )
 from caseload.services.assignments import assignments_end_many, assignments_reassign_many
 from caseload.services.binomes import binome_create, binome_dissolve
 from caseload.services.change_requests import change_request_accept, change_request_refuse
 from caseload.services.reference import cap_policies_update
-from pathways.selectors import open_programmes, open_stages, roles_for_stage, unassigned_queue
+from pathways.selectors import open_programmes, open_stages, roles_for_stage
 from web.audit import trace_list, trace_people
 from web.console.forms import (
     AcceptForm,
@@ -63,33 +64,41 @@ def _referents(user):
     return StaffProfile.objects.visible_to(user).active().referents()
 
 
-def _filtered_team(request, staff_qs):
-    """(form, staff queryset, programmes shown, status) after the dashboard's
-    filters; an invalid filter shows everything, with a 400 and the errors."""
-    structures = Structure.objects.filter(pk__in=staff_qs.values("structure_id")).order_by(
-        "name", "pk"
+def _filtered_team(request, members):
+    """(form, members shown, programmes shown, status) after the dashboard's
+    filters, applied to the members already read (their structures are the
+    choices: no query); an invalid filter shows everything, with a 400 and
+    the errors."""
+    structures = sorted(
+        {(m.structure_name, m.structure_id) for m in members},
     )
-    form = TeamFilterForm(request.GET or None, structures=structures)
+    form = TeamFilterForm(
+        request.GET or None,
+        structures=[SimpleNamespace(pk=pk, name=name) for name, pk in structures],
+    )
     status = 200
     programmes = list(Programme)
     if form.is_bound and not form.is_valid():
         status = 400
         messages.error(request, errors_text(form))
-        form = TeamFilterForm(structures=structures)
+        form = TeamFilterForm(
+            structures=[SimpleNamespace(pk=pk, name=name) for name, pk in structures]
+        )
     if form.is_bound:
         if form.cleaned_data["role"]:
-            staff_qs = staff_qs.filter(role=form.cleaned_data["role"])
+            members = [m for m in members if m.role == form.cleaned_data["role"]]
         if form.cleaned_data["structure"]:
-            staff_qs = staff_qs.filter(structure_id=form.cleaned_data["structure"])
+            members = [m for m in members if m.structure_id == form.cleaned_data["structure"]]
         if form.cleaned_data["programme"]:
             programmes = [Programme(form.cleaned_data["programme"])]
-    return form, staff_qs, programmes, status
+    return form, members, programmes, status
 
 
 def _team_binomes_and_overrides(user):
-    """The active binômes with their shared load, and the latest cap overrides."""
+    """The active binômes with their shared load, and the latest cap
+    overrides: read here, two queries (none from the template)."""
     visible_staff = StaffProfile.objects.visible_to(user)
-    binomes = (
+    binomes = list(
         Binome.objects.filter(
             dissolved_at__isnull=True,
             pe_advisor__in=visible_staff,
@@ -105,7 +114,9 @@ def _team_binomes_and_overrides(user):
         )
         .order_by("pe_advisor__user__last_name", "pk")
     )
-    overrides = (
+    # The partial index of overrides in force (`assignment_active_overrides`)
+    # gives the latest ones first.
+    overrides = list(
         Assignment.objects.active()
         .exclude(over_cap_reason="")
         .filter(staff__in=visible_staff)
@@ -121,20 +132,19 @@ def _team_binomes_and_overrides(user):
 def team(request):
     """The loads dashboard: each staff member of the manager's territories
     with active people / effective cap per programme, flags, totals by role
-    and programme, binômes and their shared load, cap overrides, a chart."""
-    form, staff_qs, programmes, status = _filtered_team(request, _referents(request.user))
-    rows = team_rows(
-        staff_qs.select_related("user", "structure").order_by(
-            "role", "user__last_name", "user__first_name", "pk"
-        )
-    )
-    if len(programmes) == 1:
-        rows = [
-            (staff, [load for load in loads if load.programme == programmes[0].value])
-            for staff, loads in rows
-        ]
-    role_totals, programme_totals = load_totals(rows)
-    page = Paginator(rows, TEAM_PAGE_SIZE).get_page(request.GET.get("page"))
+    and programme, binômes and their shared load, cap overrides, a chart.
+
+    A fixed number of queries whatever the team's size: the staff (one, as
+    plain values), their stored loads (one, `caseload.StaffLoad`), the caps
+    (one), the pending requests (one), the binômes (one), the overrides
+    (one). The unassigned people are the queue's business: the page links
+    to it."""
+    referents = _referents(request.user)
+    members = team_members(referents.order_by("role", "user__last_name", "user__first_name", "pk"))
+    form, members, programmes, status = _filtered_team(request, members)
+    loads = TeamLoads(members, staff_queryset=referents)
+    role_totals, programme_totals = loads.totals(programmes)
+    page = Paginator(members, TEAM_PAGE_SIZE).get_page(request.GET.get("page"))
     binomes, overrides = _team_binomes_and_overrides(request.user)
     chart = {
         "labels": [str(total.label) for total in role_totals],
@@ -151,13 +161,13 @@ def team(request):
         {
             "form": form,
             "page": page,
+            "rows": loads.rows(page.object_list, programmes),
             "programmes": programmes,
             "role_totals": role_totals,
             "programme_totals": programme_totals,
             "binomes": binomes,
             "overrides": overrides,
             "chart": chart,
-            "queue_count": unassigned_queue(request.user).count(),
             "pending_requests": ReferentChangeRequest.objects.filter(
                 status=ChangeRequestStatus.PENDING,
                 beneficiary__in=Beneficiary.objects.visible_to(request.user),

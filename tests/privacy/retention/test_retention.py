@@ -8,11 +8,13 @@ from django.core.management import CommandError, call_command
 
 from beneficiaries.enums import AccessAction
 from beneficiaries.models import Beneficiary, HealthNote, OutreachAttempt, RecordAccessLog
+from caseload.models import StaffLoad
+from caseload.selectors import load_counter_drift
 from pathways.enums import InterviewKind
 from pathways.models import Interview
 from pathways.services.followup import contract_create, interview_create
 from privacy.retention import ANONYMISED_NAME, legal_hold_create
-from tests.caseload.factories import DepartementFactory, StaffProfileFactory
+from tests.caseload.factories import AssignmentFactory, DepartementFactory, StaffProfileFactory
 from tests.pathways.factories import PathwayFactory
 from tests.privacy.retention.conftest import after_contact, at_noon, travel
 
@@ -176,3 +178,17 @@ def test_the_anonymisation_is_traced_in_the_access_log_with_the_command(seen_per
         run()
     row = RecordAccessLog.objects.get(beneficiary=seen_person, detail="anonymisation")
     assert (row.action, row.user_id, row.command) == (AccessAction.CHANGE, None, "apply_retention")
+
+
+def test_the_anonymisation_keeps_the_stored_loads_exact(seen_person, referent):
+    # The anonymisation blanks the reasons of the person's assignments (an
+    # UPDATE of the assignment table): the loads must not move.
+    AssignmentFactory(beneficiary=seen_person, staff=referent, ended=True)
+    AssignmentFactory(staff=referent)
+    before = set(StaffLoad.objects.values_list("staff_id", "programme", "active"))
+
+    with travel(after_contact(TWENTY_FOUR_MONTHS_AND_A_DAY)):
+        assert last_line(run()) == "anonymised: 1"
+
+    assert load_counter_drift() == []
+    assert set(StaffLoad.objects.values_list("staff_id", "programme", "active")) == before
