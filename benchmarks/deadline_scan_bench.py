@@ -113,9 +113,10 @@ def _generate(pathways, due, departement, territories, referents, today):
             f"""
             INSERT INTO {b} (departement_id, territory_id, caf_number, household_role, nir,
                 external_id, civility, last_name, birth_name, first_name, address_line, postcode,
-                city, phone, email, rsa_application_date, known_to_departement, version, updated_at)
+                city, phone, email, france_travail_id, reference_date_source, rsa_application_date,
+                known_to_departement, version, updated_at)
             SELECT %s, %s + (i %% {TERRITORIES}), lpad(i::text, 8, '0'), 'demandeur', '', '', '',
-                'Nom' || i, '', 'Prenom' || i, '', '', '', '', '',
+                'Nom' || i, '', 'Prenom' || i, '', '', '', '', '', '', '',
                 CASE WHEN i <= %s THEN %s::date - 8 ELSE %s::date - (i %% 7) END, false, 1, now()
             FROM generate_series(1, %s) AS i
             """,

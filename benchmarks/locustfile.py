@@ -5,7 +5,7 @@
 
 - referents (most users): log in, open their portfolio, open a person's
   record, log an interview there (the form as the page serves it), read
-  their notifications and the overdue deadlines;
+  their notifications;
 - managers: log in with their second factor, read the dashboard `/equipe/`,
   the unassigned queue, balance it (the proposed plan, then its
   confirmation) and read the statistics;
@@ -118,10 +118,6 @@ class Referent(BenchUser):
     def notifications(self):
         self.page("/notifications/")
 
-    @task(1)
-    def overdue(self):
-        self.page("/delais/depasses/")
-
 
 class Manager(BenchUser):
     kind = "managers"
@@ -191,7 +187,16 @@ class Admin(BenchUser):
         if match is None:
             return
         base = f"/imports/{match.group(1)}/"
-        columns = next((f for f in forms_of(response.text) if f.method == "post"), None)
+        # The columns form: a POST to the page itself (not the sheet choice,
+        # nor the cancel or logout forms).
+        columns = next(
+            (
+                f
+                for f in forms_of(response.text)
+                if f.method == "post" and not f.action and "sheet" not in f.names()
+            ),
+            None,
+        )
         if columns is not None and "/colonnes/" in response.url:
             self.client.post(
                 base + "colonnes/", data=columns.data(), name="/imports/[id]/colonnes/ POST"

@@ -166,7 +166,7 @@ def import_checks(results, rows):
     return [
         Check(
             f"import de {rows:,} lignes",
-            f"{ours['seconds']:.1f} s ({rows / ours['seconds']:,.0f} lignes/s)",
+            f"{ours['seconds']:.1f} s ({rows / ours['seconds']:,.0f} lignes/s; CPU {ours['cpu']:.1f} s)",
             target,
             projected < IMPORT_SECONDS,
         )
@@ -360,7 +360,7 @@ def render(results, checks, growth_table, args):
                 f"### Load: {users} users, {args.load_seconds} s, spawn rate {args.spawn_rate:g}/s",
                 "",
                 "locust (`benchmarks/locustfile.py`): referents (portfolio, record, logging an "
-                "interview, notifications, overdue), managers (dashboard, queue, balancing, "
+                "interview, notifications), managers (dashboard, queue, balancing, "
                 "overdue, statistics), one administrator running imports in the background; "
                 "every user logs in (managers and the administrator with their TOTP code). "
                 f"Load average at the end: {load['load_after'][0]:.1f}.",
