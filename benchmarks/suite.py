@@ -704,8 +704,11 @@ def parse_args(argv=None):
             "BENCH_PEOPLE",
             "BENCH_SCALES",
             "BENCH_MILLION",
+            "BENCH_PHASES",
             "BENCH_USERS",
             "BENCH_LOAD_SECONDS",
+            "BENCH_DB_PREFIX",
+            "BENCH_RESUME",
         )
         if os.environ.get(key)
     )
