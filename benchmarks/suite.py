@@ -573,7 +573,9 @@ class Bench:
             if not phases & {"pages", "load"} or ("pages" not in phases and people != args.people):
                 continue
             done = self.results["scales"].get(people, {})
-            if args.resume and "pages" in done and ("load" in done or people != args.people):
+            if args.resume and "pages" in done and people != args.people:
+                # A growth point already measured; the main scale's requested
+                # phases always run.
                 log(f"{people:,} personnes : pages déjà mesurées (reprise)")
                 continue
             log(f"=== {people:,} personnes ===")
