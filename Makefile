@@ -6,13 +6,14 @@ PY := $(VENV)/bin/python
 PYTEST_ARGS ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help run test quality format messages setup setup-dev services browser demo-logins demo-code lock deploy-check
+.PHONY: help run test quality format messages setup setup-dev services browser demo-logins demo-code lock deploy-check bench
 
 help:
 	@echo "make run      installe, migre, charge les données de démo et sert l'application (SQLite, sans Redis)"
 	@echo "make test     installe et lance toute la suite de tests sur PostgreSQL et Redis"
 	@echo "make quality  ruff, djlint et makemigrations --check"
 	@echo "make deploy-check  vérifie les réglages de sécurité de production (check --deploy)"
+	@echo "make bench    banc d'essai : pages, charge (locust), import, scan des délais, statistiques ; écrit docs/benchmarks.md"
 	@echo "make lock     recompile requirements/*.txt (versions + hashes) depuis pyproject.toml ; LOCK_ARGS=--upgrade pour tout remonter"
 
 # --- Installation --------------------------------------------------------------
@@ -75,6 +76,22 @@ demo-logins: setup
 # The current second-factor code of the demo manager and admin accounts.
 demo-code: setup
 	@$(PY) manage.py demo_code
+
+# --- Benchmarks -----------------------------------------------------------------
+
+# bench.txt holds dev.txt's versions plus django-import-export and locust.
+$(VENV)/.installed-bench: requirements/bench.txt | $(VENV)/bin/activate
+	$(PY) -m pip install --quiet --require-hashes -r requirements/bench.txt
+	touch $@
+
+# The benchmark suite (benchmarks/suite.py) against PostgreSQL and Redis on
+# loopback, in databases of its own named <prefix>_<scale>_bench, seeded once
+# (seed_demo) and reused. BENCH_PEOPLE=100000 (default), BENCH_SCALES=10000,100000
+# for the growth table, BENCH_MILLION=1 to allow 1,000,000; the server comes
+# from BENCH_DATABASE_URL or DATABASE_URL, Redis from BENCH_REDIS_URL
+# (default redis://127.0.0.1:6379/15). Writes docs/benchmarks.md.
+bench: $(VENV)/.installed-bench node_modules/.package-lock.json .env
+	$(PY) benchmarks/suite.py
 
 # --- Tests ----------------------------------------------------------------------
 

@@ -109,13 +109,21 @@ def _generate(pathways, due, departement, territories, referents, today):
     )
     t0, ref0 = territories[0].pk, referents[0].pk
     with connection.cursor() as cursor:
+        # The generated rows need no history (pghistory's triggers would write
+        # a copy of each of the ~1.3 million rows): triggers are off while they
+        # are written, on again for the scan (superuser only; else kept on).
+        cursor.execute("SELECT rolsuper FROM pg_roles WHERE rolname = current_user")
+        superuser = cursor.fetchone()[0]
+        if superuser:
+            cursor.execute("SET session_replication_role = replica")
         cursor.execute(
             f"""
             INSERT INTO {b} (departement_id, territory_id, caf_number, household_role, nir,
                 external_id, civility, last_name, birth_name, first_name, address_line, postcode,
-                city, phone, email, rsa_application_date, known_to_departement, version, updated_at)
+                city, phone, email, france_travail_id, reference_date_source, rsa_application_date,
+                known_to_departement, version, updated_at)
             SELECT %s, %s + (i %% {TERRITORIES}), lpad(i::text, 8, '0'), 'demandeur', '', '', '',
-                'Nom' || i, '', 'Prenom' || i, '', '', '', '', '',
+                'Nom' || i, '', 'Prenom' || i, '', '', '', '', '', '', '',
                 CASE WHEN i <= %s THEN %s::date - 8 ELSE %s::date - (i %% 7) END, false, 1, now()
             FROM generate_series(1, %s) AS i
             """,
@@ -164,6 +172,8 @@ def _generate(pathways, due, departement, territories, referents, today):
             """,
             [today, today, today, today],
         )
+        if superuser:
+            cursor.execute("SET session_replication_role = DEFAULT")
         cursor.execute("ANALYZE")
 
 
