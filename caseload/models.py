@@ -696,11 +696,8 @@ class Unassigned(models.Model):
         verbose_name = "personne sans référent"
         verbose_name_plural = "personnes sans référent"
         indexes = [
-            models.Index(
-                "territory",
-                models.F("next_due_on").asc(nulls_last=True),
-                name="unassigned_by_territory_due",
-            ),
+            # Ascending: people with no open deadline last, as the queue sorts.
+            models.Index(fields=["territory", "next_due_on"], name="unassigned_by_territory_due"),
         ]
 
     def __str__(self):

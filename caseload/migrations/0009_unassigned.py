@@ -319,9 +319,7 @@ class Migration(migrations.Migration):
                 "verbose_name_plural": "personnes sans référent",
                 "indexes": [
                     models.Index(
-                        models.F("territory"),
-                        models.OrderBy(models.F("next_due_on"), nulls_last=True),
-                        name="unassigned_by_territory_due",
+                        fields=["territory", "next_due_on"], name="unassigned_by_territory_due"
                     )
                 ],
             },
