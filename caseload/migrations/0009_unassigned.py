@@ -23,22 +23,34 @@ SELECT b.id AS beneficiary_id,
        d.due_on AS next_due_on,
        COALESCE(d.kind, '') AS next_kind
   FROM beneficiaries_beneficiary b
-  JOIN pathways_pathway p ON p.beneficiary_id = b.id AND p.closed_at IS NULL
-  LEFT JOIN LATERAL (
-       SELECT dl.due_on, dl.kind
-         FROM pathways_deadline dl
-        WHERE dl.pathway_id = p.id AND dl.met_on IS NULL AND dl.cancelled_on IS NULL
-        ORDER BY dl.due_on, dl.id
+  JOIN LATERAL (
+       SELECT op.id, op.programme, op.stage
+         FROM pathways_pathway op
+        WHERE op.beneficiary_id = b.id AND op.closed_at IS NULL
         LIMIT 1
+  ) p ON TRUE
+  LEFT JOIN LATERAL (
+       SELECT (array_agg(dl.due_on ORDER BY dl.due_on, dl.id) FILTER (WHERE open))[1] AS due_on,
+              (array_agg(dl.kind ORDER BY dl.due_on, dl.id) FILTER (WHERE open))[1] AS kind
+         FROM pathways_deadline dl,
+              LATERAL (SELECT dl.met_on IS NULL AND dl.cancelled_on IS NULL AS open) o
+        WHERE dl.pathway_id = p.id
   ) d ON TRUE
  WHERE b.anonymised_at IS NULL
-   AND NOT EXISTS (
-       SELECT 1
+   AND (
+       SELECT TRUE
          FROM caseload_assignment a
          JOIN caseload_staffprofile s ON s.id = a.staff_id
         WHERE a.beneficiary_id = b.id AND a.ended_at IS NULL AND s.is_active
-   );
+        LIMIT 1
+   ) IS NULL;
 """
+# Written as per-person lookups (lateral subqueries, a scalar subquery for
+# the active referent, the pathway's deadlines read by pathway and the open
+# ones aggregated, rather than walked in date order on the index of open
+# deadlines): the plan follows each person's keys whatever the statistics say of
+# tables a transaction has just filled (an import), so a refresh costs what
+# the number of people touched costs.
 
 # Recompute the rows of some people. Their beneficiary rows are locked first
 # (in id order), so that two transactions touching the same person refresh
@@ -46,7 +58,9 @@ SELECT b.id AS beneficiary_id,
 # statement of a function takes a new snapshot in READ COMMITTED).
 REFRESH_FUNCTION = """
 CREATE FUNCTION caseload_unassigned_refresh(ids bigint[], lock_people boolean DEFAULT TRUE)
-RETURNS void LANGUAGE plpgsql AS $$
+RETURNS void LANGUAGE plpgsql
+SET enable_seqscan = off
+AS $$
 BEGIN
     IF ids IS NULL OR cardinality(ids) = 0 THEN
         RETURN;
@@ -55,19 +69,19 @@ BEGIN
         PERFORM 1 FROM beneficiaries_beneficiary
           WHERE id = ANY(ids) ORDER BY id FOR NO KEY UPDATE;
     END IF;
-    DELETE FROM caseload_unassigned u
-     WHERE u.beneficiary_id = ANY(ids)
-       AND NOT EXISTS (
-           SELECT 1 FROM caseload_unassigned_expected e
-            WHERE e.beneficiary_id = u.beneficiary_id
-       );
+    WITH expected AS MATERIALIZED (
+        SELECT * FROM caseload_unassigned_expected WHERE beneficiary_id = ANY(ids)
+    ), removed AS (
+        DELETE FROM caseload_unassigned u
+         WHERE u.beneficiary_id = ANY(ids)
+           AND u.beneficiary_id NOT IN (SELECT beneficiary_id FROM expected)
+    )
     INSERT INTO caseload_unassigned AS u
            (beneficiary_id, territory_id, commune_id, pathway_id, programme, stage,
             next_due_on, next_kind)
-    SELECT e.beneficiary_id, e.territory_id, e.commune_id, e.pathway_id, e.programme, e.stage,
-           e.next_due_on, e.next_kind
-      FROM caseload_unassigned_expected e
-     WHERE e.beneficiary_id = ANY(ids)
+    SELECT beneficiary_id, territory_id, commune_id, pathway_id, programme, stage,
+           next_due_on, next_kind
+      FROM expected
     ON CONFLICT (beneficiary_id) DO UPDATE
        SET territory_id = EXCLUDED.territory_id,
            commune_id = EXCLUDED.commune_id,
