@@ -2,6 +2,7 @@
 manager may assign people to. Nothing here reads people or pathways (the
 unassigned queue is `pathways.selectors.unassigned_queue`)."""
 
+import heapq
 import math
 from dataclasses import dataclass
 from decimal import Decimal
@@ -276,18 +277,21 @@ class SuggestionPool:
         With `resolve=False`, the candidates carry `staff_id` only (their
         `staff` comes with `resolve()`, once for many people)."""
         extra = self.extra
-        found = []
-        for role in roles:
-            for pk, territories, loads, caps in self._by_role.get(role, ()):
-                if territory_id is not None and territory_id not in territories:
-                    continue
-                active = loads[programme] + extra.get((pk, programme), 0)
-                cap = caps[programme]
-                if cap is not None and active >= cap:
-                    continue
-                ratio = -1.0 if cap is None else (cap - active) / cap
-                found.append(((pk not in previous_staff_ids, -ratio, active, pk), active, cap))
-        found.sort(key=lambda item: item[0])
+
+        def eligible():
+            for role in roles:
+                for pk, territories, loads, caps in self._by_role.get(role, ()):
+                    if territory_id is not None and territory_id not in territories:
+                        continue
+                    active = loads[programme] + extra.get((pk, programme), 0)
+                    cap = caps[programme]
+                    if cap is not None and active >= cap:
+                        continue
+                    ratio = -1.0 if cap is None else (cap - active) / cap
+                    yield ((pk not in previous_staff_ids, -ratio, active, pk), active, cap)
+
+        # The best few without sorting every eligible member (min() for one).
+        found = sorted(eligible()) if limit is None else heapq.nsmallest(limit, eligible())
         candidates = [
             Candidate(
                 staff=None,
@@ -297,7 +301,7 @@ class SuggestionPool:
                 cap=cap,
                 continuity=not key[0],
             )
-            for key, active, cap in found[:limit]
+            for key, active, cap in found
         ]
         return self.resolve(candidates) if resolve else candidates
 
