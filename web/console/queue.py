@@ -12,6 +12,8 @@ from dataclasses import dataclass
 
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, Window
+from django.utils.html import format_html_join
+from django.utils.safestring import mark_safe
 
 from caseload.enums import Programme, StaffRole
 from caseload.selectors import SuggestionPool, previous_referents, programme_loads
@@ -158,3 +160,32 @@ def staff_choices(queryset, roles=None):
         groups.setdefault(role, []).append(StaffChoice(pk, role, _Name(first_name, last_name)))
     order = list(dict.fromkeys([*(roles or ()), *groups]))
     return [(StaffRole(role).label, groups[role]) for role in order if role in groups]
+
+
+def staff_options_html(groups, selected=None):
+    """The <optgroup>s of a referent select, rendered here rather than by a
+    template loop (the queue's bulk select lists every referent: a thousand
+    options): `groups` from `staff_choices`, `selected` the pk to keep
+    selected (a choice a cap refused)."""
+    return format_html_join(
+        "",
+        '<optgroup label="{}">{}</optgroup>',
+        (
+            (
+                label,
+                format_html_join(
+                    "",
+                    '<option value="{}"{}>{}</option>',
+                    (
+                        (
+                            member.pk,
+                            mark_safe(" selected") if member.pk == selected else "",
+                            member.user.get_full_name(),
+                        )
+                        for member in members
+                    ),
+                ),
+            )
+            for label, members in groups
+        ),
+    )

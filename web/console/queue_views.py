@@ -58,6 +58,7 @@ from web.console.queue import (
     pool_loads,
     queue_rows,
     staff_choices,
+    staff_options_html,
 )
 
 # The element the queue's filters refresh (htmx target).
@@ -97,7 +98,10 @@ def _queue_page(request, *, status=200, refused=None):
             pool, [row["suggestion"].staff.pk for row in rows if row["suggestion"]]
         ),
         "programmes": list(Programme),
-        "staff_groups": staff_choices(pool.queryset),
+        "staff_options": staff_options_html(
+            staff_choices(pool.queryset),
+            selected=refused["staff"] if refused and refused.get("key") == "lot" else None,
+        ),
         # Where a referent chosen in a row's fragment sends back to.
         "next_query": urlencode({"next": request.get_full_path()}),
         "refused": refused,
