@@ -50,18 +50,29 @@ def one_query_page(queryset, number, per_page):
     return Page(rows, number, paginator)
 
 
-def _best_candidate(pool, person, previous):
+def _best_candidate(pool, person, previous, shared=None):
     """The best-ranked referent for a person of the queue (its `staff_id`
-    only: `SuggestionPool.resolve`), or None."""
+    only: `SuggestionPool.resolve`), or None. With `shared` (a dict, while
+    nothing is taken from the pool), people of the same territory, stage and
+    programme with no past referent share one ranking."""
+    roles = roles_for_stage(person.pathway_stage)
+    programme = person.pathway_programme or Programme.DROIT_COMMUN
+    past = previous.get(person.pk, set())
+    key = (person.territory_id, tuple(roles), programme)
+    if shared is not None and not past and key in shared:
+        return shared[key]
     candidates = pool.candidates(
         territory_id=person.territory_id,
-        roles=roles_for_stage(person.pathway_stage),
-        programme=person.pathway_programme or Programme.DROIT_COMMUN,
-        previous_staff_ids=previous.get(person.pk, set()),
+        roles=roles,
+        programme=programme,
+        previous_staff_ids=past,
         limit=1,
         resolve=False,
     )
-    return candidates[0] if candidates else None
+    best = candidates[0] if candidates else None
+    if shared is not None and not past:
+        shared[key] = best
+    return best
 
 
 def queue_rows(people, pool, *, today):
@@ -71,7 +82,8 @@ def queue_rows(people, pool, *, today):
     the suggested staff with the loads panel's others)."""
     previous = previous_referents(p.pk for p in people)
     orientations = latest_orientations(p.pathway_id for p in people)
-    suggestions = [_best_candidate(pool, person, previous) for person in people]
+    shared = {}
+    suggestions = [_best_candidate(pool, person, previous, shared) for person in people]
     pool.resolve(suggestions, others=LOADS_PANEL_SIZE)
     rows = []
     for person, suggestion in zip(people, suggestions, strict=True):
