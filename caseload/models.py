@@ -574,7 +574,7 @@ class StaffLoad(models.Model):
 
     Kept exact by the database itself, in the transaction of every write to
     `Assignment` (insert, update, delete, COPY, whatever the writer): triggers
-    installed by migration `caseload.0010_staff_load`, statement-level on
+    installed by migration `caseload.0009_staff_load`, statement-level on
     PostgreSQL, row-level on SQLite. No code writes these rows; the drift
     check (`caseload.selectors.load_counter_drift`, the
     `check_caseload_counters` command) compares them with a recount.
@@ -701,3 +701,59 @@ class ReferentChangeRequest(models.Model):
 
     def __str__(self):
         return f"Demande {self.pk} ({self.get_status_display()})"
+
+
+class Unassigned(models.Model):
+    """A person waiting for a referent, stored: one row per person (not
+    anonymised) with an open pathway and no active assignment to a staff
+    member in post, with what the manager's queue filters and sorts on.
+
+    Written only by the database: PostgreSQL triggers on the people,
+    pathways, deadlines, assignments and staff tables recompute the rows of
+    the people a statement touched from one definition, the view
+    `caseload_unassigned_expected` (migration 0009), and
+    `caseload.unassigned.unassigned_drift()` lists any row that differs from
+    it. On SQLite (the embedded demo) the table stays empty and the queue
+    computes the same filter (`caseload.unassigned.is_stored()`)."""
+
+    beneficiary = models.OneToOneField(
+        "beneficiaries.Beneficiary",
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="unassigned",
+        verbose_name="bénéficiaire",
+    )
+    territory = models.ForeignKey(
+        Territory,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        null=True,
+        related_name="+",
+        verbose_name="territoire",
+    )
+    commune = models.ForeignKey(
+        Commune,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        null=True,
+        related_name="+",
+        verbose_name="commune",
+    )
+    # The open pathway (pathways sit above this app: its id, not a key).
+    pathway_id = models.BigIntegerField("parcours")
+    programme = models.CharField("dispositif", max_length=30)
+    stage = models.CharField("étape", max_length=20)
+    # The most urgent open deadline of the open pathway.
+    next_due_on = models.DateField("prochaine échéance", null=True)
+    next_kind = models.CharField("délai de la prochaine échéance", max_length=20, blank=True)
+
+    class Meta:
+        verbose_name = "personne sans référent"
+        verbose_name_plural = "personnes sans référent"
+        indexes = [
+            # Ascending: people with no open deadline last, as the queue sorts.
+            models.Index(fields=["territory", "next_due_on"], name="unassigned_by_territory_due"),
+        ]
+
+    def __str__(self):
+        return f"Sans référent : {self.beneficiary_id}"

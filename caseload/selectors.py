@@ -2,8 +2,11 @@
 manager may assign people to. Nothing here reads people or pathways (the
 unassigned queue is `pathways.selectors.unassigned_queue`)."""
 
+import heapq
 import math
 from dataclasses import dataclass
+from decimal import Decimal
+from functools import cached_property
 
 from django.conf import settings
 from django.db import connection
@@ -303,6 +306,11 @@ class Candidate:
     active: int
     cap: int | None
     continuity: bool = False
+    staff_id: int | None = None
+
+    def __post_init__(self):
+        if self.staff_id is None and self.staff is not None:
+            self.staff_id = self.staff.pk
 
     @property
     def headroom(self):
@@ -318,75 +326,148 @@ class Candidate:
         )
 
 
+@dataclass
+class _RankedStaff:
+    """What the ranking reads of a staff member (no model object): their
+    loads are set on it by `attach_load_counts`."""
+
+    pk: int
+    role: str
+    part_time_ratio: Decimal
+    departement_id: int
+
+
 class SuggestionPool:
     """The staff a manager may assign to, with their loads, read once (four
-    queries) and then ranked for any number of people without more queries.
+    queries, the columns the ranking reads: no model objects) and then ranked
+    for any number of people without more queries.
     Ranking: continuity with a previous referent first, then the most room
     left in proportion to the cap (an unset cap after every known one), then
     the lighter load.
     `take()` counts a planned assignment, so a balancing plan never plans past
-    a cap."""
+    a cap.
+    The staff model objects (names, for the pages) are read only when asked:
+    `resolve()` for the candidates shown (one query), `staff` for all (one
+    query)."""
 
     def __init__(self, user):
-        self.staff = attach_load_counts(
-            list(
-                StaffProfile.objects.visible_to(user)
-                .active()
-                .referents()
-                .select_related("user", "structure")
-                .prefetch_related("territories")
-                .order_by("pk")
-            )
+        self.queryset = StaffProfile.objects.visible_to(user).active().referents()
+        self.rows = attach_load_counts(
+            [
+                _RankedStaff(*row)
+                for row in self.queryset.order_by("pk").values_list(
+                    "pk", "role", "part_time_ratio", "structure__departement_id"
+                )
+            ]
         )
-        self.caps = cap_tables(s.structure.departement_id for s in self.staff)
+        territories = {}
+        for staff_id, territory_id in StaffProfile.territories.through.objects.filter(
+            staffprofile_id__in=self.queryset.values("pk")
+        ).values_list("staffprofile_id", "territory_id"):
+            territories.setdefault(staff_id, set()).add(territory_id)
+        self.caps = cap_tables(r.departement_id for r in self.rows)
         self.extra = {}
-        # Plain tuples per role, read in the ranking loop (no model attribute
+        self._objects = {}
+        # Plain tuples per role, read in the ranking loop (no attribute
         # access there: it runs for every person of a page or a plan).
         self._by_role = {}
-        for s in self.staff:
+        for r in self.rows:
             caps = {
                 p.value: effective_cap(
-                    self.caps.get(s.structure.departement_id, {}).get((s.role, p.value)),
-                    s.part_time_ratio,
+                    self.caps.get(r.departement_id, {}).get((r.role, p.value)),
+                    r.part_time_ratio,
                 )
                 for p in Programme
             }
-            loads = {p.value: getattr(s, f"load_{p.value}") for p in Programme}
-            territories = frozenset(t.pk for t in s.territories.all())
-            self._by_role.setdefault(s.role, []).append((s.pk, s, territories, loads, caps))
+            loads = {p.value: getattr(r, f"load_{p.value}") for p in Programme}
+            self._by_role.setdefault(r.role, []).append(
+                (r.pk, frozenset(territories.get(r.pk, ())), loads, caps)
+            )
 
-    def candidates(self, *, territory_id, roles, programme, previous_staff_ids=(), limit=None):
+    def candidates(
+        self, *, territory_id, roles, programme, previous_staff_ids=(), limit=None, resolve=True
+    ):
         """The eligible staff, best first: one of `roles` (those that follow
         the person's stage: `pathways.selectors.roles_for_stage`), working in
-        the person's territory, with room under their cap in `programme`."""
+        the person's territory, with room under their cap in `programme`.
+        With `resolve=False`, the candidates carry `staff_id` only (their
+        `staff` comes with `resolve()`, once for many people)."""
         extra = self.extra
-        found = []
-        for role in roles:
-            for pk, staff, territories, loads, caps in self._by_role.get(role, ()):
-                if territory_id is not None and territory_id not in territories:
-                    continue
-                active = loads[programme] + extra.get((pk, programme), 0)
-                cap = caps[programme]
-                if cap is not None and active >= cap:
-                    continue
-                ratio = -1.0 if cap is None else (cap - active) / cap
-                found.append(
-                    ((pk not in previous_staff_ids, -ratio, active, pk), staff, active, cap)
-                )
-        found.sort(key=lambda item: item[0])
-        return [
+
+        def eligible():
+            for role in roles:
+                for pk, territories, loads, caps in self._by_role.get(role, ()):
+                    if territory_id is not None and territory_id not in territories:
+                        continue
+                    active = loads[programme] + extra.get((pk, programme), 0)
+                    cap = caps[programme]
+                    if cap is not None and active >= cap:
+                        continue
+                    ratio = -1.0 if cap is None else (cap - active) / cap
+                    yield ((pk not in previous_staff_ids, -ratio, active, pk), active, cap)
+
+        # The best few without sorting every eligible member (min() for one).
+        found = sorted(eligible()) if limit is None else heapq.nsmallest(limit, eligible())
+        candidates = [
             Candidate(
-                staff=staff,
+                staff=None,
+                staff_id=key[3],
                 programme=programme,
                 active=active,
                 cap=cap,
                 continuity=not key[0],
             )
-            for key, staff, active, cap in found[:limit]
+            for key, active, cap in found
         ]
+        return self.resolve(candidates) if resolve else candidates
+
+    def resolve(self, candidates, others=0):
+        """Give the candidates their staff model objects (with their user
+        and structure) in one query, and return them. With `others`, also
+        read the first staff members by name, that many (`staff_read()`)."""
+        wanted = {c.staff_id for c in candidates if c is not None} - set(self._objects)
+        query = models.Q(pk__in=wanted)
+        if others:
+            query |= models.Q(
+                pk__in=self.queryset.order_by("user__last_name", "user__first_name", "pk").values(
+                    "pk"
+                )[:others]
+            )
+        if wanted or others:
+            self._objects.update(self._load(self.queryset.filter(query)))
+        for candidate in candidates:
+            if candidate is not None:
+                candidate.staff = self._objects[candidate.staff_id]
+        return candidates
+
+    def staff_read(self):
+        """{pk: staff model object} of the staff read so far (`resolve`,
+        `staff`)."""
+        return dict(self._objects)
+
+    @cached_property
+    def staff(self):
+        """Every staff member of the pool, as model objects with their loads
+        (one query)."""
+        staff = self._load(self.queryset.order_by("pk"))
+        self._objects.update(staff)
+        return list(staff.values())
+
+    def _load(self, queryset):
+        rows = {r.pk: r for r in self.rows}
+        staff = {}
+        for member in queryset.select_related("user", "structure"):
+            row = rows.get(member.pk)
+            if row is None:
+                continue
+            for programme in Programme:
+                name = f"load_{programme.value}"
+                setattr(member, name, getattr(row, name))
+            staff[member.pk] = member
+        return staff
 
     def take(self, candidate):
-        key = (candidate.staff.pk, candidate.programme)
+        key = (candidate.staff_id, candidate.programme)
         self.extra[key] = self.extra.get(key, 0) + 1
 
 

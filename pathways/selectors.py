@@ -5,13 +5,13 @@ people waiting for a referent."""
 import datetime
 
 from django.conf import settings
-from django.db import models
-from django.db.models import Exists, OuterRef, Subquery
+from django.db.models import Exists, F, OuterRef, Subquery
 from django.utils import timezone
 
 from beneficiaries.models import Beneficiary
 from caseload.enums import Programme, StaffRole
 from caseload.models import Assignment
+from caseload.unassigned import is_stored
 from pathways.models import Deadline, OrientationDecision, Pathway
 from pathways.stages import STAGE_ROLES
 
@@ -87,26 +87,76 @@ def unassigned_queue(
 ):
     """People of the manager's territories with no active referent (new
     applicants, people whose referent ended the follow-up or is no longer in
-    post), with their open pathway, its latest orientation and its most urgent
-    open deadline; the oldest deadline first.
+    post), with their open pathway (`pathway_id`, `pathway_stage`,
+    `pathway_programme`) and its most urgent open deadline (`deadline_kind`,
+    `deadline_due_on`); the oldest deadline first.
+
+    On PostgreSQL the people come from the stored queue
+    (`caseload.models.Unassigned`, kept exact by triggers), which carries
+    these columns: no lookup per person. Elsewhere (the SQLite demo) the same
+    filter is computed.
 
     Narrowed by a search (`BeneficiaryQuerySet.search`: name prefixes, CAF
     number, commune) and filters, each on an indexed column: territory,
     commune, the open pathway's programme, the state of the next deadline
     (QUEUE_DEADLINE_*), the latest orientation (an `Orientation` value or
     QUEUE_NOT_ORIENTED), a tag of the Département. A territory or commune outside the user's scope
-    finds nobody (the scope comes first)."""
+    finds nobody (the scope comes first). The latest orientation of the
+    people shown: `latest_orientations`."""
+    orientations = OrientationDecision.objects.filter(
+        pathway__beneficiary_id=OuterRef("pk"), pathway__closed_at__isnull=True
+    )
+    latest_orientation = orientations.order_by("-decided_on", "-pk").values("orientation")[:1]
+    if is_stored():
+        qs = (
+            Beneficiary.objects.visible_to(user)
+            .filter(unassigned__isnull=False)
+            .annotate(
+                pathway_id=F("unassigned__pathway_id"),
+                pathway_stage=F("unassigned__stage"),
+                pathway_programme=F("unassigned__programme"),
+                deadline_kind=F("unassigned__next_kind"),
+                deadline_due_on=F("unassigned__next_due_on"),
+            )
+        )
+        if programme:
+            qs = qs.filter(unassigned__programme=programme)
+    else:
+        qs = _computed_queue(user)
+        if programme:
+            qs = qs.filter(pathway_programme=programme)
+    if search:
+        qs = qs.search(search)
+    if territory_id is not None:
+        qs = qs.filter(territory_id=territory_id)
+    if commune_id is not None:
+        qs = qs.filter(commune_id=commune_id)
+    if tag_id is not None:
+        qs = qs.with_tag(tag_id)
+    if deadline:
+        qs = _with_next_deadline_state(qs, deadline, today)
+    if orientation == QUEUE_NOT_ORIENTED:
+        qs = qs.filter(~Exists(orientations))
+    elif orientation:
+        qs = qs.alias(latest_orientation_filter=Subquery(latest_orientation)).filter(
+            latest_orientation_filter=orientation
+        )
+    return qs.select_related("territory", "commune").order_by(
+        F("deadline_due_on").asc(nulls_last=True), "last_name", "first_name", "pk"
+    )
+
+
+def _computed_queue(user):
+    """The unassigned queue computed from the assignments, pathways and
+    deadlines (databases that do not store it); the same definition as the
+    view `caseload_unassigned_expected` of the stored one."""
     open_pathway = Pathway.objects.filter(beneficiary_id=OuterRef("pk"), closed_at__isnull=True)
     next_deadline = (
         Deadline.objects.open()
         .filter(pathway__beneficiary_id=OuterRef("pk"), pathway__closed_at__isnull=True)
         .order_by("due_on", "pk")
     )
-    orientations = OrientationDecision.objects.filter(
-        pathway__beneficiary_id=OuterRef("pk"), pathway__closed_at__isnull=True
-    )
-    latest_orientation = orientations.order_by("-decided_on", "-pk").values("orientation")[:1]
-    qs = (
+    return (
         Beneficiary.objects.visible_to(user)
         .filter(anonymised_at__isnull=True)
         .filter(
@@ -117,37 +167,27 @@ def unassigned_queue(
             )
         )
         .filter(Exists(open_pathway))
-    )
-    if search:
-        qs = qs.search(search)
-    if territory_id is not None:
-        qs = qs.filter(territory_id=territory_id)
-    if commune_id is not None:
-        qs = qs.filter(commune_id=commune_id)
-    if tag_id is not None:
-        qs = qs.with_tag(tag_id)
-    if programme:
-        qs = qs.filter(Exists(open_pathway.filter(programme=programme)))
-    if deadline:
-        qs = _with_next_deadline_state(qs, deadline, today)
-    if orientation == QUEUE_NOT_ORIENTED:
-        qs = qs.filter(~Exists(orientations))
-    elif orientation:
-        qs = qs.alias(latest_orientation_filter=Subquery(latest_orientation)).filter(
-            latest_orientation_filter=orientation
-        )
-    return (
-        qs.select_related("territory", "commune")
         .annotate(
             pathway_id=Subquery(open_pathway.values("pk")[:1]),
             pathway_stage=Subquery(open_pathway.values("stage")[:1]),
             pathway_programme=Subquery(open_pathway.values("programme")[:1]),
-            pathway_orientation=Subquery(latest_orientation),
             deadline_kind=Subquery(next_deadline.values("kind")[:1]),
             deadline_due_on=Subquery(next_deadline.values("due_on")[:1]),
         )
-        .order_by(models.F("deadline_due_on").asc(nulls_last=True), "last_name", "first_name", "pk")
     )
+
+
+def latest_orientations(pathway_ids):
+    """{pathway id: its latest orientation decision's `Orientation` value},
+    pathways with no decision left out (one query)."""
+    latest = {}
+    for pathway_id, orientation in (
+        OrientationDecision.objects.filter(pathway_id__in=list(pathway_ids))
+        .order_by("pathway_id", "-decided_on", "-pk")
+        .values_list("pathway_id", "orientation")
+    ):
+        latest.setdefault(pathway_id, orientation)
+    return latest
 
 
 def _with_next_deadline_state(queryset, state, today):

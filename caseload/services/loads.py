@@ -1,6 +1,6 @@
 """Repair of the stored load counters (`caseload.StaffLoad`).
 
-The database keeps them exact (triggers of migration `caseload.0010_staff_load`):
+The database keeps them exact (triggers of migration `caseload.0009_staff_load`):
 a drift means someone wrote with the triggers disabled (a restore, a manual
 `session_replication_role = replica`). The repair recounts the drifted pairs
 with the assignment table locked against writes, so that no assignment

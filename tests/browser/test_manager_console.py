@@ -119,3 +119,36 @@ def test_manager_searches_the_queue_in_place_and_keeps_the_search_in_the_url(
     expect(page).to_have_url(re.compile(r"/equipe/file/\?q=mor"))
     expect(page.get_by_role("heading", name="Personnes sans référent")).to_be_visible()
     assert_accessible(page)
+
+
+def test_manager_chooses_another_referent_in_a_queue_row_fetched_on_demand(
+    page, live_server, log_in, assert_accessible
+):
+    territory, manager, _referent = territory_team(
+        user__first_name="Camille", user__last_name="Durand"
+    )
+    manager.user.username = "chef"
+    manager.user.save()
+    other = StaffProfileFactory(
+        social_worker=True,
+        structure=manager.structure,
+        territories=[territory],
+        user__first_name="Sacha",
+        user__last_name="Roux",
+    )
+    person = new_applicant(territory, last_name="Martin", first_name="Léa")
+
+    log_in(page, "chef")
+    page.goto(f"{live_server.url}/equipe/file/")
+    row = page.get_by_role("row").filter(has_text="MARTIN Léa")
+    expect(row.get_by_role("button", name="Affecter à Camille Durand")).to_be_visible()
+    row.get_by_role("button", name="Choisir un autre référent").click()
+
+    select = page.get_by_label("Autre référent pour Léa Martin")
+    expect(select).to_be_focused()
+    assert_accessible(page)
+    select.select_option(label="Sacha Roux")
+    row.get_by_role("button", name="Affecter", exact=True).click()
+
+    expect(page.get_by_text("Sacha Roux suit désormais Léa Martin.")).to_be_visible()
+    assert Assignment.objects.active().get(beneficiary=person).staff == other

@@ -22,8 +22,13 @@ DASHBOARD_QUERIES = 10
 # The queue reads the territories, communes and tags of its filters (three
 # queries). The queue, person and staff pages each write one access row (one INSERT).
 # The person page reads the objections and restrictions that hold (one).
-QUEUE_QUERIES = 15
-PERSON_QUERIES = 20
+# The queue: its page and total in one query (stored queue), the pool's four
+# column reads, the past referents, the latest orientations, the suggested
+# staff with the loads panel, the bulk select's options (four columns).
+QUEUE_QUERIES = 17
+# The person page reads the pool's staff objects once, for the select and the
+# suggestions.
+PERSON_QUERIES = 21
 STAFF_QUERIES = 10
 
 

@@ -240,3 +240,42 @@ def test_the_staff_bulk_reassignment_offers_the_reason_to_exceed_a_cap(login, te
     assert select["options"][0]["value"] == "" and chosen(select) == []
     assert groups_of(select) == ["Travailleur social"]
     assert select["options"][1]["value"] == str(worker.pk)
+
+
+def test_a_queue_row_fetches_the_select_of_every_referent_on_demand(login, team):
+    territory, manager, _referent, _worker = team
+    person = new_applicant(territory)
+    client = login(manager)
+
+    page = client.get(reverse("console:queue")).content.decode()
+    fragment = client.get(
+        reverse("console:queue_referents", args=[person.pk]), {"next": "/equipe/file/?q=a"}
+    )
+
+    select = select_named(fragment, f"autre-{person.pk}-referent")
+    assert f'aria-controls="autre-{person.pk}"' in page
+    assert f'id="autre-{person.pk}-referent"' not in page
+    assert "data-autofocus" in select["attrs"]
+    assert groups_of(select) == ["Référent socio-professionnel", "Travailleur social"]
+    assert 'value="/equipe/file/?q=a"' in fragment.content.decode()
+
+
+def test_the_fragment_of_referents_is_refused_for_a_person_out_of_scope(login, team):
+    _territory, manager, _referent, _worker = team
+    elsewhere, _other_manager, _other = territory_team()
+    person = new_applicant(elsewhere)
+
+    response = login(manager).get(reverse("console:queue_referents", args=[person.pk]))
+
+    assert response.status_code == 404
+
+
+def test_the_fragment_sends_back_to_the_queue_only(login, team):
+    territory, manager, _referent, _worker = team
+    person = new_applicant(territory)
+
+    response = login(manager).get(
+        reverse("console:queue_referents", args=[person.pk]), {"next": "https://ailleurs.example/"}
+    )
+
+    assert 'name="next" value="/equipe/file/"' in response.content.decode()

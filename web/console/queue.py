@@ -1,58 +1,107 @@
 """Reads of the console's queue pages: each person waiting for a referent
 with the best-ranked one, the balancing plan, and the loads panel.
 
-The people come from `pathways.selectors.unassigned_queue` (annotated with
-their open pathway's stage and programme); the staff and their loads from
-`caseload.selectors.SuggestionPool`.
+The people come from `pathways.selectors.unassigned_queue` (the stored queue
+on PostgreSQL, with their open pathway's stage and programme and their next
+deadline); the staff and their loads from `caseload.selectors.SuggestionPool`,
+ranked for the rows shown only.
 """
 
-from caseload.enums import Programme
+import math
+from dataclasses import dataclass
+
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, Window
+from django.utils.html import format_html_join
+from django.utils.safestring import mark_safe
+
+from caseload.enums import Programme, StaffRole
 from caseload.selectors import SuggestionPool, previous_referents, programme_loads
 from pathways.enums import Orientation
 from pathways.models import Deadline, Pathway, deadline_state
-from pathways.selectors import roles_for_stage, unassigned_queue
+from pathways.selectors import latest_orientations, roles_for_stage, unassigned_queue
 
 BALANCE_LIMIT = 200
-LOADS_PANEL_SIZE = 30
+# The loads panel beside the queue: the referents suggested on the page, then
+# others by name, this many at most (the dashboard lists them all).
+LOADS_PANEL_SIZE = 12
 
 
-def _best_candidate(pool, person, previous):
-    """The best-ranked referent for a person of the queue, or None."""
+def one_query_page(queryset, number, per_page):
+    """The page `number` of a queryset and its total in one query (the total
+    as `COUNT(*) OVER ()` on the page's rows), as a `Paginator` page; a page
+    past the end gives the last one (one more query then, for the total)."""
+    try:
+        number = max(1, int(number))
+    except (TypeError, ValueError):
+        number = 1
+    counted = queryset.annotate(queue_total=Window(Count("*")))
+    rows = list(counted[(number - 1) * per_page : number * per_page])
+    if rows:
+        total = rows[0].queue_total
+    else:
+        total = queryset.count() if number > 1 else 0
+        last = max(1, math.ceil(total / per_page))
+        if number > last:
+            number = last
+            rows = list(counted[(number - 1) * per_page : number * per_page])
+    paginator = Paginator(queryset, per_page)
+    paginator.count = total
+    return Page(rows, number, paginator)
+
+
+def _best_candidate(pool, person, previous, shared=None):
+    """The best-ranked referent for a person of the queue (its `staff_id`
+    only: `SuggestionPool.resolve`), or None. With `shared` (a dict, while
+    nothing is taken from the pool), people of the same territory, stage and
+    programme with no past referent share one ranking."""
+    roles = roles_for_stage(person.pathway_stage)
+    programme = person.pathway_programme or Programme.DROIT_COMMUN
+    past = previous.get(person.pk, set())
+    key = (person.territory_id, tuple(roles), programme)
+    if shared is not None and not past and key in shared:
+        return shared[key]
     candidates = pool.candidates(
         territory_id=person.territory_id,
-        roles=roles_for_stage(person.pathway_stage),
-        programme=person.pathway_programme or Programme.DROIT_COMMUN,
-        previous_staff_ids=previous.get(person.pk, set()),
+        roles=roles,
+        programme=programme,
+        previous_staff_ids=past,
         limit=1,
+        resolve=False,
     )
-    return candidates[0] if candidates else None
+    best = candidates[0] if candidates else None
+    if shared is not None and not past:
+        shared[key] = best
+    return best
 
 
 def queue_rows(people, pool, *, today):
     """One row per person of a queue page: labels of their stage, programme,
-    latest orientation and most urgent deadline, and the suggested referent (one query, for the
-    people's past referents)."""
+    latest orientation and most urgent deadline, and the suggested referent
+    (three queries: the people's past referents, their latest orientations,
+    the suggested staff with the loads panel's others)."""
     previous = previous_referents(p.pk for p in people)
+    orientations = latest_orientations(p.pathway_id for p in people)
+    shared = {}
+    suggestions = [_best_candidate(pool, person, previous, shared) for person in people]
+    pool.resolve(suggestions, others=LOADS_PANEL_SIZE)
     rows = []
-    for person in people:
+    for person, suggestion in zip(people, suggestions, strict=True):
         programme = person.pathway_programme or Programme.DROIT_COMMUN
+        orientation = orientations.get(person.pathway_id)
         rows.append(
             {
                 "person": person,
                 "stage_label": Pathway(stage=person.pathway_stage).get_stage_display(),
                 "programme_label": Programme(programme).label,
-                "orientation_label": (
-                    Orientation(person.pathway_orientation).label
-                    if person.pathway_orientation
-                    else ""
-                ),
+                "orientation_label": Orientation(orientation).label if orientation else "",
                 "deadline_label": (
                     Deadline(kind=person.deadline_kind).get_kind_display()
                     if person.deadline_kind
                     else ""
                 ),
                 "deadline_state": deadline_state(due_on=person.deadline_due_on, today=today),
-                "suggestion": _best_candidate(pool, person, previous),
+                "suggestion": suggestion,
             }
         )
     return rows
@@ -72,21 +121,83 @@ def balance_plan(user):
         if choice is not None:
             pool.take(choice)
         plan.append((person, choice))
+    pool.resolve([choice for _person, choice in plan])
     return plan
 
 
 def pool_loads(pool, first=()):
     """The loads panel beside the queue: the referents suggested on the page
-    first, then the others by name, at most LOADS_PANEL_SIZE (the dashboard
-    lists them all)."""
+    first, then others by name, at most LOADS_PANEL_SIZE (the staff
+    `queue_rows` read; the dashboard lists them all)."""
     first = list(dict.fromkeys(first))
+    read = pool.staff_read()
     rest = sorted(
-        (s for s in pool.staff if s.pk not in set(first)),
+        (s for pk, s in read.items() if pk not in set(first)),
         key=lambda s: (s.user.last_name, s.user.first_name, s.pk),
     )
-    by_id = {s.pk: s for s in pool.staff}
-    chosen = ([by_id[pk] for pk in first] + rest)[:LOADS_PANEL_SIZE]
+    chosen = ([read[pk] for pk in first] + rest)[:LOADS_PANEL_SIZE]
     return [
         (staff, programme_loads(staff, pool.caps.get(staff.structure.departement_id, {})))
         for staff in chosen
     ]
+
+
+@dataclass(frozen=True)
+class _Name:
+    first_name: str
+    last_name: str
+
+    def get_full_name(self):
+        return f"{self.first_name} {self.last_name}".strip()
+
+
+@dataclass(frozen=True)
+class StaffChoice:
+    """An option of a referent select (`console/includes/staff_select.html`
+    reads `pk` and `user.get_full_name`), read as columns, not models."""
+
+    pk: int
+    role: str
+    user: _Name
+
+
+def staff_choices(queryset, roles=None):
+    """[(role label, [StaffChoice…])] of the staff of a queryset for a
+    select with one group per role (one query of four columns), in the order
+    of `roles` when given (other roles after), otherwise by role."""
+    groups = {}
+    for pk, role, first_name, last_name in queryset.order_by(
+        "role", "user__last_name", "user__first_name", "pk"
+    ).values_list("pk", "role", "user__first_name", "user__last_name"):
+        groups.setdefault(role, []).append(StaffChoice(pk, role, _Name(first_name, last_name)))
+    order = list(dict.fromkeys([*(roles or ()), *groups]))
+    return [(StaffRole(role).label, groups[role]) for role in order if role in groups]
+
+
+def staff_options_html(groups, selected=None):
+    """The <optgroup>s of a referent select, rendered here rather than by a
+    template loop (the queue's bulk select lists every referent: a thousand
+    options): `groups` from `staff_choices`, `selected` the pk to keep
+    selected (a choice a cap refused)."""
+    return format_html_join(
+        "",
+        '<optgroup label="{}">{}</optgroup>',
+        (
+            (
+                label,
+                format_html_join(
+                    "",
+                    '<option value="{}"{}>{}</option>',
+                    (
+                        (
+                            member.pk,
+                            mark_safe(" selected") if member.pk == selected else "",
+                            member.user.get_full_name(),
+                        )
+                        for member in members
+                    ),
+                ),
+            )
+            for label, members in groups
+        ),
+    )

@@ -6,11 +6,11 @@ of the person's open pathway, read with `pathways.selectors.open_programmes`."""
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
@@ -29,7 +29,7 @@ from caseload.services.assignments import (
 )
 from caseload.services.binomes import binome_enrol
 from pathways.models import Deadline, OrientationDecision, Pathway
-from pathways.selectors import open_programmes, roles_for_stage, unassigned_queue
+from pathways.selectors import open_programmes, open_stages, roles_for_stage, unassigned_queue
 from pathways.services.orientation import orientation_decide, orientations_decide
 from privacy.restrictions import active_restrictions
 from web.audit import trace_list, trace_people, trace_person
@@ -51,7 +51,15 @@ from web.console.helpers import (
     redirect_back,
     refusal,
 )
-from web.console.queue import BALANCE_LIMIT, balance_plan, pool_loads, queue_rows
+from web.console.queue import (
+    BALANCE_LIMIT,
+    balance_plan,
+    one_query_page,
+    pool_loads,
+    queue_rows,
+    staff_choices,
+    staff_options_html,
+)
 
 # The element the queue's filters refresh (htmx target).
 QUEUE_RESULTS_ID = "file-resultats"
@@ -78,10 +86,9 @@ def _queue_page(request, *, status=200, refused=None):
     )
     today = timezone.localdate()
     people = unassigned_queue(request.user, today=today, **form.filters())
-    page = Paginator(people, settings.QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
-    people = list(page)
+    page = one_query_page(people, request.GET.get("page"), settings.QUEUE_PAGE_SIZE)
     pool = SuggestionPool(request.user)
-    rows = queue_rows(people, pool, today=today)
+    rows = queue_rows(list(page), pool, today=today)
     trace_list(request, "file d'attente", len(rows), form.filters())
     context = {
         "form": form,
@@ -91,7 +98,12 @@ def _queue_page(request, *, status=200, refused=None):
             pool, [row["suggestion"].staff.pk for row in rows if row["suggestion"]]
         ),
         "programmes": list(Programme),
-        "staff_groups": staff_choice_groups(pool.staff),
+        "staff_options": staff_options_html(
+            staff_choices(pool.queryset),
+            selected=refused["staff"] if refused and refused.get("key") == "lot" else None,
+        ),
+        # Where a referent chosen in a row's fragment sends back to.
+        "next_query": urlencode({"next": request.get_full_path()}),
         "refused": refused,
         "orientation_form": OrientationForm(),
         "active_nav": "team",
@@ -110,6 +122,37 @@ def queue(request):
     """People with no referent, the oldest deadline first; searched and
     filtered from the query string."""
     return _queue_page(request)
+
+
+def _queue_url(request):
+    """The queue page (with its filters) the fragment was fetched from."""
+    target = request.GET.get("next", "")
+    if not target.startswith(reverse("console:queue")) or not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}
+    ):
+        return reverse("console:queue")
+    return target
+
+
+@require_GET
+@manager_required
+def queue_referents(request, pk):
+    """The select of every referent for one person of the queue (the roles
+    of the person's stage first), fetched by the row's "Choisir un autre
+    référent" button: the queue page itself carries only the suggestion."""
+    person = get_object_or_404(Beneficiary.objects.visible_to(request.user), pk=pk)
+    stage = open_stages([person.pk]).get(person.pk)
+    return render(
+        request,
+        "console/includes/queue_referent_choice.html",
+        {
+            "person": person,
+            "staff_groups": staff_choices(_referents(request.user), roles=roles_for_stage(stage)),
+            "next": _queue_url(request),
+            "select_id": f"autre-{person.pk}-referent",
+            "reason_id": f"autre-{person.pk}-depassement",
+        },
+    )
 
 
 def _selected_people(request):
@@ -289,6 +332,10 @@ def _person_page(request, pk, *, status=200, refused=None):
     programme = pathway.programme if pathway else Programme.DROIT_COMMUN
     trace_person(request, person, "console : fiche")
     pool = SuggestionPool(request.user)
+    # All the pool's staff for the select (one query), which the candidates reuse.
+    staff_groups = staff_choice_groups(
+        pool.staff, roles=roles_for_stage(pathway.stage if pathway else None)
+    )
     candidates = pool.candidates(
         territory_id=person.territory_id,
         roles=roles_for_stage(pathway.stage if pathway else None),
@@ -316,9 +363,7 @@ def _person_page(request, pk, *, status=200, refused=None):
             "candidates": candidates,
             "binomes": binome_candidates(request.user, territory_id=person.territory_id)[:5],
             # The referents the stage needs, by role.
-            "staff_groups": staff_choice_groups(
-                pool.staff, roles=roles_for_stage(pathway.stage if pathway else None)
-            ),
+            "staff_groups": staff_groups,
             "refused": refused,
             "orientation_form": OrientationForm(
                 initial={"programme": programme} if pathway else None

@@ -23,6 +23,7 @@ urlpatterns = [
     path("equipe/plafonds/", views.cap_policies, name="caps"),
     path("equipe/file/", queue_views.queue, name="queue"),
     path("equipe/file/affecter/", queue_views.queue_assign, name="queue_assign"),
+    path("equipe/file/<int:pk>/referents/", queue_views.queue_referents, name="queue_referents"),
     path("equipe/file/orienter/", queue_views.queue_orient, name="queue_orient"),
     path("equipe/file/equilibrer/", queue_views.balance, name="balance"),
     path("equipe/file/equilibrer/confirmer/", queue_views.balance_confirm, name="balance_confirm"),
