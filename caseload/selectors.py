@@ -10,7 +10,7 @@ from functools import cached_property
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from caseload.enums import Programme, StaffRole
 from caseload.models import Assignment, Binome, CapPolicy, StaffLoad, StaffProfile
@@ -426,9 +426,9 @@ class SuggestionPool:
         and structure) in one query, and return them. With `others`, also
         read the first staff members by name, that many (`staff_read()`)."""
         wanted = {c.staff_id for c in candidates if c is not None} - set(self._objects)
-        query = models.Q(pk__in=wanted)
+        query = Q(pk__in=wanted)
         if others:
-            query |= models.Q(
+            query |= Q(
                 pk__in=self.queryset.order_by("user__last_name", "user__first_name", "pk").values(
                     "pk"
                 )[:others]
