@@ -24,7 +24,7 @@ def test_manager_assigns_from_the_queue_to_the_suggested_referent(
     expect(page.get_by_role("heading", name="Équipe et plafonds de portefeuille")).to_be_visible()
     assert_accessible(page)
 
-    page.get_by_role("link", name="File d'attente").click()
+    page.get_by_role("link", name="File d'attente", exact=True).click()
     expect(page.get_by_role("heading", name="Personnes sans référent")).to_be_visible()
     assert_accessible(page)
     bar = page.locator(f"#charge-{referent.pk}").get_by_role(
