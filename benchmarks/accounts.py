@@ -112,14 +112,31 @@ def prepare(referents, managers, admins, import_rows, out):
             .select_related("user", "structure")
             .order_by("pk")[:admins]
         )
+        # No administrator in the data (e.g. `pages_bench`'s generator): one
+        # for the first manager's Département (a benchmark account).
+        for index in range(admins - len(chosen_admins)):
+            user, _created = User.objects.get_or_create(
+                username=f"{BENCH_PREFIX}admin{index}",
+                defaults={"first_name": "Admin", "last_name": f"Banc {index}"},
+            )
+            profile, _created = StaffProfile.objects.get_or_create(
+                user=user,
+                defaults={
+                    "role": StaffRole.ADMIN,
+                    "structure_id": chosen_managers[0].structure_id,
+                },
+            )
+            chosen_admins.append(profile)
         everyone = [p.user_id for p in chosen_referents + chosen_managers + chosen_admins]
         User.objects.filter(pk__in=everyone).update(
             password=make_password(BENCH_PASSWORD), is_active=True
         )
         keys = {}
         second_factor = [p.user for p in chosen_managers + chosen_admins]
-        TOTPDevice.objects.filter(user__in=second_factor).delete()
-        StaticDevice.objects.filter(user__in=second_factor).delete()
+        # Devices the data may hold are replaced (a referent with one would be
+        # asked for a code the simulated user does not have).
+        TOTPDevice.objects.filter(user_id__in=everyone).delete()
+        StaticDevice.objects.filter(user_id__in=everyone).delete()
         for user in second_factor:
             keys[user.username] = secrets.token_hex(20)
             TOTPDevice.objects.create(
