@@ -340,7 +340,7 @@ def main():
     )
     print("| tableau de bord | médiane | 95e centile | CPU Python (médiane) | requêtes SQL |")
     print("| --- | --- | --- | --- | --- |")
-    for label, median, p95, cpu, queries in rows:
+    for label, median, p95, cpu, queries, *_sizes in rows:
         print(f"| {label} | {median:.0f} ms | {p95:.0f} ms | {cpu:.0f} ms | {queries} |")
     print(f"\nCalcul de la nuit : {written} instantanés en {night:.1f} s")
     print(f"Mémoire maximale de ce processus : {resource.getrusage(0).ru_maxrss / 1024:.0f} Mo")
