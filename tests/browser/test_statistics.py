@@ -1,6 +1,18 @@
+import time
+
 from playwright.sync_api import expect
 
 from tests.stats.world import build_stat_world
+
+
+def wait_until(page, expression, timeout=10):
+    """Poll `expression` from the test (Playwright's `wait_for_function`
+    polls by evaluating a string inside the page, which the Content Security
+    Policy refuses when the first check is not already true)."""
+    deadline = time.monotonic() + timeout
+    while not page.evaluate(expression):
+        assert time.monotonic() < deadline, f"toujours faux après {timeout} s : {expression}"
+        page.wait_for_timeout(50)
 
 
 def cell(page, table, label):
@@ -23,9 +35,7 @@ def test_manager_changes_period_territory_and_a_what_if(
     page.get_by_label("Au (exclu)", exact=True).fill("2026-04-01")
     page.get_by_role("button", name="Afficher").click()
     expect(cell(page, "synthese", "Entrées (parcours ouverts)")).to_have_text("5")
-    page.wait_for_function(
-        "Chart.getChart(document.querySelector('canvas.stats-chart')) !== undefined"
-    )
+    wait_until(page, "Chart.getChart(document.querySelector('canvas.stats-chart')) !== undefined")
     assert_accessible(page)
 
     page.get_by_label("Territoire", exact=True).select_option(label="Nord")
@@ -38,9 +48,10 @@ def test_manager_changes_period_territory_and_a_what_if(
     page.get_by_label("Structure", exact=True).select_option(label="Toutes les structures")
     expect(cell(page, "synthese", "Entrées (parcours ouverts)")).to_have_text("4")
     # The chart is redrawn from the new figures: Nord's two exits of March.
-    page.wait_for_function(
+    wait_until(
+        page,
         "(Chart.getChart(document.querySelector('#tableau-sorties canvas')) || {data: "
-        "{datasets: [{data: []}]}}).data.datasets[0].data.reduce((a, b) => a + b, 0) === 2"
+        "{datasets: [{data: []}]}}).data.datasets[0].data.reduce((a, b) => a + b, 0) === 2",
     )
 
     page.get_by_label("Au (exclu)", exact=True).fill("2026-05-01")
