@@ -79,6 +79,12 @@ def test_referent_logs_an_interview_and_advances_the_stage(
     assert Prescription.objects.get(beneficiary=person).offer == offer
 
 
+# A form comes through htmx from the live server, which shares the machine's
+# two cores with the other test worker during `make test`: more than
+# Playwright's default 5 s is allowed for it to arrive.
+FORM_TIMEOUT_MS = 15_000
+
+
 def _tab_to(page, predicate, limit=80):
     """Press Tab until the focused element matches; fail if it never does."""
     for _ in range(limit):
@@ -115,7 +121,7 @@ def test_the_whole_flow_works_with_the_keyboard_alone(page, live_server, log_in)
     _tab_to(page, _focused_is("Saisir un entretien"))
     page.keyboard.press("Enter")
     # the opened form takes the focus (its title), the fields follow in order
-    expect(page.locator("#titre-formulaire")).to_be_focused()
+    expect(page.locator("#titre-formulaire")).to_be_focused(timeout=FORM_TIMEOUT_MS)
     _tab_to(page, _focused_label("Compte rendu"))
     page.keyboard.type("Entretien mené au clavier.")
     _tab_to(page, _focused_label("Mobilité"))
@@ -134,7 +140,7 @@ def test_the_whole_flow_works_with_the_keyboard_alone(page, live_server, log_in)
 
     _tab_to(page, _focused_is("Changer d'étape"))
     page.keyboard.press("Enter")
-    expect(page.locator("#titre-formulaire")).to_be_focused()
+    expect(page.locator("#titre-formulaire")).to_be_focused(timeout=FORM_TIMEOUT_MS)
     _tab_to(page, _focused_label("Nouvelle étape"))
     page.keyboard.press("ArrowDown")  # social → socio-professional
     _tab_to(page, _focused_is("Valider le changement d'étape"))
