@@ -199,10 +199,8 @@ class Bench:
 
     # --- data ---------------------------------------------------------------
 
-    def seeded_database(self, people):
-        name = f"{self.args.prefix}_{report.scale_label(people)}_bench"
-        ensure_database(self.base_url, name)
-        env = self.env(name)
+    def migrate(self, name, env):
+        """Migrate a benchmark database; stop the run if that fails."""
         code, output, _ = self.run(
             [PY, "manage.py", "migrate", "--noinput", "-v0"],
             env,
@@ -211,6 +209,12 @@ class Bench:
         )
         if code != 0:
             sys.exit(f"migrate failed on {name}:\n{output[-3000:]}")
+
+    def seeded_database(self, people):
+        name = f"{self.args.prefix}_{report.scale_label(people)}_bench"
+        ensure_database(self.base_url, name)
+        env = self.env(name)
+        self.migrate(name, env)
         present, _staff = count_people(self.base_url, name)
         if people <= present <= people * 1.1:
             log(f"{name} : {present:,} personnes déjà présentes, réutilisée")
@@ -219,12 +223,7 @@ class Bench:
             log(f"{name} : {present:,} personnes au lieu de {people:,} : recréée")
             psql(self.base_url, f'DROP DATABASE "{name}" WITH (FORCE)')
             ensure_database(self.base_url, name)
-            self.run(
-                [PY, "manage.py", "migrate", "--noinput", "-v0"],
-                env,
-                MIGRATE_LIMIT,
-                f"{name}-migrate.log",
-            )
+            self.migrate(name, env)
         log(f"{name} : création de {people:,} personnes (seed_demo, une seule fois)")
         code, output, seconds = self.run(
             [PY, "manage.py", "seed_demo", "--beneficiaries", str(people), "--seed", "1"],
@@ -475,12 +474,7 @@ class Bench:
         name = f"{self.args.prefix}_import_bench"
         ensure_database(self.base_url, name)
         env = self.env(name, SECRET_KEY=os.environ.get("SECRET_KEY", "benchmark-only-secret-key"))
-        self.run(
-            [PY, "manage.py", "migrate", "--noinput", "-v0"],
-            env,
-            MIGRATE_LIMIT,
-            f"{name}-migrate.log",
-        )
+        self.migrate(name, env)
         code, output, seconds = self.run(
             [
                 PY,
