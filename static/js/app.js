@@ -13,16 +13,20 @@
   });
   // After a swap, move the focus where the user's attention should go: the
   // first field of a form that just opened, the first error of a refused
-  // form, or the status message of a successful save.
+  // form, or the status message of a successful save. Only what the swap
+  // brought counts: a section that loads by itself later (the record's
+  // appointments) must not pull the focus back to the status message while
+  // the user has moved on with the keyboard.
   document.addEventListener("htmx:afterSettle", function (event) {
     var root = event.detail.elt;
     if (!root || !root.querySelector) {
       return;
     }
+    var recordReplaced = root.id === "fiche" || !root.isConnected;
     var target =
       root.querySelector("[data-focus-first-error] .is-invalid, [data-focus-first-error] .alert-danger") ||
       root.querySelector("[data-autofocus]") ||
-      document.querySelector("#fiche [data-autofocus]");
+      (recordReplaced && document.querySelector("#fiche [data-autofocus]"));
     if (target) {
       if (!target.hasAttribute("tabindex") && !/INPUT|SELECT|TEXTAREA|BUTTON|A/.test(target.tagName)) {
         target.setAttribute("tabindex", "-1");

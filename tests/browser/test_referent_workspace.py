@@ -4,6 +4,7 @@ with the mouse, then with the keyboard alone; axe on every page."""
 
 import re
 
+from django.urls import reverse
 from playwright.sync_api import expect
 
 from beneficiaries.models import Barrier
@@ -79,12 +80,6 @@ def test_referent_logs_an_interview_and_advances_the_stage(
     assert Prescription.objects.get(beneficiary=person).offer == offer
 
 
-# A form comes through htmx from the live server, which shares the machine's
-# two cores with the other test worker during `make test`: more than
-# Playwright's default 5 s is allowed for it to arrive.
-FORM_TIMEOUT_MS = 15_000
-
-
 def _tab_to(page, predicate, limit=80):
     """Press Tab until the focused element matches; fail if it never does."""
     for _ in range(limit):
@@ -121,7 +116,7 @@ def test_the_whole_flow_works_with_the_keyboard_alone(page, live_server, log_in)
     _tab_to(page, _focused_is("Saisir un entretien"))
     page.keyboard.press("Enter")
     # the opened form takes the focus (its title), the fields follow in order
-    expect(page.locator("#titre-formulaire")).to_be_focused(timeout=FORM_TIMEOUT_MS)
+    expect(page.locator("#titre-formulaire")).to_be_focused()
     _tab_to(page, _focused_label("Compte rendu"))
     page.keyboard.type("Entretien mené au clavier.")
     _tab_to(page, _focused_label("Mobilité"))
@@ -140,7 +135,7 @@ def test_the_whole_flow_works_with_the_keyboard_alone(page, live_server, log_in)
 
     _tab_to(page, _focused_is("Changer d'étape"))
     page.keyboard.press("Enter")
-    expect(page.locator("#titre-formulaire")).to_be_focused(timeout=FORM_TIMEOUT_MS)
+    expect(page.locator("#titre-formulaire")).to_be_focused()
     _tab_to(page, _focused_label("Nouvelle étape"))
     page.keyboard.press("ArrowDown")  # social → socio-professional
     _tab_to(page, _focused_is("Valider le changement d'étape"))
@@ -164,3 +159,26 @@ def test_refused_interview_shows_french_messages_in_place(
     expect(form.get_by_text("ne peut pas être daté dans le futur")).to_be_visible()
     expect(_entry_deadline_row(page)).to_contain_text("En cours")
     assert_accessible(page)
+
+
+def test_a_section_loading_later_leaves_the_keyboard_focus_where_it_is(page, live_server, log_in):
+    """After a save, the record's appointments load by themselves; when they
+    arrive, the focus stays on what the user tabbed to, not on the status."""
+    staff, person, offer = _setup()
+    log_in(page, staff.user.username)
+    page.goto(f"{live_server.url}{person.get_absolute_url()}")
+    page.get_by_role("link", name="Saisir un entretien").click()
+    page.locator("#panneau form").get_by_role("button", name="Enregistrer l'entretien").click()
+    expect(page.get_by_role("status")).to_be_focused()
+    expect(page.locator("#rendez-vous")).to_contain_text("Aucun rendez-vous.")
+
+    _tab_to(page, _focused_is("Changer d'étape"))
+    # the appointments section arrives again, as it would late on a slow day
+    page.evaluate(
+        """url => new Promise(resolve => {
+            document.addEventListener("htmx:afterSettle", () => setTimeout(resolve, 0), {once: true});
+            htmx.ajax("GET", url, {target: "#rendez-vous", swap: "innerHTML"});
+        })""",
+        f"{live_server.url}{reverse('appointments:record_section', args=[person.pk])}",
+    )
+    assert page.evaluate(_focused_is("Changer d'étape"))
