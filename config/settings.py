@@ -143,11 +143,35 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 # when it is set (core/management/commands/migrate.py), the application with
 # DATABASE_URL; `setup_db_roles` creates both roles (README, docs/security.md).
 DATABASE_OWNER_URL = env.str("DATABASE_OWNER_URL", default="")
+
+
+def _with_trigger_session_default(database):
+    """Give PostgreSQL sessions a value for `pgtrigger.ignore` from the start.
+
+    django-pgtrigger's triggers (the history, the append-only guards) read
+    that setting in a PL/pgSQL block that catches the error raised when it
+    is not set; each catch rolls back a subtransaction, and PostgreSQL then
+    walks every deferred constraint event of the transaction (Django's
+    foreign keys are deferred). In a bulk write (an import, the demo seed)
+    every history row paid for all the rows before it: 100,000 people took
+    quadratic time. Set, the setting is read without an error: the block
+    costs nothing. A startup option, so no query is added to any request.
+    """
+    if database["ENGINE"].endswith("postgresql"):
+        options = database.setdefault("OPTIONS", {})
+        startup = options.get("options", "")
+        options["options"] = f"{startup} -c pgtrigger.ignore={{}}".strip()
+    return database
+
+
+_with_trigger_session_default(DATABASES["default"])
 # The retention job rewrites and purges the audit tables, which the
 # application role may only append to: with an owner role, it does so through
 # this second connection, as the owner (privacy.purges.audit_database).
 if DATABASE_OWNER_URL and DATABASES["default"]["ENGINE"].endswith("postgresql"):
-    DATABASES["audit_owner"] = {**env.db_url_config(DATABASE_OWNER_URL), "CONN_MAX_AGE": 0}
+    DATABASES["audit_owner"] = _with_trigger_session_default(
+        {**env.db_url_config(DATABASE_OWNER_URL), "CONN_MAX_AGE": 0}
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "core.User"
