@@ -7,6 +7,7 @@ the Makefile with a random secret key, is read when present; real environment
 variables always win.
 """
 
+import os
 from pathlib import Path
 
 import environ
@@ -155,11 +156,12 @@ def _with_trigger_session_default(database):
     foreign keys are deferred). In a bulk write (an import, the demo seed)
     every history row paid for all the rows before it: 100,000 people took
     quadratic time. Set, the setting is read without an error: the block
-    costs nothing. A startup option, so no query is added to any request.
+    costs nothing. A startup option, so no query is added to any request;
+    libpq's PGOPTIONS, which `options` would hide, is kept in front.
     """
     if database["ENGINE"].endswith("postgresql"):
         options = database.setdefault("OPTIONS", {})
-        startup = options.get("options", "")
+        startup = options.get("options", os.environ.get("PGOPTIONS", ""))
         options["options"] = f"{startup} -c pgtrigger.ignore={{}}".strip()
     return database
 
