@@ -5,6 +5,7 @@ scripts' output and of locust's CSV, and docs/benchmarks.md."""
 import csv
 import io
 import math
+import os
 import re
 import statistics
 from dataclasses import dataclass
@@ -363,6 +364,8 @@ def render(results, checks, growth_table, args):
                 "interview, notifications), managers (dashboard, queue, balancing, "
                 "overdue, statistics), one administrator running imports in the background; "
                 "every user logs in (managers and the administrator with their TOTP code). "
+                f"Each user waits {os.environ.get('BENCH_WAIT', '5,15').replace(',', ' to ')} s "
+                "between two requests (`BENCH_WAIT`, a person reading the page). "
                 f"Load average at the end: {load['load_after'][0]:.1f}.",
                 "",
                 "| request | requests | errors | p50 | p95 | p99 | req/s |",
