@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from caseload.models import Structure, Territory, scope_of
 from stats import exports, forecast, snapshots
 from stats.esf import esf_table
-from stats.figures import Filters, all_figures, computable
+from stats.figures import Filters, all_figures, computable, statistics_session
 from stats.models import SnapshotKind
 from stats.tables import build_tables, forecast_tables
 from web.console.helpers import manager_required
@@ -77,23 +77,25 @@ def _tables(filters, scenario):
         "programme": filters.programme,
         "structure": filters.structure,
     }
-    stored = snapshots.read(filters)
-    cohorts = stored.get(SnapshotKind.COHORTS)
-    back_test = stored.get(SnapshotKind.BACK_TEST)
-    ref = forecast.reference(**scoped)
-    data = all_figures(filters, precomputed_cohorts=cohorts.data if cohorts else None)
-    tables = [*build_tables(data), esf_table(filters, data["exits_by_outcome"])]
-    tables += forecast_tables(
-        forecast.forecast(**scoped, scenario=scenario, ref=ref),
-        back_test.data if back_test else forecast.back_test(**scoped, ref=ref),
-        filters.today,
-    )
-    for table in tables:
-        if table.key == "cohortes" and cohorts:
-            table.computed_at = cohorts.computed_at
-        elif table.key == "retro_prevision" and back_test:
-            table.computed_at = back_test.computed_at
-    return tables
+    # One transaction, its statements tuned (`statistics_session`).
+    with statistics_session():
+        stored = snapshots.read(filters)
+        cohorts = stored.get(SnapshotKind.COHORTS)
+        back_test = stored.get(SnapshotKind.BACK_TEST)
+        ref = forecast.reference(**scoped)
+        data = all_figures(filters, precomputed_cohorts=cohorts.data if cohorts else None)
+        tables = [*build_tables(data), esf_table(filters, data["exits_by_outcome"])]
+        tables += forecast_tables(
+            forecast.forecast(**scoped, scenario=scenario, ref=ref),
+            back_test.data if back_test else forecast.back_test(**scoped, ref=ref),
+            filters.today,
+        )
+        for table in tables:
+            if table.key == "cohortes" and cohorts:
+                table.computed_at = cohorts.computed_at
+            elif table.key == "retro_prevision" and back_test:
+                table.computed_at = back_test.computed_at
+        return tables
 
 
 @manager_required
