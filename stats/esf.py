@@ -36,8 +36,9 @@ def entrants(f: figures.Filters):
         return {(civility, band, known): n for civility, band, known, n in cursor.fetchall()}
 
 
-def esf_table(f: figures.Filters, exits_by_outcome):
-    counts = entrants(f)
+def esf_table(f: figures.Filters, exits_by_outcome, *, counts=None):
+    """The ESF table; `counts` may come precomputed (`stats.snapshots`)."""
+    counts = entrants(f) if counts is None else counts
     bands = [
         ("under_25", _("Moins de 25 ans")),
         ("25_54", _("25 à 54 ans")),

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 class SnapshotKind(models.TextChoices):
     BACK_TEST = "back_test", _("Contrôle de la prévision")
     COHORTS = "cohorts", _("Cohortes par mois d'entrée")
+    FIGURES = "figures", _("Indicateurs de la période")
 
 
 class Snapshot(models.Model):

@@ -1,5 +1,6 @@
 """The heavy figures of the dashboard precomputed at night (the forecast's
-back-test and the cohorts of the default period), per Département and per
+back-test, the cohorts and every other figure of the default period with
+the ESF report's entrants), per Département and per
 set of territories a reader sees: the whole Département, each territory,
 and the territories of each manager. The dashboard reads them when its
 filters are exactly such a scope and the snapshot is recent; otherwise it
@@ -7,13 +8,13 @@ computes them live. Each snapshot keeps the time it was computed, shown on
 the page."""
 
 import datetime
+import decimal
 
-from django.db import transaction
 from django.utils import timezone
 
 from caseload.enums import StaffRole
 from caseload.models import Departement, StaffProfile, Territory
-from stats import figures, forecast
+from stats import esf, figures, forecast
 from stats.models import Snapshot, SnapshotKind
 
 # A snapshot older than this is not read: the page computes live.
@@ -37,6 +38,54 @@ def _cohorts_from_json(rows):
     return [{**row, "month": datetime.date.fromisoformat(row["month"])} for row in rows]
 
 
+# Dates and decimals inside the stored figures, read back as such:
+# {DATE_TAG: "2026-03-01"}, {DECIMAL_TAG: "15"}.
+DATE_TAG = "__date__"
+DECIMAL_TAG = "__decimal__"
+
+
+def _figures_json(value):
+    """`figures.all_figures`' result as JSON, its dates and decimals tagged."""
+    if isinstance(value, dict):
+        return {key: _figures_json(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_figures_json(item) for item in value]
+    if isinstance(value, datetime.datetime):
+        raise TypeError("The figures hold dates, not instants.")
+    if isinstance(value, datetime.date):
+        return {DATE_TAG: value.isoformat()}
+    if isinstance(value, decimal.Decimal):
+        return {DECIMAL_TAG: str(value)}
+    return value
+
+
+def _figures_from_json(value):
+    if isinstance(value, dict):
+        if set(value) == {DATE_TAG}:
+            return datetime.date.fromisoformat(value[DATE_TAG])
+        if set(value) == {DECIMAL_TAG}:
+            return decimal.Decimal(value[DECIMAL_TAG])
+        return {key: _figures_from_json(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_figures_from_json(item) for item in value]
+    return value
+
+
+def figures_json(data, entrants):
+    """The FIGURES snapshot's content: every figure of the period and the
+    ESF entrants ({(civility, age band, known): people} as rows)."""
+    return {
+        "figures": _figures_json(data),
+        "entrants": [[*key, count] for key, count in entrants.items()],
+    }
+
+
+def figures_from_json(content):
+    """(figures, ESF entrants) as computed live, from `figures_json`."""
+    entrants = {tuple(row[:3]): row[3] for row in content["entrants"]}
+    return _figures_from_json(content["figures"]), entrants
+
+
 def read(f: figures.Filters, *, now=None):
     """{kind: Snapshot} usable for these filters (one query), or {} without
     a query when the filters are not a plain scope."""
@@ -53,7 +102,10 @@ def read(f: figures.Filters, *, now=None):
         if snapshot.kind == SnapshotKind.BACK_TEST:
             found[snapshot.kind] = snapshot
         elif (snapshot.period_start, snapshot.period_end) == (f.start, f.end):
-            snapshot.data = _cohorts_from_json(snapshot.data)
+            if snapshot.kind == SnapshotKind.COHORTS:
+                snapshot.data = _cohorts_from_json(snapshot.data)
+            else:
+                snapshot.data = figures_from_json(snapshot.data)
             found[snapshot.kind] = snapshot
     return found
 
@@ -91,7 +143,8 @@ def _save(departement, kind, territory_ids, data, computed_at, start=None, end=N
 
 def precompute(*, now=None, start=None, end=None):
     """Compute and store every Département's snapshots (the back-test at
-    `now`, the cohorts of the period, by default the dashboard's). Returns
+    `now`, the cohorts and every figure of the period, by default the
+    dashboard's). Returns
     the number of snapshots written; older ones of each scope are replaced,
     those of scopes no longer read are deleted."""
     now = now or timezone.now()
@@ -102,7 +155,7 @@ def precompute(*, now=None, start=None, end=None):
     for departement in Departement.objects.order_by("pk"):
         keys = []
         for territory_ids in scopes(departement):
-            with transaction.atomic():
+            with figures.statistics_session():
                 rows = forecast.back_test(
                     departement_id=departement.pk, territory_ids=territory_ids, now=now
                 )
@@ -114,12 +167,15 @@ def precompute(*, now=None, start=None, end=None):
                     end=end,
                     today=today,
                 )
-                cohorts = _cohorts_json(figures.cohorts(f))
+                data = figures.all_figures(f)
+                cohorts = _cohorts_json(data["cohorts"])
                 _save(departement, SnapshotKind.COHORTS, territory_ids, cohorts, now, start, end)
+                content = figures_json(data, esf.entrants(f))
+                _save(departement, SnapshotKind.FIGURES, territory_ids, content, now, start, end)
             keys.append(scope_key(territory_ids))
-            written += 2
+            written += 3
         Snapshot.objects.filter(departement=departement).exclude(scope__in=keys).delete()
-        Snapshot.objects.filter(departement=departement, kind=SnapshotKind.COHORTS).exclude(
-            period_start=start, period_end=end
-        ).delete()
+        Snapshot.objects.filter(
+            departement=departement, kind__in=[SnapshotKind.COHORTS, SnapshotKind.FIGURES]
+        ).exclude(period_start=start, period_end=end).delete()
     return written

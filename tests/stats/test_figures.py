@@ -239,3 +239,21 @@ def test_outreach_attempts_of_the_period_by_result(nord_filters, stat_world):
             )
     rows = {r["result"]: (r["attempts"], r["people"]) for r in figures.outreach(nord_filters())}
     assert (rows["no_answer"], rows["reached"], rows["refused"]) == ((2, 1), (1, 1), (0, 0))
+
+
+def _setting(name):
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT current_setting(%s)", [name])
+        return cursor.fetchone()[0]
+
+
+def test_the_statistics_session_turns_off_jit_compilation(stat_world):
+    with figures.statistics_session():
+        assert _setting("jit") == "off"
+
+
+def test_the_statistics_session_sorts_in_memory_up_to_64_mb(stat_world):
+    with figures.statistics_session():
+        assert _setting("work_mem") == "64MB"

@@ -36,5 +36,6 @@ def test_the_worker_stores_the_night_s_snapshots(celery_worker):  # noqa: F811
     assert set(rows.values_list("kind", "scope")) == {
         (SnapshotKind.BACK_TEST, str(territory.pk)),
         (SnapshotKind.COHORTS, str(territory.pk)),
+        (SnapshotKind.FIGURES, str(territory.pk)),
     }
     assert all(row.computed_at >= marker for row in rows)

@@ -25,7 +25,7 @@ def stored(stat_world, kind, territories):
     )
 
 
-def test_the_night_stores_both_figures_for_each_scope_read(stat_world):
+def test_the_night_stores_every_snapshot_for_each_scope_read(stat_world):
     precompute(start=START, end=END)
     scopes = set(
         Snapshot.objects.filter(departement=stat_world.departement).values_list("kind", "scope")
@@ -93,14 +93,15 @@ def test_cohorts_of_another_period_are_computed_live(stat_world, login):
     assert "calcul de la nuit" not in section
 
 
-def test_the_page_with_snapshots_runs_three_queries_less(
+def test_the_page_with_snapshots_runs_twenty_queries_less(
     stat_world, login, django_assert_num_queries
 ):
     precompute(start=START, end=END)
     client = login(stat_world.manager)
     client.get(URL, MARCH)
-    # 31 live, less the cohorts' query and the back-test's two measures.
-    with django_assert_num_queries(28):
+    # 34 live, less the 17 figures' queries, the ESF report's and the
+    # back-test's two measures.
+    with django_assert_num_queries(14):
         client.get(URL, MARCH)
 
 
@@ -115,3 +116,64 @@ def test_the_page_opened_without_a_period_reads_the_night_s_cohorts(stat_world, 
     html = login(stat_world.manager).get(URL).content.decode()
     section = html.split('id="tableau-cohortes"')[1].split("</section>")[0]
     assert "calcul de la nuit" in section
+
+
+def test_the_stored_figures_read_back_as_computed_live(stat_world, nord_filters):
+    from stats import esf, figures, snapshots
+
+    precompute(start=START, end=END)
+    f = nord_filters(today=timezone.localdate())
+    night = snapshots.read(f)[SnapshotKind.FIGURES]
+    assert night.data == (figures.all_figures(f), esf.entrants(f))
+
+
+def _with_people_followed(stat_world, territories, count):
+    night = stored(stat_world, SnapshotKind.FIGURES, territories)
+    night.data["figures"]["headline"]["people_followed"] = count
+    night.save(update_fields=["data"])
+
+
+def _section(html, key):
+    return html.split(f'id="tableau-{key}"')[1].split("</section>")[0]
+
+
+def test_the_dashboard_reads_the_night_s_figures(stat_world, login):
+    precompute(start=START, end=END)
+    _with_people_followed(stat_world, [stat_world.nord], 987)
+    html = login(stat_world.manager).get(URL, MARCH).content.decode()
+    assert "987" in _section(html, "synthese")
+
+
+def test_the_figures_read_from_the_night_show_its_time(stat_world, login):
+    precompute(start=START, end=END)
+    html = login(stat_world.manager).get(URL, MARCH).content.decode()
+    assert "calcul de la nuit" in _section(html, "synthese")
+
+
+def test_the_admin_reads_the_night_s_figures_of_the_departement(stat_world, login):
+    precompute(start=START, end=END)
+    _with_people_followed(stat_world, [stat_world.nord, stat_world.sud], 876)
+    html = login(stat_world.admin).get(URL, MARCH).content.decode()
+    assert "876" in _section(html, "synthese")
+
+
+def test_figures_of_another_period_are_computed_live(stat_world, login):
+    precompute(start=START, end=END)
+    html = login(stat_world.manager).get(URL, {"debut": "2026-02-01", "fin": "2026-04-01"})
+    assert "calcul de la nuit" not in _section(html.content.decode(), "synthese")
+
+
+def test_a_filtered_dashboard_computes_the_figures_live(stat_world, login):
+    precompute(start=START, end=END)
+    _with_people_followed(stat_world, [stat_world.nord], 987)
+    html = login(stat_world.manager).get(URL, {**MARCH, "dispositif": "droit_commun"})
+    assert "987" not in _section(html.content.decode(), "synthese")
+
+
+def test_a_night_over_another_period_replaces_the_figures_of_the_previous_one(stat_world):
+    precompute(start=START, end=END)
+    precompute(start=datetime.date(2026, 2, 1), end=END)
+    periods = set(
+        Snapshot.objects.filter(kind=SnapshotKind.FIGURES).values_list("period_start", flat=True)
+    )
+    assert periods == {datetime.date(2026, 2, 1)}

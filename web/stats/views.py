@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from caseload.models import Structure, Territory, scope_of
 from stats import exports, forecast, snapshots
 from stats.esf import esf_table
-from stats.figures import Filters, all_figures, computable
+from stats.figures import Filters, all_figures, computable, statistics_session
 from stats.models import SnapshotKind
 from stats.tables import build_tables, forecast_tables
 from web.console.helpers import manager_required
@@ -68,8 +68,9 @@ def _filters(request):
 def _tables(filters, scenario):
     """Every table of the dashboard: the figures of the period, then the
     capacity forecast (from now, with the what-if) and its back-test. The
-    back-test and the cohorts come from the night's snapshots when there
-    are some for these filters (their time shown), else are computed now."""
+    figures of the period (the cohorts among them) and the back-test come
+    from the night's snapshots when there are some for these filters (their
+    time shown), else are computed now; the forecast is always computed now."""
     scoped = {
         "departement_id": filters.departement_id,
         "territory_ids": filters.territory_ids,
@@ -77,23 +78,39 @@ def _tables(filters, scenario):
         "programme": filters.programme,
         "structure": filters.structure,
     }
-    stored = snapshots.read(filters)
-    cohorts = stored.get(SnapshotKind.COHORTS)
-    back_test = stored.get(SnapshotKind.BACK_TEST)
-    ref = forecast.reference(**scoped)
-    data = all_figures(filters, precomputed_cohorts=cohorts.data if cohorts else None)
-    tables = [*build_tables(data), esf_table(filters, data["exits_by_outcome"])]
-    tables += forecast_tables(
-        forecast.forecast(**scoped, scenario=scenario, ref=ref),
-        back_test.data if back_test else forecast.back_test(**scoped, ref=ref),
-        filters.today,
-    )
-    for table in tables:
-        if table.key == "cohortes" and cohorts:
-            table.computed_at = cohorts.computed_at
-        elif table.key == "retro_prevision" and back_test:
-            table.computed_at = back_test.computed_at
-    return tables
+    # One transaction, its statements tuned (`statistics_session`).
+    with statistics_session():
+        stored = snapshots.read(filters)
+        night = stored.get(SnapshotKind.FIGURES)
+        cohorts = stored.get(SnapshotKind.COHORTS)
+        back_test = stored.get(SnapshotKind.BACK_TEST)
+        ref = forecast.reference(**scoped)
+        if night:
+            data, entrants = night.data
+        else:
+            data = all_figures(filters, precomputed_cohorts=cohorts.data if cohorts else None)
+            entrants = None
+        tables = [
+            *build_tables(data),
+            esf_table(filters, data["exits_by_outcome"], counts=entrants),
+        ]
+        if night:
+            for table in tables:
+                table.computed_at = night.computed_at
+        elif cohorts:
+            for table in tables:
+                if table.key == "cohortes":
+                    table.computed_at = cohorts.computed_at
+        back_test_tables = forecast_tables(
+            forecast.forecast(**scoped, scenario=scenario, ref=ref),
+            back_test.data if back_test else forecast.back_test(**scoped, ref=ref),
+            filters.today,
+        )
+        for table in back_test_tables:
+            if table.key == "retro_prevision" and back_test:
+                table.computed_at = back_test.computed_at
+        tables += back_test_tables
+        return tables
 
 
 @manager_required
