@@ -258,6 +258,26 @@ class Bench:
             sys.exit(f"accounts.py failed on {name}:\n{output[-3000:]}")
         return json.loads(out.read_text())
 
+    def nightly(self, name):
+        """The night's job the pages read, run as Celery beat runs it every
+        night in production: the statistics snapshots (the dashboard opened
+        without a filter reads them)."""
+        code, output, seconds = self.run(
+            [
+                PY,
+                "manage.py",
+                "shell",
+                "-c",
+                "from stats.tasks import precompute_snapshots; precompute_snapshots()",
+            ],
+            self.env(name),
+            600,
+            f"{name}-nightly.log",
+        )
+        if code != 0:
+            sys.exit(f"the statistics snapshots failed on {name}:\n{output[-3000:]}")
+        log(f"  instantanés statistiques de la nuit calculés en {seconds:.0f} s")
+
     # --- the stack ----------------------------------------------------------
 
     def start_stack(self, name):
@@ -576,6 +596,7 @@ class Bench:
             name = self.seeded_database(people)
             present, staff = count_people(self.base_url, name)
             accounts = self.accounts(name, label)
+            self.nightly(name)
             scale = {"database": name, "people": present, "staff": staff}
             previous = self.results["scales"].get(people, {})
             base = self.start_stack(name)

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from beneficiaries.models import Beneficiary
 from caseload.enums import Programme, StaffRole
-from caseload.models import Assignment
+from caseload.models import Assignment, scope_of
 from caseload.unassigned import is_stored
 from pathways.models import Deadline, OrientationDecision, Pathway
 from pathways.stages import STAGE_ROLES
@@ -121,6 +121,15 @@ def unassigned_queue(
         )
         if programme:
             qs = qs.filter(unassigned__programme=programme)
+        # The manager's territories again, on the stored queue's own column
+        # (the triggers keep it equal to the person's): the plan then reads
+        # these territories' queue from its index, in deadline order, rather
+        # than looking up every waiting person of the Département.
+        scope = scope_of(user)
+        if scope.is_manager and not scope.everything:
+            qs = qs.filter(unassigned__territory_id__in=scope.territory_ids)
+        if territory_id is not None:
+            qs = qs.filter(unassigned__territory_id=territory_id)
     else:
         qs = _computed_queue(user)
         if programme:
