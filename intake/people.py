@@ -19,7 +19,8 @@ from beneficiaries.models import Beneficiary
 from beneficiaries.services import access_logs_record_bulk
 from beneficiaries.validators import canonical_caf_number, normalise_nir
 from core.bulk import insert_rows
-from pathways.services.opening import pathways_open_bulk
+from pathways.policies import policy_for
+from pathways.services.opening import opening_next_deadline, pathways_open_bulk
 
 # The columns a new person is written with; the others keep their defaults
 # (the database's for `created_at`).
@@ -116,29 +117,32 @@ def beneficiaries_create_bulk(*, acting_user, departement, people, detail="impor
         return []
     now = timezone.now()
     today = timezone.localdate()
-    rows = [
-        {
-            **NEW_PERSON_DEFAULTS,
-            **values,
-            "reference_date_source": reference_date(
-                values.get("rsa_application_date"), values.get("rights_opening_date"), today
-            )[1],
-            "departement_id": departement.pk,
-            "updated_at": now,
-        }
-        for values in people
-    ]
+    policy = policy_for(departement.pk)
+    rows, dates = [], []
+    for values in people:
+        opened_on, orientation_reference = applicant_pathway_dates(
+            values.get("rsa_application_date"), values.get("rights_opening_date"), today
+        )
+        dates.append((opened_on, orientation_reference))
+        rows.append(
+            {
+                **NEW_PERSON_DEFAULTS,
+                **values,
+                "reference_date_source": reference_date(
+                    values.get("rsa_application_date"), values.get("rights_opening_date"), today
+                )[1],
+                "departement_id": departement.pk,
+                "updated_at": now,
+                # Written with the person: opening the pathway then updates
+                # nobody (an UPDATE and a history row per person saved).
+                "next_deadline_on": opening_next_deadline(
+                    opened_on=opened_on, orientation_reference=orientation_reference, policy=policy
+                ),
+            }
+        )
     ids = insert_rows(Beneficiary, rows, returning_ids=True)
     pathways_open_bulk(
-        openings=[
-            (
-                pk,
-                *applicant_pathway_dates(
-                    row["rsa_application_date"], row["rights_opening_date"], today
-                ),
-            )
-            for pk, row in zip(ids, rows, strict=True)
-        ],
+        openings=[(pk, *pair) for pk, pair in zip(ids, dates, strict=True)],
         departement_id=departement.pk,
         acting_user=acting_user,
     )

@@ -48,6 +48,18 @@ def pathway_opening_deadlines(
     ]
 
 
+def opening_next_deadline(*, opened_on, orientation_reference=None, policy):
+    """The first due date of a new pathway's deadlines: the person's
+    `next_deadline_on` once it is open. Bulk creators write it with the
+    person, so that opening the pathway has nothing left to update."""
+    return min(
+        deadline.due_on
+        for deadline in pathway_opening_deadlines(
+            opened_on=opened_on, orientation_reference=orientation_reference, policy=policy
+        )
+    )
+
+
 def pathways_open_bulk(*, openings, departement_id, acting_user=None, reason=OPENING_REASON):
     """New pathways for people of a Département: pathway, first transition,
     deadlines and their reminder steps, from the Département's policy
@@ -130,7 +142,9 @@ def _next_deadlines_set(pairs):
     """Set `Beneficiary.next_deadline_on` of new people whose deadlines were
     just written in bulk: one UPDATE joined to the values on PostgreSQL
     (`next_deadline_refresh`'s subquery per person is too slow for an import
-    batch), the generic refresh elsewhere."""
+    batch), the generic refresh elsewhere. People written with it already
+    (`opening_next_deadline`) are left alone: no new row version, no
+    history row."""
     pairs = list(pairs)
     if not pairs:
         return
@@ -141,6 +155,7 @@ def _next_deadlines_set(pairs):
     with connection.cursor() as cursor:
         cursor.execute(
             f"UPDATE {table} AS b SET next_deadline_on = v.due_on "
-            "FROM unnest(%s::bigint[], %s::date[]) AS v(id, due_on) WHERE b.id = v.id",
+            "FROM unnest(%s::bigint[], %s::date[]) AS v(id, due_on) "
+            "WHERE b.id = v.id AND b.next_deadline_on IS DISTINCT FROM v.due_on",
             [[p for p, _d in pairs], [d for _p, d in pairs]],
         )

@@ -5,7 +5,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 
-from beneficiaries.models import Beneficiary, RecordAccessLog
+from beneficiaries.models import Beneficiary, BeneficiaryHistory, RecordAccessLog
 from caseload.enums import Programme, StaffRole
 from caseload.models import Assignment, CapPolicy
 from intake.enums import ImportStatus
@@ -55,6 +55,16 @@ def test_new_people_get_their_reminders_and_their_next_deadline(run_import):
             policy=policy_for(marie.departement_id),
         )
     )
+
+
+def test_a_new_person_is_written_once_with_their_next_deadline(run_import):
+    run_import(csv_bytes([person(1)]))
+
+    marie = Beneficiary.objects.get(caf_number="3000001")
+    history = BeneficiaryHistory.objects.filter(pgh_obj=marie)
+    assert list(history.values_list("pgh_label", "next_deadline_on")) == [
+        ("insert", datetime.date(2026, 11, 17))
+    ]
 
 
 def test_reimporting_the_same_file_creates_and_updates_nothing(run_import):
