@@ -145,6 +145,7 @@ def beneficiaries_create_bulk(*, acting_user, departement, people, detail="impor
         openings=[(pk, *pair) for pk, pair in zip(ids, dates, strict=True)],
         departement_id=departement.pk,
         acting_user=acting_user,
+        policy=policy,
     )
     if acting_user is not None:
         access_logs_record_bulk(

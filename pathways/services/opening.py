@@ -60,19 +60,22 @@ def opening_next_deadline(*, opened_on, orientation_reference=None, policy):
     )
 
 
-def pathways_open_bulk(*, openings, departement_id, acting_user=None, reason=OPENING_REASON):
+def pathways_open_bulk(
+    *, openings, departement_id, acting_user=None, reason=OPENING_REASON, policy=None
+):
     """New pathways for people of a Département: pathway, first transition,
     deadlines and their reminder steps, from the Département's policy
     (`pathway_opening_deadlines`, `reminder_schedule`), then each person's
     next deadline.
 
     `openings` is a list of (beneficiary id, opened_on, orientation_reference);
-    the caller holds the transaction. Returns the pathway ids, in order.
+    the caller holds the transaction; `policy`: the Département's, when the
+    caller has read it already. Returns the pathway ids, in order.
     """
     if not openings:
         return []
     by_id = acting_user.pk if acting_user is not None else None
-    policy = policy_for(departement_id)
+    policy = policy or policy_for(departement_id)
     pathway_ids = insert_rows(
         Pathway,
         (
