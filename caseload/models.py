@@ -354,7 +354,14 @@ class StaffProfile(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.user} ({self.get_role_display()})"
+        return f"{self.user} ({self.role_label})"
+
+    @property
+    def role_label(self):
+        """The role's label: the enumeration's own, cheaper than
+        `get_role_display()` (which hashes every choice's label at each call)
+        on pages listing fifty people with their referent."""
+        return StaffRole(self.role).label
 
     @property
     def departement_id(self):

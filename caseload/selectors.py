@@ -371,15 +371,21 @@ class SuggestionPool:
         # Plain tuples per role, read in the ranking loop (no attribute
         # access there: it runs for every person of a page or a plan).
         self._by_role = {}
+        programmes = [p.value for p in Programme]
+        load_names = [(value, f"load_{value}") for value in programmes]
+        # The effective caps depend on the Département, the role and the
+        # working time only: computed once per such kind of staff member.
+        caps_of_kind = {}
         for r in self.rows:
-            caps = {
-                p.value: effective_cap(
-                    self.caps.get(r.departement_id, {}).get((r.role, p.value)),
-                    r.part_time_ratio,
-                )
-                for p in Programme
-            }
-            loads = {p.value: getattr(r, f"load_{p.value}") for p in Programme}
+            kind = (r.departement_id, r.role, r.part_time_ratio)
+            caps = caps_of_kind.get(kind)
+            if caps is None:
+                table = self.caps.get(r.departement_id, {})
+                caps = caps_of_kind[kind] = {
+                    value: effective_cap(table.get((r.role, value)), r.part_time_ratio)
+                    for value in programmes
+                }
+            loads = {value: getattr(r, name) for value, name in load_names}
             self._by_role.setdefault(r.role, []).append(
                 (r.pk, frozenset(territories.get(r.pk, ())), loads, caps)
             )

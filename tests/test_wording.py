@@ -8,12 +8,12 @@ import tokenize
 from pathlib import Path
 
 import pytest
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 from django.utils.formats import date_format
 
 from caseload.enums import StaffRole
+from caseload.selectors import ProgrammeLoad
 from core.text import elide_de
 from pathways.enums import DeadlineKind, EmailKind, InterviewKind, NotificationKind
 from pathways.models import Notification, OutgoingEmail
@@ -23,6 +23,7 @@ from tests.caseload.factories import StaffProfileFactory
 from tests.caseload.helpers import new_applicant, territory_team
 from tests.caseload.html import text_of
 from tests.workspace import person_followed_by
+from web.templatetags.console_tags import load_bar
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCE_DIRS = [
@@ -101,11 +102,9 @@ def test_the_daily_digest_writes_d_apostrophe_before_a_first_name_with_a_vowel()
 
 
 def test_the_load_bar_of_a_referent_named_with_a_vowel_is_labelled_with_d_apostrophe():
-    load = {"label": "Droit commun", "active": 3, "cap": 10, "percent": 30}
+    load = ProgrammeLoad(programme="droit_commun", label="Droit commun", active=3, cap=10)
 
-    html = render_to_string(
-        "console/includes/load_bar.html", {"load": load, "name": "Étienne Roux"}
-    )
+    html = load_bar(load, "Étienne Roux")
 
     assert 'aria-label="Charge Droit commun d’Étienne Roux"' in html
 

@@ -19,4 +19,4 @@ def deadline_badge(state):
     if not state:
         return None
     state = DeadlineState(state)
-    return DEADLINE_BADGE_CLASSES[state], state.label
+    return DEADLINE_BADGE_CLASSES[state], str(state.label)

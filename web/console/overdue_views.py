@@ -3,11 +3,13 @@
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from caseload.models import Territory
 from caseload.perms import can_manage_territories
+from pathways.enums import DeadlineKind
 from pathways.overdue import (
     cursor_of,
     overdue_deadlines_page,
@@ -44,7 +46,18 @@ def overdue(request):
         territory=territory,
         after=after,
     )
-    rows = [{"deadline": d, "age": (today - d.due_on).days} for d in deadlines]
+    # Texts and links ready to print: fifty rows a page.
+    rows = [
+        {
+            "deadline": d,
+            "age": (today - d.due_on).days,
+            "kind": str(DeadlineKind(d.kind).label),
+            "due": d.due_on.strftime("%d/%m/%Y"),
+            "url": reverse("workspace:detail", kwargs={"pk": d.pathway.beneficiary_id}),
+            "name": f"{d.pathway.beneficiary.last_name.upper()} {d.pathway.beneficiary.first_name}",
+        }
+        for d in deadlines
+    ]
     trace_list(
         request,
         "délais dépassés",

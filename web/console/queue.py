@@ -8,17 +8,19 @@ ranked for the rows shown only.
 """
 
 import math
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, Window
-from django.utils.html import format_html_join
+from django.urls import reverse
+from django.utils.html import escape
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
 
 from caseload.enums import Programme, StaffRole
 from caseload.selectors import SuggestionPool, previous_referents, programme_loads
-from pathways.enums import Orientation
-from pathways.models import Deadline, Pathway, deadline_state
+from pathways.enums import DeadlineKind, Orientation, Stage
+from pathways.models import deadline_state
 from pathways.selectors import latest_orientations, roles_for_stage, unassigned_queue
 
 BALANCE_LIMIT = 200
@@ -75,11 +77,16 @@ def _best_candidate(pool, person, previous, shared=None):
     return best
 
 
-def queue_rows(people, pool, *, today):
+def queue_rows(people, pool, *, today, ticked=frozenset()):
     """One row per person of a queue page: labels of their stage, programme,
     latest orientation and most urgent deadline, and the suggested referent
     (three queries: the people's past referents, their latest orientations,
-    the suggested staff with the loads panel's others)."""
+    the suggested staff with the loads panel's others).
+
+    Each row carries its texts and links ready to print (`_display`): the
+    page lists fifty people, and every variable, tag and filter the template
+    evaluates per row costs; `ticked`: the ids to keep ticked (a refused bulk
+    form)."""
     previous = previous_referents(p.pk for p in people)
     orientations = latest_orientations(p.pathway_id for p in people)
     shared = {}
@@ -92,19 +99,48 @@ def queue_rows(people, pool, *, today):
         rows.append(
             {
                 "person": person,
-                "stage_label": Pathway(stage=person.pathway_stage).get_stage_display(),
-                "programme_label": Programme(programme).label,
-                "orientation_label": Orientation(orientation).label if orientation else "",
+                # Labels as text once here rather than translated at each print.
+                "stage_label": str(Stage(person.pathway_stage).label)
+                if person.pathway_stage
+                else "",
+                "programme_label": str(Programme(programme).label),
+                "orientation_label": str(Orientation(orientation).label) if orientation else "",
                 "deadline_label": (
-                    Deadline(kind=person.deadline_kind).get_kind_display()
-                    if person.deadline_kind
-                    else ""
+                    str(DeadlineKind(person.deadline_kind).label) if person.deadline_kind else ""
                 ),
                 "deadline_state": deadline_state(due_on=person.deadline_due_on, today=today),
                 "suggestion": suggestion,
+                **_display(person, suggestion, ticked),
             }
         )
     return rows
+
+
+def _display(person, suggestion, ticked):
+    """The texts and links of a queue row, as the template prints them."""
+    display = {
+        "id": str(person.pk),
+        "ticked": person.pk in ticked,
+        "name": f"{person.last_name.upper()} {person.first_name}",
+        "choose_label": _("Choisir %(name)s") % {"name": person.full_name},
+        "person_url": reverse("console:person", args=[person.pk]),
+        "assign_url": reverse("console:person_assign", args=[person.pk]),
+        "referents_url": reverse("console:queue_referents", args=[person.pk]),
+        "due": person.deadline_due_on.strftime("%d/%m/%Y") if person.deadline_due_on else "",
+    }
+    if suggestion is not None:
+        staff = suggestion.staff
+        if suggestion.cap is None:
+            load = _("%(active)s suivies, plafond non défini") % {"active": suggestion.active}
+        else:
+            load = _("%(active)s / %(cap)s") % {"active": suggestion.active, "cap": suggestion.cap}
+        display |= {
+            "staff_id": str(staff.pk),
+            "assign_label": _("Affecter à %(name)s") % {"name": staff.user.get_full_name()},
+            "staff_role": staff.role_label,
+            "staff_load": load,
+        }
+    return display
 
 
 def balance_plan(user):
@@ -142,8 +178,7 @@ def pool_loads(pool, first=()):
     ]
 
 
-@dataclass(frozen=True)
-class _Name:
+class _Name(NamedTuple):
     first_name: str
     last_name: str
 
@@ -151,10 +186,10 @@ class _Name:
         return f"{self.first_name} {self.last_name}".strip()
 
 
-@dataclass(frozen=True)
-class StaffChoice:
+class StaffChoice(NamedTuple):
     """An option of a referent select (`console/includes/staff_select.html`
-    reads `pk` and `user.get_full_name`), read as columns, not models."""
+    reads `pk` and `user.get_full_name`), read as columns, not models (named
+    tuples: the queue's select lists a thousand referents)."""
 
     pk: int
     role: str
@@ -178,26 +213,16 @@ def staff_options_html(groups, selected=None):
     """The <optgroup>s of a referent select, rendered here rather than by a
     template loop (the queue's bulk select lists every referent: a thousand
     options): `groups` from `staff_choices`, `selected` the pk to keep
-    selected (a choice a cap refused)."""
-    return format_html_join(
-        "",
-        '<optgroup label="{}">{}</optgroup>',
-        (
-            (
-                label,
-                format_html_join(
-                    "",
-                    '<option value="{}"{}>{}</option>',
-                    (
-                        (
-                            member.pk,
-                            mark_safe(" selected") if member.pk == selected else "",
-                            member.user.get_full_name(),
-                        )
-                        for member in members
-                    ),
-                ),
-            )
-            for label, members in groups
-        ),
-    )
+    selected (a choice a cap refused). Each name is escaped once and the
+    options joined as plain strings: `format_html` per option cost 10 ms for
+    a thousand."""
+    parts = []
+    for label, members in groups:
+        parts.append(f'<optgroup label="{escape(label)}">')
+        parts.extend(
+            f'<option value="{member.pk:d}"{" selected" if member.pk == selected else ""}>'
+            f"{escape(member.user.get_full_name())}</option>"
+            for member in members
+        )
+        parts.append("</optgroup>")
+    return mark_safe("".join(parts))  # noqa: S308 (every value is escaped or an int)

@@ -88,7 +88,9 @@ def _queue_page(request, *, status=200, refused=None):
     people = unassigned_queue(request.user, today=today, **form.filters())
     page = one_query_page(people, request.GET.get("page"), settings.QUEUE_PAGE_SIZE)
     pool = SuggestionPool(request.user)
-    rows = queue_rows(list(page), pool, today=today)
+    rows = queue_rows(
+        list(page), pool, today=today, ticked=refused["ticked"] if refused else frozenset()
+    )
     trace_list(request, "file d'attente", len(rows), form.filters())
     context = {
         "form": form,
@@ -104,6 +106,7 @@ def _queue_page(request, *, status=200, refused=None):
         ),
         # Where a referent chosen in a row's fragment sends back to.
         "next_query": urlencode({"next": request.get_full_path()}),
+        "next_path": request.get_full_path(),
         "refused": refused,
         "orientation_form": OrientationForm(),
         "active_nav": "team",

@@ -7,7 +7,8 @@ from types import SimpleNamespace
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, Q, Value
+from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -98,6 +99,16 @@ def _team_binomes_and_overrides(user):
     """The active binômes with their shared load, and the latest cap
     overrides: read here, two queries (none from the template)."""
     visible_staff = StaffProfile.objects.visible_to(user)
+    # The shared load as a subquery per binôme (its active assignments, by
+    # the binôme's index) rather than a join grouped afterwards: the join
+    # sorted every assignment the binômes ever had (100 ms at 100,000 people).
+    shared = (
+        Assignment.objects.filter(binome=OuterRef("pk"), ended_at__isnull=True)
+        .order_by()
+        .values("binome")
+        .annotate(people=Count("beneficiary", distinct=True))
+        .values("people")
+    )
     binomes = list(
         Binome.objects.filter(
             dissolved_at__isnull=True,
@@ -105,13 +116,7 @@ def _team_binomes_and_overrides(user):
             social_worker__in=visible_staff,
         )
         .select_related("pe_advisor__user", "social_worker__user")
-        .annotate(
-            shared=Count(
-                "assignments__beneficiary",
-                filter=Q(assignments__ended_at__isnull=True),
-                distinct=True,
-            )
-        )
+        .annotate(shared=Coalesce(Subquery(shared, output_field=IntegerField()), 0))
         .order_by("pe_advisor__user__last_name", "pk")
     )
     # The partial index of overrides in force (`assignment_active_overrides`)

@@ -6,6 +6,7 @@ import datetime
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
@@ -30,6 +31,30 @@ def _urgent_badge(state):
     return deadline_badge(state) if state in URGENT_STATES else None
 
 
+def _day(value):
+    return value.strftime("%d/%m/%Y") if value else ""
+
+
+def _display(person):
+    """A row's texts and link, as the template prints them (the list renders
+    fifty rows: every tag and filter evaluated per row costs)."""
+    if person.commune_id:
+        place = person.commune.name
+    elif person.territory_id:
+        place = person.territory.name
+    else:
+        place = ""
+    last_contact = person.last_contact_at
+    return {
+        "url": reverse("workspace:detail", kwargs={"pk": person.pk}),
+        "name": f"{person.last_name.upper()} {person.first_name}",
+        "place": place,
+        "last_contact": _day(timezone.localtime(last_contact)) if last_contact else "",
+        "next_due": _day(person.next_due_on),
+        "entry_due": _day(person.entry_due_on),
+    }
+
+
 @require_GET
 def portfolio(request):
     """ "Mon portefeuille": the people the user follows (a manager: their
@@ -49,9 +74,11 @@ def portfolio(request):
     rows = [
         {
             "person": person,
-            "stage": Stage(person.pathway_stage).label if person.pathway_stage else None,
+            **_display(person),
+            # Labels as text once here rather than translated at each print.
+            "stage": str(Stage(person.pathway_stage).label) if person.pathway_stage else None,
             "programme": (
-                Programme(person.pathway_programme).label if person.pathway_programme else None
+                str(Programme(person.pathway_programme).label) if person.pathway_programme else None
             ),
             # Badges computed here rather than by an include per row (the
             # list renders 50 rows at a time).
@@ -59,7 +86,9 @@ def portfolio(request):
                 deadline_state(due_on=person.entry_due_on, met_on=person.entry_met_on, today=today)
             ),
             "next_badge": _urgent_badge(deadline_state(due_on=person.next_due_on, today=today)),
-            "next_kind": DeadlineKind(person.next_due_kind).label if person.next_due_kind else None,
+            "next_kind": (
+                str(DeadlineKind(person.next_due_kind).label) if person.next_due_kind else None
+            ),
         }
         for person in page
     ]
