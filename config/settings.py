@@ -95,6 +95,9 @@ ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
 ASGI_APPLICATION = "config.asgi.application"
 
+# Widgets rendered by Jinja2, the admin's by Django templates (core/form_renderer.py).
+FORM_RENDERER = "core.form_renderer.FormRenderer"
+
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
