@@ -371,6 +371,7 @@ class SuggestionPool:
         # Plain tuples per role, read in the ranking loop (no attribute
         # access there: it runs for every person of a page or a plan).
         self._by_role = {}
+        self._by_role_territory = {}
         programmes = [p.value for p in Programme]
         load_names = [(value, f"load_{value}") for value in programmes]
         # The effective caps depend on the Département, the role and the
@@ -386,9 +387,12 @@ class SuggestionPool:
                     for value in programmes
                 }
             loads = {value: getattr(r, name) for value, name in load_names}
-            self._by_role.setdefault(r.role, []).append(
-                (r.pk, frozenset(territories.get(r.pk, ())), loads, caps)
-            )
+            entry = (r.pk, loads, caps)
+            self._by_role.setdefault(r.role, []).append(entry)
+            # And by territory: a person is ranked among their territory's
+            # staff only (a balancing plan ranks 200 people).
+            for territory_id in territories.get(r.pk, ()):
+                self._by_role_territory.setdefault((r.role, territory_id), []).append(entry)
 
     def candidates(
         self, *, territory_id, roles, programme, previous_staff_ids=(), limit=None, resolve=True
@@ -400,11 +404,14 @@ class SuggestionPool:
         `staff` comes with `resolve()`, once for many people)."""
         extra = self.extra
 
+        def staff_of(role):
+            if territory_id is None:
+                return self._by_role.get(role, ())
+            return self._by_role_territory.get((role, territory_id), ())
+
         def eligible():
             for role in roles:
-                for pk, territories, loads, caps in self._by_role.get(role, ()):
-                    if territory_id is not None and territory_id not in territories:
-                        continue
+                for pk, loads, caps in staff_of(role):
                     active = loads[programme] + extra.get((pk, programme), 0)
                     cap = caps[programme]
                     if cap is not None and active >= cap:

@@ -161,6 +161,26 @@ def balance_plan(user):
     return plan
 
 
+def balance_rows(plan):
+    """The rows of a balancing plan, texts ready to print (200 rows): the
+    person, and for a proposed referent the plan's value, their name and role
+    and their load once the plan is applied."""
+    rows = []
+    for person, candidate in plan:
+        row = {"name": f"{person.last_name.upper()} {person.first_name}", "candidate": candidate}
+        if candidate is not None:
+            staff = candidate.staff
+            row |= {
+                "value": f"{person.pk}:{staff.pk}",
+                "staff": f"{staff.user.get_full_name()} ({staff.role_label})",
+                "load": (
+                    None if candidate.cap is None else f"{candidate.active + 1} / {candidate.cap}"
+                ),
+            }
+        rows.append(row)
+    return rows
+
+
 def pool_loads(pool, first=()):
     """The loads panel beside the queue: the referents suggested on the page
     first, then others by name, at most LOADS_PANEL_SIZE (the staff

@@ -54,6 +54,7 @@ from web.console.helpers import (
 from web.console.queue import (
     BALANCE_LIMIT,
     balance_plan,
+    balance_rows,
     one_query_page,
     pool_loads,
     queue_rows,
@@ -250,6 +251,7 @@ def balance(request):
         "console/balance.html",
         {
             "plan": plan,
+            "rows": balance_rows(plan),
             "planned": sum(1 for _p, c in plan if c is not None),
             "limit": BALANCE_LIMIT,
             "active_nav": "team",
