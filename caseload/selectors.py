@@ -337,6 +337,14 @@ class _RankedStaff:
     departement_id: int
 
 
+def _rank(active, cap, pk):
+    """The ranking of a staff member after continuity: the most room left in
+    proportion to the cap first (an unset cap after every known one), then
+    the lighter load, then the oldest account (a total order)."""
+    ratio = -1.0 if cap is None else (cap - active) / cap
+    return (-ratio, active, pk)
+
+
 class SuggestionPool:
     """The staff a manager may assign to, with their loads, read once (four
     queries, the columns the ranking reads: no model objects) and then ranked
@@ -368,6 +376,7 @@ class SuggestionPool:
         self.caps = cap_tables(r.departement_id for r in self.rows)
         self.extra = {}
         self._objects = {}
+        self._plan_heaps = {}
         # Plain tuples per role, read in the ranking loop (no attribute
         # access there: it runs for every person of a page or a plan).
         self._by_role = {}
@@ -402,37 +411,37 @@ class SuggestionPool:
         the person's territory, with room under their cap in `programme`.
         With `resolve=False`, the candidates carry `staff_id` only (their
         `staff` comes with `resolve()`, once for many people)."""
-        extra = self.extra
-
-        def staff_of(role):
-            if territory_id is None:
-                return self._by_role.get(role, ())
-            return self._by_role_territory.get((role, territory_id), ())
-
-        def eligible():
-            for role in roles:
-                for pk, loads, caps in staff_of(role):
-                    active = loads[programme] + extra.get((pk, programme), 0)
-                    cap = caps[programme]
-                    if cap is not None and active >= cap:
-                        continue
-                    ratio = -1.0 if cap is None else (cap - active) / cap
-                    yield ((pk not in previous_staff_ids, -ratio, active, pk), active, cap)
-
+        eligible = self._ranked(territory_id, roles, programme, previous_staff_ids)
         # The best few without sorting every eligible member (min() for one).
-        found = sorted(eligible()) if limit is None else heapq.nsmallest(limit, eligible())
+        found = sorted(eligible) if limit is None else heapq.nsmallest(limit, eligible)
         candidates = [
             Candidate(
                 staff=None,
-                staff_id=key[3],
+                staff_id=rank[2],
                 programme=programme,
                 active=active,
                 cap=cap,
-                continuity=not key[0],
+                continuity=not no_continuity,
             )
-            for key, active, cap in found
+            for no_continuity, rank, active, cap, _loads in found
         ]
         return self.resolve(candidates) if resolve else candidates
+
+    def _ranked(self, territory_id, roles, programme, previous_staff_ids):
+        """The eligible staff as (no continuity, rank, active, cap, loads),
+        in no order: a smaller tuple is a better candidate."""
+        extra = self.extra
+        for role in roles:
+            if territory_id is None:
+                staff = self._by_role.get(role, ())
+            else:
+                staff = self._by_role_territory.get((role, territory_id), ())
+            for pk, loads, caps in staff:
+                active = loads[programme] + extra.get((pk, programme), 0)
+                cap = caps[programme]
+                if cap is not None and active >= cap:
+                    continue
+                yield (pk not in previous_staff_ids, _rank(active, cap, pk), active, cap, loads)
 
     def resolve(self, candidates, others=0):
         """Give the candidates their staff model objects (with their user
@@ -482,6 +491,42 @@ class SuggestionPool:
     def take(self, candidate):
         key = (candidate.staff_id, candidate.programme)
         self.extra[key] = self.extra.get(key, 0) + 1
+
+    def best_for_plan(self, *, territory_id, roles, programme):
+        """The best-ranked referent for a person with no past referent, the
+        one `candidates(limit=1)` gives, or None, from a heap per territory,
+        roles and programme kept for the whole plan.
+
+        Why: a balancing plan ranks 200 people over some 400 staff, and
+        `take()` changes one member's load at a time. The heap's top is
+        checked against the loads taken since it was pushed, and pushed
+        back with its new rank when it changed (a load only grows, so a rank
+        only worsens: a top that is current is the best), instead of ranking
+        every member again for each person."""
+        key = (territory_id, tuple(roles), programme)
+        heap = self._plan_heaps.get(key)
+        if heap is None:
+            heap = [
+                (rank, active, cap, loads)
+                for _continuity, rank, active, cap, loads in self._ranked(
+                    territory_id, roles, programme, ()
+                )
+            ]
+            heapq.heapify(heap)
+            self._plan_heaps[key] = heap
+        extra = self.extra
+        while heap:
+            rank, active, cap, loads = heap[0]
+            pk = rank[2]
+            current = loads[programme] + extra.get((pk, programme), 0)
+            if current == active:
+                return Candidate(
+                    staff=None, staff_id=pk, programme=programme, active=active, cap=cap
+                )
+            heapq.heappop(heap)
+            if cap is None or current < cap:
+                heapq.heappush(heap, (_rank(current, cap, pk), current, cap, loads))
+        return None
 
 
 def staff_choice_groups(staff_list, roles=None):

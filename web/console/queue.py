@@ -153,7 +153,14 @@ def balance_plan(user):
     previous = previous_referents(p.pk for p in people)
     plan = []
     for person in people:
-        choice = _best_candidate(pool, person, previous)
+        if previous.get(person.pk):
+            choice = _best_candidate(pool, person, previous)
+        else:
+            choice = pool.best_for_plan(
+                territory_id=person.territory_id,
+                roles=roles_for_stage(person.pathway_stage),
+                programme=person.pathway_programme or Programme.DROIT_COMMUN,
+            )
         if choice is not None:
             pool.take(choice)
         plan.append((person, choice))
