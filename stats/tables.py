@@ -5,8 +5,9 @@ so that the exports leaving the Département can show small counts as "< 5"."""
 
 import datetime
 from dataclasses import dataclass, field
+from decimal import Decimal
 
-from django.utils.formats import date_format
+from django.utils.formats import date_format, localize
 from django.utils.translation import gettext as _
 
 from appointments.enums import Attendance
@@ -32,6 +33,11 @@ class Table:
     computed_at: datetime.datetime | None = None
 
     @property
+    def shown_rows(self):
+        """The rows with each cell as text (`_shown`)."""
+        return [[_shown(cell) for cell in row] for row in self.rows]
+
+    @property
     def chart_id(self):
         return f"donnees-{self.key}"
 
@@ -48,6 +54,17 @@ class Table:
                     for index in self.series
                 ],
             }
+
+
+def _shown(value):
+    """A cell as the page prints it: integers as they are, other numbers
+    localised, labels translated (once per cell, not through the template's
+    filters: a dashboard prints some 600 cells)."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    if isinstance(value, float | Decimal | datetime.date):
+        return localize(value)
+    return str(value)
 
 
 def _number(value):
