@@ -22,7 +22,7 @@ from beneficiaries.services import (
     beneficiary_update_contact,
     outreach_attempt_create,
 )
-from caseload.models import StaffProfile
+from caseload.models import Assignment, StaffProfile
 from core.exceptions import StaleVersionError
 from core.forms_utils import apply_service_errors
 from pathways.enums import Stage
@@ -55,13 +55,16 @@ from web.workspace.responses import render_panel, render_record
 def _attendee_choices(request, person):
     """Who may be ticked as present at an interview: the person's current
     referents and the user."""
+    # The referents through a subquery on the person's assignments rather
+    # than a join: OR-ed with the user, the join read every assignment of
+    # every staff member and sorted them for DISTINCT (50 ms at 100,000
+    # people, on each interview form).
+    referents = Assignment.objects.filter(beneficiary=person, ended_at__isnull=True).values(
+        "staff_id"
+    )
     return (
-        StaffProfile.objects.filter(
-            Q(assignments__beneficiary=person, assignments__ended_at__isnull=True)
-            | Q(user_id=request.user.pk)
-        )
+        StaffProfile.objects.filter(Q(pk__in=referents) | Q(user_id=request.user.pk))
         .select_related("user")
-        .distinct()
         .order_by("user__last_name", "user__first_name", "pk")
     )
 
