@@ -297,6 +297,25 @@ def test_a_binome_following_people_of_another_territory_is_not_dissolved_by_one_
     assert binome.is_active
 
 
+def test_the_binomes_page_disables_dissolving_a_binome_following_people_of_another_territory(
+    login, shared
+):
+    binome = _shared_binome(shared)
+    binome_enrol(
+        beneficiary=new_applicant(shared.territory_a),
+        binome=binome,
+        acting_user=shared.manager_a.user,
+        advisor_agrees=True,
+        social_worker_agrees=True,
+    )
+
+    page_b = login(shared.manager_b).get(reverse("console:binomes")).content.decode()
+    page_a = login(shared.manager_a).get(reverse("console:binomes")).content.decode()
+
+    assert f"binome-{binome.pk}-hors-territoire" in page_b
+    assert f"binome-{binome.pk}-hors-territoire" not in page_a
+
+
 def test_the_dissolve_service_lets_the_territorys_own_manager_do_it(shared):
     binome = _shared_binome(shared)
     binome_enrol(
