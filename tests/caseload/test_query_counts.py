@@ -26,9 +26,9 @@ DASHBOARD_QUERIES = 10
 # column reads, the past referents, the latest orientations, the suggested
 # staff with the loads panel, the bulk select's options (four columns).
 QUEUE_QUERIES = 17
-# The person page reads the pool's staff objects once, for the select and the
-# suggestions.
-PERSON_QUERIES = 21
+# The person page reads the referents of the stage as four columns for its
+# selects, and the model objects of the five suggested ones.
+PERSON_QUERIES = 22
 STAFF_QUERIES = 10
 
 

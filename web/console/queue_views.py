@@ -21,7 +21,7 @@ from beneficiaries.selectors import tags_of
 from caseload.enums import Programme
 from caseload.models import Assignment, Binome, Commune, StaffProfile, Territory
 from caseload.perms import OutOfScope, can_read_audit_trail
-from caseload.selectors import SuggestionPool, binome_candidates, staff_choice_groups
+from caseload.selectors import SuggestionPool, binome_candidates
 from caseload.services.assignments import (
     assignment_end,
     assignment_reassign,
@@ -337,13 +337,13 @@ def _person_page(request, pk, *, status=200, refused=None):
     programme = pathway.programme if pathway else Programme.DROIT_COMMUN
     trace_person(request, person, "console : fiche")
     pool = SuggestionPool(request.user)
-    # All the pool's staff for the select (one query), which the candidates reuse.
-    staff_groups = staff_choice_groups(
-        pool.staff, roles=roles_for_stage(pathway.stage if pathway else None)
-    )
+    # The referents the stage needs, by role, for the selects (four columns
+    # of each, rendered once for every select of the page).
+    stage_roles = roles_for_stage(pathway.stage if pathway else None)
+    staff_groups = staff_choices(pool.queryset.filter(role__in=stage_roles), roles=stage_roles)
     candidates = pool.candidates(
         territory_id=person.territory_id,
-        roles=roles_for_stage(pathway.stage if pathway else None),
+        roles=stage_roles,
         programme=programme,
         previous_staff_ids={a.staff_id for a in assignments if not a.is_active},
         limit=5,
@@ -367,8 +367,11 @@ def _person_page(request, pk, *, status=200, refused=None):
             "history": [a for a in assignments if not a.is_active],
             "candidates": candidates,
             "binomes": binome_candidates(request.user, territory_id=person.territory_id)[:5],
-            # The referents the stage needs, by role.
-            "staff_groups": staff_groups,
+            "staff_options": staff_options_html(staff_groups),
+            # The select of a refused form keeps the referent chosen.
+            "refused_staff_options": (
+                staff_options_html(staff_groups, selected=refused["staff"]) if refused else None
+            ),
             "refused": refused,
             "orientation_form": OrientationForm(
                 initial={"programme": programme} if pathway else None
