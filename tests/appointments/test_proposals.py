@@ -6,8 +6,11 @@ import datetime
 import time_machine
 
 from appointments.enums import Attendance
-from appointments.selectors import proposed_slots
+from appointments.selectors import proposed_slots, to_convoke
 from appointments.services import appointment_book, attendance_record
+from beneficiaries.models import Beneficiary
+from pathways.enums import DeadlineKind
+from pathways.models import Deadline
 from tests.appointments.factories import PlaceFactory, SlotFactory
 
 
@@ -63,3 +66,13 @@ def test_after_a_no_show_the_person_is_back_in_the_list_to_convoke(
         )
 
     assert "TRAORÉ Awa" in client.get("/a-convoquer/").content.decode()
+
+
+def test_a_person_to_convoke_is_listed_once_with_their_open_entry_deadline(person):
+    entry = Deadline.objects.get(
+        pathway__beneficiary=person, kind=DeadlineKind.ENTRY, met_on__isnull=True
+    )
+
+    listed = list(to_convoke(Beneficiary.objects.filter(pk=person.pk)))
+
+    assert [(p.pk, p.entry_due_on) for p in listed] == [(person.pk, entry.due_on)]
