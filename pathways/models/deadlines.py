@@ -243,7 +243,8 @@ class DeadlineReminder(models.Model):
         on_delete=models.CASCADE,
         related_name="reminders",
         verbose_name="délai",
-        # Indexed first by `reminder_once_per_step` and `reminder_by_deadline`.
+        # Indexed first by `reminder_once_per_step`: a deadline's reminders
+        # (a handful) are found by it, whatever their status.
         db_index=False,
     )
     step = models.CharField("étape", max_length=20)
@@ -266,7 +267,6 @@ class DeadlineReminder(models.Model):
                 condition=Q(status="pending"),
                 name="reminder_pending_by_send_on",
             ),
-            models.Index(fields=["deadline", "status"], name="reminder_by_deadline"),
         ]
         constraints = [
             models.UniqueConstraint(
