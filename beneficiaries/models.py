@@ -154,6 +154,8 @@ class Beneficiary(models.Model):
         on_delete=models.PROTECT,
         related_name="beneficiaries",
         verbose_name="Département",
+        # Indexed first by the Département's indexes below (names, keys, birth date).
+        db_index=False,
     )
     territory = models.ForeignKey(
         "caseload.Territory",
@@ -163,6 +165,8 @@ class Beneficiary(models.Model):
         blank=True,
         verbose_name="territoire",
         help_text="Vide quand la commune n'est rattachée à aucun territoire connu.",
+        # Indexed first by `beneficiary_by_territory` and `beneficiary_by_next_deadline`.
+        db_index=False,
     )
     commune = models.ForeignKey(
         "caseload.Commune",
@@ -171,6 +175,8 @@ class Beneficiary(models.Model):
         null=True,
         blank=True,
         verbose_name="commune",
+        # Indexed by `beneficiary_by_commune`.
+        db_index=False,
     )
 
     caf_number = models.CharField(

@@ -8,7 +8,9 @@ the table with it. On SQLite (the embedded demo) there are no triggers: the
 table stays empty and `pathways.selectors.unassigned_queue` computes the
 filter instead."""
 
-from django.db import connection
+from contextlib import contextmanager
+
+from django.db import connection, transaction
 
 
 def is_stored():
@@ -27,3 +29,29 @@ def unassigned_drift():
     with connection.cursor() as cursor:
         cursor.execute("SELECT beneficiary_id, difference FROM caseload_unassigned_drift()")
         return [tuple(row) for row in cursor.fetchall()]
+
+
+@contextmanager
+def unassigned_deferred():
+    """A block of writes after which the stored queue is refreshed once.
+
+    The triggers refresh the people each statement touches: a block that
+    writes the same people in several statements (an import batch: the
+    people, then their pathways, then their deadlines) would recompute them
+    as many times. Inside this block the triggers only note the people
+    (setting `parcours.unassigned_deferred`, migration
+    `caseload.0011_unassigned_deferred`); at its end they are refreshed once,
+    in the same transaction, those the triggers asked to lock locked in id
+    order as an immediate refresh does. Readers of the queue inside the
+    block see it as it was before. A block that fails rolls back the
+    transaction it is in, with what it noted. Nothing to do where the queue
+    is not stored (SQLite)."""
+    if not is_stored():
+        yield
+        return
+    with transaction.atomic(savepoint=False):
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT caseload_unassigned_defer()")
+        yield
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT caseload_unassigned_refresh_pending()")

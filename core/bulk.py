@@ -23,14 +23,28 @@ BATCH_SIZE = 2500  # rows per INSERT on databases without COPY
 
 
 def reserve_ids(model, count, *, using="default"):
-    """`count` primary keys taken from the table's sequence (PostgreSQL)."""
+    """`count` primary keys taken from the table's sequence (PostgreSQL).
+
+    The sequence is named once per table: `pg_get_serial_sequence` given as
+    the argument of `nextval` would be looked up again for each key (a
+    catalog search per row, about a tenth of the time of writing it)."""
     connection = connections[using]
     with connection.cursor() as cursor:
+        sequence = _sequences.get((using, model._meta.db_table))
+        if sequence is None:
+            cursor.execute(
+                "SELECT pg_get_serial_sequence(%s, %s)",
+                [model._meta.db_table, model._meta.pk.column],
+            )
+            (sequence,) = cursor.fetchone()
+            _sequences[(using, model._meta.db_table)] = sequence
         cursor.execute(
-            "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
-            [model._meta.db_table, model._meta.pk.column, count],
+            "SELECT nextval(%s::regclass) FROM generate_series(1, %s)", [sequence, count]
         )
         return [value for (value,) in cursor.fetchall()]
+
+
+_sequences = {}  # (database alias, table) → the name of its primary key's sequence
 
 
 def insert_rows(model, rows, raw_connection=None, *, returning_ids=False, using="default"):

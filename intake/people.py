@@ -146,6 +146,7 @@ def beneficiaries_create_bulk(*, acting_user, departement, people, detail="impor
         departement_id=departement.pk,
         acting_user=acting_user,
         policy=policy,
+        next_deadlines_written=True,
     )
     if acting_user is not None:
         access_logs_record_bulk(

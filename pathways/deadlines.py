@@ -118,8 +118,20 @@ def delay_for(kind, policy=None):
     }[DeadlineKind(kind)]
 
 
+# Due dates and reminder schedules depend on nothing but their arguments (the
+# policy included): they are kept, since an import computes the same few
+# hundred (kind, date) pairs for tens of thousands of people, and a
+# relativedelta and the working-days walk cost more than the rest of
+# opening a pathway in Python.
+CACHED_SCHEDULES = 8192
+
+
 def due_date(kind, reference_date: datetime.date, policy=None) -> datetime.date:
-    policy = policy or default_policy()
+    return _due_date(DeadlineKind(kind), reference_date, policy or default_policy())
+
+
+@lru_cache(maxsize=CACHED_SCHEDULES)
+def _due_date(kind, reference_date, policy):
     delay = delay_for(kind, policy)
     if delay.years or delay.months:
         # Month delays run on the calendar (relativedelta folds 12 months
@@ -134,6 +146,11 @@ def reminder_schedule(*, kind, reference_date, due_on, policy) -> list[tuple[str
     the first day when the person has no referent, reminders before the due
     date, and the escalation after it. A reminder that would fall before the
     reference date goes out on the reference date."""
+    return list(_reminder_schedule(DeadlineKind(kind), reference_date, due_on, policy))
+
+
+@lru_cache(maxsize=CACHED_SCHEDULES)
+def _reminder_schedule(kind, reference_date, due_on, policy):
     schedule = []
     if DeadlineKind(kind) in REFERENT_KINDS:
         schedule.append((ReminderStep.UNASSIGNED.value, reference_date))
@@ -143,4 +160,4 @@ def reminder_schedule(*, kind, reference_date, due_on, policy) -> list[tuple[str
     schedule.append(
         (ReminderStep.ESCALATION.value, add_days(due_on, policy.escalation_days_after, policy))
     )
-    return schedule
+    return tuple(schedule)

@@ -33,6 +33,7 @@ import functools
 import logging
 import re
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -52,6 +53,7 @@ from beneficiaries.services import (
 from caseload.enums import Programme
 from caseload.models import Assignment, Commune, StaffProfile, Structure
 from caseload.services import assignment_auto_for_import, assignment_create
+from caseload.unassigned import unassigned_deferred
 from core.date_ranges import day_text
 from intake.enums import ChangeKind, IssueSeverity
 from intake.imports.columns import FIELDS, missing_required
@@ -491,7 +493,12 @@ class ImportEngine:
             return
         for attempt in range(1, MAX_BATCH_ATTEMPTS + 1):
             try:
-                with transaction.atomic():
+                # The unassigned queue is refreshed once for the batch, not
+                # after each of its statements (people, pathways, deadlines).
+                with (
+                    transaction.atomic(),
+                    nullcontext() if self.dry_run else unassigned_deferred(),
+                ):
                     matched = self._write(pending, issues, counts)
             except IntegrityError:
                 if attempt == MAX_BATCH_ATTEMPTS:

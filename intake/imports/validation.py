@@ -7,6 +7,7 @@ the engine adds the line number.
 """
 
 import datetime
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -129,7 +130,13 @@ class CheckedRow:
 
 def simplify(text) -> str:
     """Uppercase, no accents, single spaces, "ST"/"STE" spelled out: to compare town names."""
-    text = unicodedata.normalize("NFKD", str(text)).encode("ascii", "ignore").decode().upper()
+    return _simplified(str(text))
+
+
+# Kept: a file repeats the same towns and names on thousands of rows.
+@functools.lru_cache(maxsize=65536)
+def _simplified(text):
+    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().upper()
     text = re.sub(r"[^A-Z0-9]+", " ", text).strip()
     text = re.sub(r"\bSTE\b", "SAINTE", text)
     text = re.sub(r"\bST\b", "SAINT", text)

@@ -45,7 +45,12 @@ class Deadline(models.Model):
     database, not the broker, is the source of truth."""
 
     pathway = models.ForeignKey(
-        Pathway, on_delete=models.CASCADE, related_name="deadlines", verbose_name="parcours"
+        Pathway,
+        on_delete=models.CASCADE,
+        related_name="deadlines",
+        verbose_name="parcours",
+        # Indexed first by `deadline_by_pathway_kind`.
+        db_index=False,
     )
     kind = models.CharField("délai", max_length=20, choices=DeadlineKind.choices)
     reference_date = models.DateField("date de référence")
@@ -234,7 +239,13 @@ class DeadlineReminder(models.Model):
     each step go out at most once, whatever the broker does."""
 
     deadline = models.ForeignKey(
-        Deadline, on_delete=models.CASCADE, related_name="reminders", verbose_name="délai"
+        Deadline,
+        on_delete=models.CASCADE,
+        related_name="reminders",
+        verbose_name="délai",
+        # Indexed first by `reminder_once_per_step`: a deadline's reminders
+        # (a handful) are found by it, whatever their status.
+        db_index=False,
     )
     step = models.CharField("étape", max_length=20)
     send_on = models.DateField("à envoyer le")
@@ -256,7 +267,6 @@ class DeadlineReminder(models.Model):
                 condition=Q(status="pending"),
                 name="reminder_pending_by_send_on",
             ),
-            models.Index(fields=["deadline", "status"], name="reminder_by_deadline"),
         ]
         constraints = [
             models.UniqueConstraint(

@@ -61,7 +61,13 @@ def opening_next_deadline(*, opened_on, orientation_reference=None, policy):
 
 
 def pathways_open_bulk(
-    *, openings, departement_id, acting_user=None, reason=OPENING_REASON, policy=None
+    *,
+    openings,
+    departement_id,
+    acting_user=None,
+    reason=OPENING_REASON,
+    policy=None,
+    next_deadlines_written=False,
 ):
     """New pathways for people of a Département: pathway, first transition,
     deadlines and their reminder steps, from the Département's policy
@@ -70,7 +76,10 @@ def pathways_open_bulk(
 
     `openings` is a list of (beneficiary id, opened_on, orientation_reference);
     the caller holds the transaction; `policy`: the Département's, when the
-    caller has read it already. Returns the pathway ids, in order.
+    caller has read it already; `next_deadlines_written`: the people were
+    written with their next deadline (`opening_next_deadline`), so there is
+    nothing to set (new people: the UPDATE would only look them up again).
+    Returns the pathway ids, in order.
     """
     if not openings:
         return []
@@ -125,7 +134,8 @@ def pathways_open_bulk(
             )
         ),
     )
-    _next_deadlines_set(_earliest_due_by_person(pathway_ids, openings, planned))
+    if not next_deadlines_written:
+        _next_deadlines_set(_earliest_due_by_person(pathway_ids, openings, planned))
     return pathway_ids
 
 

@@ -12,7 +12,7 @@ from beneficiaries.models import Beneficiary
 from caseload.enums import AssignmentEndReason, Programme
 from caseload.models import Assignment, Unassigned
 from caseload.services import assignment_create, assignment_end
-from caseload.unassigned import unassigned_drift
+from caseload.unassigned import unassigned_deferred, unassigned_drift
 from intake.people import beneficiaries_create_bulk
 from pathways.enums import DeadlineKind, ExitOutcome, Stage
 from pathways.models import Deadline, Pathway
@@ -211,4 +211,58 @@ def test_the_migration_backfill_finds_the_people_already_waiting():
 
     assert list(Unassigned.objects.values_list("beneficiary_id", flat=True)) == [waiting.pk]
     assert not Assignment.objects.active().filter(beneficiary=waiting).exists()
+    assert unassigned_drift() == []
+
+
+def _import_batch(territory, manager, count=3):
+    return beneficiaries_create_bulk(
+        acting_user=manager.user,
+        departement=territory.departement,
+        people=[
+            {
+                "territory_id": territory.pk,
+                "caf_number": f"78{index:05d}",
+                "household_role": "demandeur",
+                "first_name": f"Lot{index}",
+                "last_name": "Différé",
+                "rsa_application_date": datetime.date.today(),
+            }
+            for index in range(count)
+        ],
+    )
+
+
+def test_people_written_in_a_deferred_block_wait_once_it_ends():
+    territory, manager, _referent = territory_team()
+
+    with unassigned_deferred():
+        ids = _import_batch(territory, manager)
+        during = Unassigned.objects.filter(beneficiary_id__in=ids).count()
+
+    assert during == 0
+    assert Unassigned.objects.filter(beneficiary_id__in=ids).count() == len(ids)
+    assert unassigned_drift() == []
+
+
+def test_a_deferred_block_refreshes_people_it_changes_as_well_as_people_it_creates():
+    territory, manager, referent = territory_team()
+    followed = new_applicant(territory)
+
+    with unassigned_deferred():
+        ids = _import_batch(territory, manager)
+        assignment_create(beneficiary=followed, staff=referent, acting_user=manager.user)
+
+    assert not _waiting(followed)
+    assert Unassigned.objects.filter(beneficiary_id__in=ids).count() == len(ids)
+    assert unassigned_drift() == []
+
+
+def test_the_triggers_refresh_at_once_again_after_a_deferred_block():
+    territory, manager, _referent = territory_team()
+    with unassigned_deferred():
+        _import_batch(territory, manager)
+
+    person = new_applicant(territory)
+
+    assert _waiting(person)
     assert unassigned_drift() == []

@@ -7,7 +7,8 @@ from django.db import connection
 
 from beneficiaries.models import Beneficiary, BeneficiaryHistory, RecordAccessLog
 from caseload.enums import Programme, StaffRole
-from caseload.models import Assignment, CapPolicy
+from caseload.models import Assignment, CapPolicy, Unassigned
+from caseload.unassigned import unassigned_drift
 from intake.enums import ImportStatus
 from intake.imports import jobs, reading, services
 from intake.models import ApplicantImport
@@ -76,6 +77,18 @@ def test_reimporting_the_same_file_creates_and_updates_nothing(run_import):
     assert (again.counts.created, again.counts.updated, again.counts.unchanged) == (0, 0, 5)
     assert Beneficiary.objects.count() == 5
     assert Pathway.objects.count() == 5
+
+
+def test_the_unassigned_queue_is_exact_after_an_import_and_its_reimport(run_import):
+    data = csv_bytes([person(i) for i in range(5)])
+
+    run_import(data, batch_size=2)
+    after_import = unassigned_drift()
+    run_import(data, batch_size=2)
+
+    assert after_import == []
+    assert unassigned_drift() == []
+    assert Unassigned.objects.count() == 5
 
 
 def test_updates_touch_only_the_fields_the_file_gives(run_import):
