@@ -284,6 +284,25 @@ def checks_table(checks):
     return lines
 
 
+def stolen_share(start, end):
+    """The share of CPU time stolen by the hypervisor between two readings
+    of /proc/stat's counters (`suite.cpu_times`), or None."""
+    if not start or not end or len(start) < 8 or len(end) < 8:
+        return None
+    total = sum(end) - sum(start)
+    return (end[7] - start[7]) / total if total > 0 else None
+
+
+def stolen_line(start, end):
+    share = stolen_share(start, end)
+    if share is None:
+        return []
+    return [
+        f"- CPU time stolen by the hypervisor during the run: {share:.0%} (this virtual "
+        "machine shares its host: a busy host slows every figure, compare runs with care)"
+    ]
+
+
 def scale_label(people):
     if people >= 1_000_000 and people % 1_000_000 == 0:
         return f"{people // 1_000_000}m"
@@ -315,6 +334,7 @@ def render(results, checks, growth_table, args):
         "is shared, and every figure includes that contention".format(
             results["load_start"][0], results["load_end"][0], machine["cores"]
         ),
+        *stolen_line(results.get("cpu_start"), results.get("cpu_end")),
         f"- stack: gunicorn ({args.workers} sync workers, production settings, DEBUG off) behind "
         "nothing, a Celery worker (concurrency 2), PostgreSQL and Redis, all on 127.0.0.1; "
         "locust runs on the same cores",

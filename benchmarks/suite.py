@@ -97,6 +97,18 @@ def count_people(base, name):
     return rows[0]
 
 
+def cpu_times():
+    """The machine's CPU time counters (the `cpu` line of /proc/stat: user,
+    nice, system, idle, iowait, irq, softirq, steal…), or None off Linux: the
+    report gives the share of CPU time the hypervisor gave to other machines
+    during the run (a virtual machine's figures depend on its host's load)."""
+    try:
+        line = Path("/proc/stat").read_text().split("\n", 1)[0]
+    except OSError:
+        return None
+    return [int(value) for value in line.split()[1:]]
+
+
 def static_files_current():
     """Whether var/static (the production static files, with their manifest)
     is newer than every source file: collectstatic then has nothing to do
@@ -118,6 +130,7 @@ class Bench:
         self.results = {
             "started": datetime.datetime.now(datetime.UTC),
             "load_start": os.getloadavg(),
+            "cpu_start": cpu_times(),
             "scales": {},
             "command": args.command,
         }
@@ -580,6 +593,7 @@ class Bench:
                 self.results["scales"].setdefault(people, scale)
             self.results["started"] = min(self.results["started"], saved["started"])
             self.results["load_start"] = saved["load_start"]
+            self.results["cpu_start"] = saved.get("cpu_start")
             log(f"reprise de {SAVED} : {', '.join(saved.get('done', []))}")
         self.results.setdefault("done", [])
         for people in scales:
@@ -631,6 +645,7 @@ class Bench:
             self.save("scan")
         self.results["finished"] = datetime.datetime.now(datetime.UTC)
         self.results["load_end"] = os.getloadavg()
+        self.results["cpu_end"] = cpu_times()
         checks = self.checks()
         print()
         for line in report.checks_table(checks):

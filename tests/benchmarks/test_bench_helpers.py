@@ -82,6 +82,18 @@ def test_stats_rows_over_one_second_fail():
     assert [c.passed for c in report.stats_checks(rows)] == [False, True]
 
 
+def test_the_share_of_cpu_time_stolen_by_the_hypervisor_is_read_from_the_counters():
+    start = [100, 0, 50, 800, 10, 0, 0, 40]
+    end = [300, 0, 100, 1450, 10, 0, 0, 140]
+
+    assert report.stolen_share(start, end) == 100 / 1000
+    assert "10%" in report.stolen_line(start, end)[0]
+
+
+def test_no_stolen_share_is_reported_without_counters():
+    assert report.stolen_line(None, [1, 2, 3, 4, 5, 6, 7, 8]) == []
+
+
 def test_growth_gives_the_ratio_between_consecutive_scales():
     pages = {
         10_000: [report.PageFigure("p", "/p/", "referent", 10.0, 12.0, 3, 2.0)],
