@@ -209,13 +209,17 @@ class AppointmentsMixin:
                 appointments.append(appointment)
                 continue
             share = BOOKED_SHARE_PAST if past else BOOKED_SHARE_FUTURE
+            # A referent with fewer people than a collective slot has seats:
+            # the rotation comes back to someone already in the slot.
+            in_slot = set()
             for _place in range(slot.capacity):
                 if self.rng.random() > share:
                     continue
                 person = queue[cursor % len(queue)]
                 cursor += 1
-                if not past and person.pk in booked_ahead:
+                if person.pk in in_slot or (not past and person.pk in booked_ahead):
                     continue
+                in_slot.add(person.pk)
                 appointment = Appointment(beneficiary=person, slot=slot, booked_by=referent.user)
                 if past:
                     recent = slot.starts_at > now - datetime.timedelta(days=2)
