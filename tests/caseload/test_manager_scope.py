@@ -261,6 +261,20 @@ def _shared_binome(shared):
     return Binome.objects.create(pe_advisor=advisor, social_worker=worker)
 
 
+def _binome_following_someone_of_territory_a(shared):
+    """A binôme of territories A and B following one person of A (enrolled
+    by A's manager)."""
+    binome = _shared_binome(shared)
+    binome_enrol(
+        beneficiary=new_applicant(shared.territory_a),
+        binome=binome,
+        acting_user=shared.manager_a.user,
+        advisor_agrees=True,
+        social_worker_agrees=True,
+    )
+    return binome
+
+
 def test_the_enrol_service_refuses_a_person_of_another_territory(shared):
     binome = _shared_binome(shared)
     theirs = new_applicant(shared.territory_a)
@@ -280,14 +294,7 @@ def test_the_enrol_service_refuses_a_person_of_another_territory(shared):
 def test_a_binome_following_people_of_another_territory_is_not_dissolved_by_one_manager(
     login, shared
 ):
-    binome = _shared_binome(shared)
-    binome_enrol(
-        beneficiary=new_applicant(shared.territory_a),
-        binome=binome,
-        acting_user=shared.manager_a.user,
-        advisor_agrees=True,
-        social_worker_agrees=True,
-    )
+    binome = _binome_following_someone_of_territory_a(shared)
 
     response = login(shared.manager_b).post(reverse("console:binome_dissolve", args=[binome.pk]))
 
@@ -300,14 +307,7 @@ def test_a_binome_following_people_of_another_territory_is_not_dissolved_by_one_
 def test_the_binomes_page_disables_dissolving_a_binome_following_people_of_another_territory(
     login, shared
 ):
-    binome = _shared_binome(shared)
-    binome_enrol(
-        beneficiary=new_applicant(shared.territory_a),
-        binome=binome,
-        acting_user=shared.manager_a.user,
-        advisor_agrees=True,
-        social_worker_agrees=True,
-    )
+    binome = _binome_following_someone_of_territory_a(shared)
 
     page_b = login(shared.manager_b).get(reverse("console:binomes")).content.decode()
     page_a = login(shared.manager_a).get(reverse("console:binomes")).content.decode()
@@ -317,14 +317,7 @@ def test_the_binomes_page_disables_dissolving_a_binome_following_people_of_anoth
 
 
 def test_the_dissolve_service_lets_the_territorys_own_manager_do_it(shared):
-    binome = _shared_binome(shared)
-    binome_enrol(
-        beneficiary=new_applicant(shared.territory_a),
-        binome=binome,
-        acting_user=shared.manager_a.user,
-        advisor_agrees=True,
-        social_worker_agrees=True,
-    )
+    binome = _binome_following_someone_of_territory_a(shared)
 
     binome_dissolve(binome=binome, acting_user=shared.manager_a.user)
 

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_GET
 
 from caseload.models import Territory
 from caseload.perms import can_manage_territories
+from core.date_ranges import day_text
 from pathways.enums import DeadlineKind
 from pathways.overdue import (
     cursor_of,
@@ -52,7 +53,7 @@ def overdue(request):
             "deadline": d,
             "age": (today - d.due_on).days,
             "kind": str(DeadlineKind(d.kind).label),
-            "due": d.due_on.strftime("%d/%m/%Y"),
+            "due": day_text(d.due_on),
             "url": reverse("workspace:detail", kwargs={"pk": d.pathway.beneficiary_id}),
             "name": f"{d.pathway.beneficiary.last_name.upper()} {d.pathway.beneficiary.first_name}",
         }

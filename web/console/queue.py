@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from caseload.enums import Programme, StaffRole
 from caseload.selectors import SuggestionPool, previous_referents, programme_loads
+from core.date_ranges import day_text
 from pathways.enums import DeadlineKind, Orientation, Stage
 from pathways.models import deadline_state
 from pathways.selectors import latest_orientations, roles_for_stage, unassigned_queue
@@ -126,7 +127,7 @@ def _display(person, suggestion, ticked):
         "person_url": reverse("console:person", args=[person.pk]),
         "assign_url": reverse("console:person_assign", args=[person.pk]),
         "referents_url": reverse("console:queue_referents", args=[person.pk]),
-        "due": person.deadline_due_on.strftime("%d/%m/%Y") if person.deadline_due_on else "",
+        "due": day_text(person.deadline_due_on) if person.deadline_due_on else "",
     }
     if suggestion is not None:
         staff = suggestion.staff

@@ -38,6 +38,7 @@ from caseload.services.assignments import assignments_end_many, assignments_reas
 from caseload.services.binomes import binome_create, binome_dissolve
 from caseload.services.change_requests import change_request_accept, change_request_refuse
 from caseload.services.reference import cap_policies_update
+from core.date_ranges import day_text
 from pathways.selectors import open_programmes, open_stages, roles_for_stage
 from web.audit import trace_list, trace_people
 from web.console.forms import (
@@ -210,7 +211,7 @@ def _staff_row(assignment, ticked):
         "choose_label": _("Choisir %(name)s") % {"name": person.full_name},
         "url": reverse("console:person", args=[person.pk]),
         "programme": str(Programme(assignment.programme).label),
-        "since": timezone.localtime(assignment.started_at).strftime("%d/%m/%Y"),
+        "since": day_text(timezone.localtime(assignment.started_at)),
     }
 
 

@@ -14,6 +14,7 @@ from beneficiaries.models import Beneficiary
 from beneficiaries.selectors import tags_of
 from caseload.enums import Programme
 from caseload.perms import scope_of
+from core.date_ranges import day_text
 from pathways.enums import DeadlineKind, DeadlineState, Stage
 from pathways.models import Deadline, deadline_state
 from pathways.portfolio import with_portfolio_data
@@ -32,7 +33,7 @@ def _urgent_badge(state):
 
 
 def _day(value):
-    return value.strftime("%d/%m/%Y") if value else ""
+    return day_text(value) if value else ""
 
 
 def _display(person):
