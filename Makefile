@@ -116,6 +116,8 @@ quality: setup-dev
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/djlint templates */templates --check --quiet
 	$(VENV)/bin/djlint templates */templates --lint --quiet
+	$(VENV)/bin/djlint web/jinja2 --profile=jinja --check --quiet
+	$(VENV)/bin/djlint web/jinja2 --profile=jinja --lint --quiet
 	SECRET_KEY=quality-check $(PY) manage.py makemigrations --check --dry-run
 
 # Refresh the English catalogue after changing user-facing strings (needs GNU gettext).
@@ -127,3 +129,4 @@ format: setup-dev
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/djlint templates */templates --reformat --quiet || true
+	$(VENV)/bin/djlint web/jinja2 --profile=jinja --reformat --quiet || true

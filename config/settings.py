@@ -11,6 +11,7 @@ import os
 from pathlib import Path
 
 import environ
+import jinja2
 from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
@@ -126,7 +127,23 @@ TEMPLATES = [
             # variable in a template is a bug, not an empty string.
             "string_if_invalid": env.str("TEMPLATE_STRING_IF_INVALID", default=""),
         },
-    }
+    },
+    # The rows of the long lists (web/jinja_env.py says why), included by the
+    # Django templates with `{% include_rows %}`.
+    {
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "NAME": "jinja2",
+        "DIRS": [BASE_DIR / "web" / "jinja2"],
+        "APP_DIRS": False,
+        "OPTIONS": {
+            "environment": "web.jinja_env.environment",
+            "extensions": ["jinja2.ext.i18n"],
+            "autoescape": True,
+            # An undefined value prints nothing, as in the Django templates;
+            # tests make it an error (config/settings_test.py).
+            "undefined": jinja2.Undefined,
+        },
+    },
 ]
 
 # Database: embedded SQLite file by default, PostgreSQL through DATABASE_URL.

@@ -4,6 +4,8 @@ Redis (the real components), with what tests need over plain HTTP."""
 import os
 import tempfile
 
+import jinja2
+
 os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/parcours_rsa")
 os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/15")
 os.environ.setdefault(
@@ -11,7 +13,13 @@ os.environ.setdefault(
 )
 
 from config.settings import *  # noqa: E402,F403
-from config.settings import STORAGES  # noqa: E402
+from config.settings import STORAGES, TEMPLATES  # noqa: E402
+
+# An undefined value in a Jinja2 row template is a bug (pytest-django's
+# FAIL_INVALID_TEMPLATE_VARS does the same for the Django templates).
+next(t for t in TEMPLATES if t.get("NAME") == "jinja2")["OPTIONS"]["undefined"] = (
+    jinja2.StrictUndefined
+)
 
 SECURE_SSL_REDIRECT = False
 SESSION_COOKIE_SECURE = False

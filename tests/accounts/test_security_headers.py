@@ -13,6 +13,8 @@ from tests.caseload.factories import StaffProfileFactory
 TEMPLATE_DIRS = [
     Path(settings.BASE_DIR) / "templates",
     *Path(settings.BASE_DIR).glob("*/templates"),
+    # The rows of the long lists (Jinja2).
+    Path(settings.BASE_DIR) / "web" / "jinja2",
 ]
 
 

@@ -34,7 +34,7 @@ MANAGER_PORTFOLIO_QUERIES = 8
 # outreach, health notes, change requests, the referents who opened it, the
 # objections and restrictions that hold, the person's tags, and the access
 # log insert.
-RECORD_QUERIES = 25
+RECORD_QUERIES = 24
 
 
 @pytest.fixture

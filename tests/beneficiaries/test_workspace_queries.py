@@ -22,11 +22,11 @@ TODAY = datetime.date.today()
 # + people page + the week's deadlines + the list's access row
 PORTFOLIO_QUERIES = 8
 # session/user (2) + scope + person + pathways (4) + assignments + change requests
+# (with the reader's own and their decisions)
 # + barriers + contracts (2) + prescriptions + interviews (4) + outreach + health notes
-# + partner + access log (+ savepoint pair) + the reader's change-request decisions
-# + the referents who opened it + the objections and restrictions that hold
+# + partner + access log (+ savepoint pair) + the referents who opened it + the objections and restrictions that hold
 # + the person's tags
-RECORD_QUERIES = 27
+RECORD_QUERIES = 26
 
 
 def _count(client, url, params=None):

@@ -489,6 +489,21 @@ def test_change_request_accept_refuse_and_the_requester_sees_it(login, team, cli
     assert worker.user.get_full_name() in body
 
 
+def test_the_record_lists_as_the_reader_s_own_only_the_change_requests_they_made(login, team):
+    territory, manager, referent = team
+    colleague = StaffProfileFactory(structure=manager.structure, territories=[territory])
+    person = new_applicant(territory)
+    assignment_create(beneficiary=person, staff=referent, acting_user=manager.user)
+    ReferentChangeRequest.objects.create(
+        beneficiary=person, requested_by=colleague.user, reason="Déménagement"
+    )
+
+    body = login(referent).get(reverse("workspace:detail", args=[person.pk])).content.decode()
+
+    assert "Déménagement" in body
+    assert "Vos demandes de changement de référent" not in body
+
+
 def test_cap_policies_editable_by_admins_only(login, team):
     territory, manager, referent = team
     admin = StaffProfileFactory(admin=True, structure=manager.structure, territories=[])

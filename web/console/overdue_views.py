@@ -5,6 +5,9 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format, localize
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET
 
 from caseload.models import Territory
@@ -18,6 +21,40 @@ from pathways.overdue import (
     parse_cursor,
 )
 from web.audit import trace_list
+
+
+def _name(user):
+    return user.get_full_name() or user.username
+
+
+def _row(deadline, today):
+    """A row's texts and links, ready to print (fifty rows a page,
+    web/jinja2/console/overdue_rows.html): the person, their territory, their
+    current referents, the deadline, how late it is and the reminders sent."""
+    person = deadline.pathway.beneficiary
+    age = (today - deadline.due_on).days
+    return {
+        "deadline": deadline,
+        "age": age,
+        "url": reverse("workspace:detail", kwargs={"pk": person.pk}),
+        "name": f"{person.last_name.upper()} {person.first_name}",
+        "territory": person.territory.name if person.territory_id else _("Sans territoire"),
+        "referents": [
+            (_name(assignment.staff.user), assignment.staff.role_label)
+            for assignment in person.current_assignments
+        ],
+        "kind": str(DeadlineKind(deadline.kind).label),
+        "due": day_text(deadline.due_on),
+        "age_text": ngettext("%(days)s jour", "%(days)s jours", age) % {"days": localize(age)},
+        "reminders": [
+            (
+                reminder.step_label,
+                date_format(timezone.localtime(reminder.processed_at), "d/m/Y H:i"),
+                ", ".join(_name(n.recipient) for n in reminder.notifications.all()),
+            )
+            for reminder in deadline.sent_reminders
+        ],
+    }
 
 
 @require_GET
@@ -47,18 +84,7 @@ def overdue(request):
         territory=territory,
         after=after,
     )
-    # Texts and links ready to print: fifty rows a page.
-    rows = [
-        {
-            "deadline": d,
-            "age": (today - d.due_on).days,
-            "kind": str(DeadlineKind(d.kind).label),
-            "due": day_text(d.due_on),
-            "url": reverse("workspace:detail", kwargs={"pk": d.pathway.beneficiary_id}),
-            "name": f"{d.pathway.beneficiary.last_name.upper()} {d.pathway.beneficiary.first_name}",
-        }
-        for d in deadlines
-    ]
+    rows = [_row(d, today) for d in deadlines]
     trace_list(
         request,
         "délais dépassés",

@@ -23,6 +23,7 @@ from core.date_ranges import day_text
 from pathways.enums import DeadlineKind, Orientation, Stage
 from pathways.models import deadline_state
 from pathways.selectors import latest_orientations, roles_for_stage, unassigned_queue
+from web.badges import deadline_badge
 
 BALANCE_LIMIT = 200
 # The loads panel beside the queue: the referents suggested on the page, then
@@ -97,6 +98,7 @@ def queue_rows(people, pool, *, today, ticked=frozenset()):
     for person, suggestion in zip(people, suggestions, strict=True):
         programme = person.pathway_programme or Programme.DROIT_COMMUN
         orientation = orientations.get(person.pathway_id)
+        state = deadline_state(due_on=person.deadline_due_on, today=today)
         rows.append(
             {
                 "person": person,
@@ -109,7 +111,8 @@ def queue_rows(people, pool, *, today, ticked=frozenset()):
                 "deadline_label": (
                     str(DeadlineKind(person.deadline_kind).label) if person.deadline_kind else ""
                 ),
-                "deadline_state": deadline_state(due_on=person.deadline_due_on, today=today),
+                "deadline_state": state,
+                "deadline_badge": deadline_badge(state),
                 "suggestion": suggestion,
                 **_display(person, suggestion, ticked),
             }
@@ -123,6 +126,7 @@ def _display(person, suggestion, ticked):
         "id": str(person.pk),
         "ticked": person.pk in ticked,
         "name": f"{person.last_name.upper()} {person.first_name}",
+        "territory": person.territory.name if person.territory_id else "",
         "choose_label": _("Choisir %(name)s") % {"name": person.full_name},
         "person_url": reverse("console:person", args=[person.pk]),
         "assign_url": reverse("console:person_assign", args=[person.pk]),

@@ -93,6 +93,7 @@ def weekly_hours_summary(prescriptions, contract):
 
 
 RECORD_INTERVIEWS = 20
+MY_CHANGE_REQUESTS = 5
 
 
 def interviews_page(person, *, offset, size=RECORD_INTERVIEWS):
@@ -163,7 +164,7 @@ def record_context(user, person):
     ]
     change_requests = list(
         ReferentChangeRequest.objects.filter(beneficiary=person)
-        .select_related("requested_by", "new_staff__user")
+        .select_related("requested_by", "new_staff__user", "decided_by")
         .order_by("-requested_at", "-pk")
     )
     barriers = list(person.barriers.order_by("kind", "pk"))
@@ -221,6 +222,10 @@ def record_context(user, person):
             (r for r in change_requests if r.status == ChangeRequestStatus.PENDING), None
         ),
         "change_requests": change_requests,
+        # The reader's own requests and the manager's decisions (the last five).
+        "my_change_requests": [r for r in change_requests if r.requested_by_id == user.pk][
+            :MY_CHANGE_REQUESTS
+        ],
         "show_nir": can_see_nir(user),
         "barriers": barriers,
         "contract": contract,
