@@ -22,10 +22,10 @@ DASHBOARD_QUERIES = 10
 # The queue reads the territories, communes and tags of its filters (three
 # queries). The queue, person and staff pages each write one access row (one INSERT).
 # The person page reads the objections and restrictions that hold (one).
-# The queue: its page and total in one query (stored queue), the pool's four
+# The queue: its total on the stored queue's index and its page, the pool's four
 # column reads, the past referents, the latest orientations, the suggested
 # staff with the loads panel, the bulk select's options (four columns).
-QUEUE_QUERIES = 17
+QUEUE_QUERIES = 18
 # The person page reads the referents of the stage as four columns for its
 # selects, and the model objects of the five suggested ones.
 PERSON_QUERIES = 22

@@ -9,10 +9,12 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from caseload.enums import Programme
+from caseload.services import assignment_create
 from pathways.enums import Orientation, Stage
 from pathways.models import Pathway
+from pathways.selectors import QUEUE_DEADLINE_LATER, unassigned_count, unassigned_queue
 from pathways.services.orientation import orientation_decide
-from tests.caseload.factories import CommuneFactory, TerritoryFactory
+from tests.caseload.factories import CommuneFactory, StaffProfileFactory, TerritoryFactory
 from tests.caseload.helpers import new_applicant, territory_team
 
 QUEUE = "console:queue"
@@ -246,3 +248,53 @@ def test_each_queue_filter_reads_an_index(table, column):
         constraints = connection.introspection.get_constraints(cursor, table)
 
     assert any(c["index"] and c["columns"][:1] == [column] for c in constraints.values())
+
+
+def test_the_queue_total_read_on_the_stored_queue_is_the_number_of_people_listed(login, team):
+    territory, manager, referent = team
+    second = TerritoryFactory(departement=territory.departement)
+    manager.territories.add(second)
+    waiting = [new_applicant(territory) for _ in range(3)] + [new_applicant(second)]
+    assignment_create(beneficiary=waiting[0], staff=referent, acting_user=manager.user)
+    _orient(waiting[1], manager, Orientation.PROFESSIONNELLE, Programme.FRANCE_TRAVAIL_RENFORCE)
+    new_applicant(TerritoryFactory(departement=territory.departement))  # not the manager's
+
+    for filters in (
+        {},
+        {"territory_id": territory.pk},
+        {"territory_id": second.pk},
+        {"programme": Programme.FRANCE_TRAVAIL_RENFORCE},
+    ):
+        assert unassigned_count(manager.user, **filters) == (
+            unassigned_queue(manager.user, **filters).count()
+        ), filters
+    assert unassigned_count(manager.user) == 3
+
+
+def test_the_queue_counts_its_list_itself_for_a_filter_on_the_people(team):
+    territory, manager, _referent = team
+    new_applicant(territory, last_name="Moreau")
+
+    assert unassigned_count(manager.user, search="mor") is None
+    assert unassigned_count(manager.user, deadline=QUEUE_DEADLINE_LATER) is None
+
+
+def test_an_administrator_s_queue_counts_its_list_itself(team):
+    territory, manager, _referent = team
+    admin = StaffProfileFactory(admin=True, structure=manager.structure, territories=[])
+    new_applicant(territory)
+
+    assert unassigned_count(admin.user) is None
+
+
+def test_a_queue_page_past_the_end_shows_the_last_page(login, team, settings):
+    settings.QUEUE_PAGE_SIZE = 2
+    territory, manager, _referent = team
+    for index in range(3):
+        new_applicant(territory, last_name=f"Moreau{index}", days_ago=index)
+
+    response = login(manager).get(reverse(QUEUE), {"page": 9})
+
+    assert response.context["page"].number == 2
+    assert response.context["page"].paginator.count == 3
+    assert _names(response) == ["Moreau0"]

@@ -31,24 +31,26 @@ BALANCE_LIMIT = 200
 LOADS_PANEL_SIZE = 12
 
 
-def one_query_page(queryset, number, per_page):
-    """The page `number` of a queryset and its total in one query (the total
-    as `COUNT(*) OVER ()` on the page's rows), as a `Paginator` page; a page
-    past the end gives the last one (one more query then, for the total)."""
+def one_query_page(queryset, number, per_page, *, total=None):
+    """The page `number` of a queryset and its total, as a `Paginator` page:
+    the total given (`total`, counted elsewhere) or counted in the same query
+    (`COUNT(*) OVER ()` on the page's rows); a page past the end gives the
+    last one (one more query then)."""
     try:
         number = max(1, int(number))
     except (TypeError, ValueError):
         number = 1
-    counted = queryset.annotate(queue_total=Window(Count("*")))
-    rows = list(counted[(number - 1) * per_page : number * per_page])
-    if rows:
-        total = rows[0].queue_total
+    if total is None:
+        counted = queryset.annotate(queue_total=Window(Count("*")))
+        rows = list(counted[(number - 1) * per_page : number * per_page])
+        total = rows[0].queue_total if rows else (queryset.count() if number > 1 else 0)
     else:
-        total = queryset.count() if number > 1 else 0
-        last = max(1, math.ceil(total / per_page))
-        if number > last:
-            number = last
-            rows = list(counted[(number - 1) * per_page : number * per_page])
+        counted = queryset
+        rows = list(counted[(number - 1) * per_page : number * per_page]) if total else []
+    last = max(1, math.ceil(total / per_page))
+    if not rows and number > last:
+        number = last
+        rows = list(counted[(number - 1) * per_page : number * per_page])
     paginator = Paginator(queryset, per_page)
     paginator.count = total
     return Page(rows, number, paginator)

@@ -29,7 +29,13 @@ from caseload.services.assignments import (
 )
 from caseload.services.binomes import binome_enrol
 from pathways.models import Deadline, OrientationDecision, Pathway
-from pathways.selectors import open_programmes, open_stages, roles_for_stage, unassigned_queue
+from pathways.selectors import (
+    open_programmes,
+    open_stages,
+    roles_for_stage,
+    unassigned_count,
+    unassigned_queue,
+)
 from pathways.services.orientation import orientation_decide, orientations_decide
 from privacy.restrictions import active_restrictions
 from web.audit import trace_list, trace_people, trace_person
@@ -86,13 +92,19 @@ def _queue_page(request, *, status=200, refused=None):
         tags=tags_of(request.user),
     )
     today = timezone.localdate()
-    people = unassigned_queue(request.user, today=today, **form.filters())
-    page = one_query_page(people, request.GET.get("page"), settings.QUEUE_PAGE_SIZE)
+    filters = form.filters()
+    people = unassigned_queue(request.user, today=today, **filters)
+    page = one_query_page(
+        people,
+        request.GET.get("page"),
+        settings.QUEUE_PAGE_SIZE,
+        total=unassigned_count(request.user, **filters),
+    )
     pool = SuggestionPool(request.user)
     rows = queue_rows(
         list(page), pool, today=today, ticked=refused["ticked"] if refused else frozenset()
     )
-    trace_list(request, "file d'attente", len(rows), form.filters())
+    trace_list(request, "file d'attente", len(rows), filters)
     context = {
         "form": form,
         "page": page,
