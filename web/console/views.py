@@ -10,6 +10,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count, IntegerField, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404, render
+from django.template.defaultfilters import floatformat
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -60,6 +61,7 @@ from web.console.helpers import (
     refusal,
 )
 from web.console.queue import staff_choices, staff_options_html
+from web.load_bars import load_bar
 
 TEAM_PAGE_SIZE = 50
 
@@ -177,7 +179,10 @@ def team(request):
         {
             "form": form,
             "page": page,
-            "rows": loads.rows(page.object_list, programmes),
+            "rows": [
+                _team_row(member, member_loads)
+                for member, member_loads in loads.rows(page.object_list, programmes)
+            ],
             "programmes": programmes,
             "role_totals": role_totals,
             "programme_totals": programme_totals,
@@ -194,6 +199,26 @@ def team(request):
         },
         status=status,
     )
+
+
+def _team_row(member, loads):
+    """A row of the loads dashboard: the member's texts and link and a load
+    bar per programme, ready to print (web/jinja2/console/team_rows.html:
+    fifty members a page, six programmes each)."""
+    name = member.full_name
+    return {
+        "member": member,
+        "url": reverse("console:staff", args=[member.pk]),
+        "name": name,
+        "part_time": (
+            _("quotité %(ratio)s") % {"ratio": floatformat(member.part_time_ratio, "-2")}
+            if member.part_time_ratio < 1
+            else ""
+        ),
+        "role": member.role_label,
+        "structure": member.structure_name,
+        "bars": [load_bar(load, name) for load in loads],
+    }
 
 
 # --- A staff member's portfolio -------------------------------------------------------
