@@ -441,6 +441,8 @@ class Assignment(models.Model):
         null=True,
         blank=True,
         verbose_name="binôme",
+        # Indexed by `assignment_by_binome` (Meta), for binôme assignments only.
+        db_index=False,
     )
     # The staff member's role, copied when the assignment is created, so that
     # the database can refuse a second active referent of the same role in the
@@ -504,6 +506,14 @@ class Assignment(models.Model):
                 fields=["staff", "started_at"],
                 include=["beneficiary", "ended_at"],
                 name="assignment_by_staff_period",
+            ),
+            # A binôme's assignments (most assignments have none): the people a
+            # binôme follows now are counted from the index alone, on the
+            # dashboard and the binômes page (a subquery per binôme).
+            models.Index(
+                fields=["binome", "ended_at", "beneficiary"],
+                condition=Q(binome__isnull=False),
+                name="assignment_by_binome",
             ),
             # The dashboard's cap overrides in force, latest first: a few
             # rows, not a scan of every active assignment.
