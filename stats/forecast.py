@@ -4,7 +4,8 @@ saturates and the share of newcomers who would then miss the 15-day entry.
 
 The method (docs/statistics.md):
 
-1. *Measure* (one grouped query over the assignments, one over the staff),
+1. *Measure* (one grouped query over the assignments, one over the staff;
+   the flows of the dashboard's scopes are measured at night and stored),
    at an instant T, per pool: the load L0 (assignments active at T), the
    inflow λ (assignments started in the 13 weeks before T, per week: this is
    the import inflow after the orientation mix and the stage transitions,
@@ -127,7 +128,7 @@ def reference(*, departement_id, territory_ids, role="", programme="", structure
     return Reference(capacity=capacity, headcount=headcount, caps=caps, names=names)
 
 
-def measure(
+def measure_flows(
     *,
     departement_id,
     territory_ids,
@@ -136,20 +137,15 @@ def measure(
     programme="",
     structure=None,
     weeks=LOOKBACK_WEEKS,
-    ref=None,
 ):
-    """[Pool] measured at `at` (now by default): one grouped query over the
-    assignments (plus `reference`'s three when `ref` is not given). With a
-    structure, the assignments held by its staff."""
+    """The flows of every pool at `at` (now by default), one grouped query
+    over the assignments: [{"territory_id", "role", "programme", "load",
+    "started", "ended"}] — the load at `at`, the assignments started and
+    ended in the `weeks` before. With a structure, the assignments held by
+    its staff. Plain values: the night stores them for the dashboard's
+    scopes (`stats.snapshots`)."""
     at = at or timezone.now()
     since = at - datetime.timedelta(weeks=weeks)
-    ref = ref or reference(
-        departement_id=departement_id,
-        territory_ids=territory_ids,
-        role=role,
-        programme=programme,
-        structure=structure,
-    )
     assignments = Assignment.objects.filter(
         beneficiary__departement_id=departement_id,
         beneficiary__territory_id__in=territory_ids,
@@ -170,9 +166,25 @@ def measure(
         )
         .order_by("beneficiary__territory_id", "role", "programme")
     )
+    return [
+        {
+            "territory_id": row["beneficiary__territory_id"],
+            "role": row["role"],
+            "programme": row["programme"],
+            "load": row["load"],
+            "started": row["started"],
+            "ended": row["ended"],
+        }
+        for row in rows
+    ]
+
+
+def pools_of(flows, ref, *, weeks=LOOKBACK_WEEKS):
+    """[Pool] from measured flows (`measure_flows`) and the current
+    reference (capacity, headcount and caps of each pool)."""
     pools = []
-    for flow in rows:
-        key = (flow["beneficiary__territory_id"], flow["role"], flow["programme"])
+    for flow in flows:
+        key = (flow["territory_id"], flow["role"], flow["programme"])
         if key[0] not in ref.names:
             continue
         load = flow["load"]
@@ -192,6 +204,30 @@ def measure(
             )
         )
     return pools
+
+
+def measure(
+    *,
+    departement_id,
+    territory_ids,
+    at=None,
+    role="",
+    programme="",
+    structure=None,
+    weeks=LOOKBACK_WEEKS,
+    ref=None,
+):
+    """[Pool] measured at `at` (now by default): one grouped query over the
+    assignments (plus `reference`'s three when `ref` is not given)."""
+    scoped = {
+        "departement_id": departement_id,
+        "territory_ids": territory_ids,
+        "role": role,
+        "programme": programme,
+        "structure": structure,
+    }
+    ref = ref or reference(**scoped)
+    return pools_of(measure_flows(**scoped, at=at, weeks=weeks), ref, weeks=weeks)
 
 
 # --- Project ----------------------------------------------------------------------
@@ -256,18 +292,22 @@ def forecast(
     scenario=None,
     at=None,
     ref=None,
+    flows=None,
 ):
     """[Projection] of every pool, with the what-if `scenario` (a dict of
-    `what_if`'s arguments) applied."""
-    pools = measure(
-        departement_id=departement_id,
-        territory_ids=territory_ids,
-        role=role,
-        programme=programme,
-        structure=structure,
-        at=at,
-        ref=ref,
-    )
+    `what_if`'s arguments) applied; from `flows` already measured (the
+    night's, `measure_flows`) when given, without a query over the
+    assignments."""
+    scoped = {
+        "departement_id": departement_id,
+        "territory_ids": territory_ids,
+        "role": role,
+        "programme": programme,
+        "structure": structure,
+    }
+    if flows is None:
+        flows = measure_flows(**scoped, at=at)
+    pools = pools_of(flows, ref or reference(**scoped))
     if scenario:
         pools = [what_if(pool, **scenario) for pool in pools]
     return [project(pool) for pool in pools]

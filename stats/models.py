@@ -6,6 +6,7 @@ class SnapshotKind(models.TextChoices):
     BACK_TEST = "back_test", _("Contrôle de la prévision")
     COHORTS = "cohorts", _("Cohortes par mois d'entrée")
     FIGURES = "figures", _("Indicateurs de la période")
+    FORECAST = "forecast", _("Flux de la prévision de capacité")
 
 
 class Snapshot(models.Model):

@@ -1,6 +1,6 @@
 """The heavy figures of the dashboard precomputed at night (the forecast's
-back-test, the cohorts and every other figure of the default period with
-the ESF report's entrants), per Département and per
+flows and its back-test, the cohorts and every other figure of the default
+period with the ESF report's entrants), per Département and per
 set of territories a reader sees: the whole Département, each territory,
 and the territories of each manager. The dashboard reads them when its
 filters are exactly such a scope and the snapshot is recent; otherwise it
@@ -99,7 +99,7 @@ def read(f: figures.Filters, *, now=None):
     ).only("kind", "period_start", "period_end", "computed_at", "data")
     found = {}
     for snapshot in rows:
-        if snapshot.kind == SnapshotKind.BACK_TEST:
+        if snapshot.kind in (SnapshotKind.BACK_TEST, SnapshotKind.FORECAST):
             found[snapshot.kind] = snapshot
         elif (snapshot.period_start, snapshot.period_end) == (f.start, f.end):
             if snapshot.kind == SnapshotKind.COHORTS:
@@ -160,6 +160,10 @@ def precompute(*, now=None, start=None, end=None):
                     departement_id=departement.pk, territory_ids=territory_ids, now=now
                 )
                 _save(departement, SnapshotKind.BACK_TEST, territory_ids, rows, now)
+                flows = forecast.measure_flows(
+                    departement_id=departement.pk, territory_ids=territory_ids, at=now
+                )
+                _save(departement, SnapshotKind.FORECAST, territory_ids, flows, now)
                 f = figures.Filters(
                     departement_id=departement.pk,
                     territory_ids=territory_ids,
@@ -173,7 +177,7 @@ def precompute(*, now=None, start=None, end=None):
                 content = figures_json(data, esf.entrants(f))
                 _save(departement, SnapshotKind.FIGURES, territory_ids, content, now, start, end)
             keys.append(scope_key(territory_ids))
-            written += 3
+            written += len(SnapshotKind)
         Snapshot.objects.filter(departement=departement).exclude(scope__in=keys).delete()
         Snapshot.objects.filter(
             departement=departement, kind__in=[SnapshotKind.COHORTS, SnapshotKind.FIGURES]

@@ -34,8 +34,6 @@ def test_the_worker_stores_the_night_s_snapshots(celery_worker):  # noqa: F811
 
     rows = Snapshot.objects.filter(departement=departement)
     assert set(rows.values_list("kind", "scope")) == {
-        (SnapshotKind.BACK_TEST, str(territory.pk)),
-        (SnapshotKind.COHORTS, str(territory.pk)),
-        (SnapshotKind.FIGURES, str(territory.pk)),
+        (kind, str(territory.pk)) for kind in SnapshotKind.values
     }
     assert all(row.computed_at >= marker for row in rows)

@@ -1,4 +1,5 @@
-"""The night's snapshots of the heavy figures (forecast back-test, cohorts):
+"""The night's snapshots of the heavy figures (the forecast's flows and its
+back-test, the cohorts, the period's figures):
 what the task stores, how the dashboard reads them and shows their time,
 and the live computation when there is none."""
 
@@ -99,9 +100,9 @@ def test_the_page_with_snapshots_runs_twenty_queries_less(
     precompute(start=START, end=END)
     client = login(stat_world.manager)
     client.get(URL, MARCH)
-    # 34 live, less the 17 figures' queries, the ESF report's and the
-    # back-test's two measures.
-    with django_assert_num_queries(14):
+    # 34 live, less the 17 figures' queries, the ESF report's, the
+    # back-test's two measures and the forecast's.
+    with django_assert_num_queries(13):
         client.get(URL, MARCH)
 
 
@@ -177,3 +178,41 @@ def test_a_night_over_another_period_replaces_the_figures_of_the_previous_one(st
         Snapshot.objects.filter(kind=SnapshotKind.FIGURES).values_list("period_start", flat=True)
     )
     assert periods == {datetime.date(2026, 2, 1)}
+
+
+def test_the_night_stores_the_forecast_flows_as_measured_live(stat_world):
+    from stats import forecast
+
+    precompute(start=START, end=END)
+    night = stored(stat_world, SnapshotKind.FORECAST, [stat_world.nord])
+    live = forecast.measure_flows(
+        departement_id=stat_world.departement.pk,
+        territory_ids=[stat_world.nord.pk],
+        at=night.computed_at,
+    )
+    assert night.data == live
+    assert night.data
+
+
+def _with_forecast_load(stat_world, territories, load):
+    night = stored(stat_world, SnapshotKind.FORECAST, territories)
+    night.data = [{**flow, "load": load} for flow in night.data]
+    night.save(update_fields=["data"])
+
+
+def test_the_dashboard_projects_the_night_s_forecast_flows_and_shows_their_time(stat_world, login):
+    precompute(start=START, end=END)
+    _with_forecast_load(stat_world, [stat_world.nord], 987)
+    html = login(stat_world.manager).get(URL, MARCH).content.decode()
+    section = _section(html, "prevision")
+    assert "987" in section
+    assert "calcul de la nuit" in section
+
+
+def test_a_filtered_dashboard_measures_the_forecast_flows_live(stat_world, login):
+    precompute(start=START, end=END)
+    _with_forecast_load(stat_world, [stat_world.nord], 987)
+    html = login(stat_world.manager).get(URL, {**MARCH, "dispositif": "droit_commun"})
+    section = _section(html.content.decode(), "prevision")
+    assert "987" not in section
+    assert "calcul de la nuit" not in section

@@ -67,10 +67,11 @@ def _filters(request):
 
 def _tables(filters, scenario):
     """Every table of the dashboard: the figures of the period, then the
-    capacity forecast (from now, with the what-if) and its back-test. The
-    figures of the period (the cohorts among them) and the back-test come
-    from the night's snapshots when there are some for these filters (their
-    time shown), else are computed now; the forecast is always computed now."""
+    capacity forecast (with the what-if) and its back-test. The figures of
+    the period (the cohorts among them), the forecast's flows (each pool's
+    load, arrivals and exits, projected with today's staff and caps) and the
+    back-test come from the night's snapshots when there are some for these
+    filters (their time shown), else are computed now."""
     scoped = {
         "departement_id": filters.departement_id,
         "territory_ids": filters.territory_ids,
@@ -84,6 +85,7 @@ def _tables(filters, scenario):
         night = stored.get(SnapshotKind.FIGURES)
         cohorts = stored.get(SnapshotKind.COHORTS)
         back_test = stored.get(SnapshotKind.BACK_TEST)
+        flows = stored.get(SnapshotKind.FORECAST)
         ref = forecast.reference(**scoped)
         if night:
             data, entrants = night.data
@@ -102,13 +104,17 @@ def _tables(filters, scenario):
                 if table.key == "cohortes":
                     table.computed_at = cohorts.computed_at
         back_test_tables = forecast_tables(
-            forecast.forecast(**scoped, scenario=scenario, ref=ref),
+            forecast.forecast(
+                **scoped, scenario=scenario, ref=ref, flows=flows.data if flows else None
+            ),
             back_test.data if back_test else forecast.back_test(**scoped, ref=ref),
             filters.today,
         )
         for table in back_test_tables:
             if table.key == "retro_prevision" and back_test:
                 table.computed_at = back_test.computed_at
+            if table.key == "prevision" and flows:
+                table.computed_at = flows.computed_at
         tables += back_test_tables
         return tables
 
