@@ -26,6 +26,9 @@ DASHBOARD_QUERIES = 10
 # column reads, the past referents, the latest orientations, the suggested
 # staff with the loads panel, the bulk select's options (four columns).
 QUEUE_QUERIES = 18
+# With a filter on the people (search, commune, deadline, orientation, tag):
+# the total comes with the page, in the same query.
+QUEUE_QUERIES_FILTERED = QUEUE_QUERIES - 1
 # The person page reads the referents of the stage as four columns for its
 # selects, and the model objects of the five suggested ones.
 PERSON_QUERIES = 22
