@@ -51,3 +51,22 @@ def test_the_embedded_mode_imports_a_file_and_recognises_it_the_second_time(tmp_
 
     assert "créées : 95, mises à jour : 0, inchangées : 0, rejetées : 5" in first
     assert "créées : 0, mises à jour : 0, inchangées : 95, rejetées : 5" in second
+
+
+def test_the_embedded_mode_keeps_the_stored_loads_after_every_migration(tmp_path):
+    # A migration that rebuilds the assignments' table on SQLite (an altered
+    # column) drops the triggers that keep the loads: the dashboard would
+    # show every referent at 0.
+    _manage(tmp_path, "migrate", "-v0")
+    _manage(tmp_path, "seed_demo", "--beneficiaries", "200", "--seed", "1")
+
+    report = _manage(tmp_path, "check_caseload_counters")
+    loads = _manage(
+        tmp_path,
+        "shell",
+        "-c",
+        "from caseload.models import StaffLoad; print(StaffLoad.objects.filter(active__gt=0).count())",
+    ).split()[-1]
+
+    assert "correspondent aux affectations en cours" in report
+    assert int(loads) > 0
