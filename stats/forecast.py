@@ -216,9 +216,11 @@ def measure(
     structure=None,
     weeks=LOOKBACK_WEEKS,
     ref=None,
+    flows=None,
 ):
     """[Pool] measured at `at` (now by default): one grouped query over the
-    assignments (plus `reference`'s three when `ref` is not given)."""
+    assignments, none when `flows` already measured are given (the night's,
+    `measure_flows`), plus `reference`'s three when `ref` is not given."""
     scoped = {
         "departement_id": departement_id,
         "territory_ids": territory_ids,
@@ -226,8 +228,9 @@ def measure(
         "programme": programme,
         "structure": structure,
     }
-    ref = ref or reference(**scoped)
-    return pools_of(measure_flows(**scoped, at=at, weeks=weeks), ref, weeks=weeks)
+    if flows is None:
+        flows = measure_flows(**scoped, at=at, weeks=weeks)
+    return pools_of(flows, ref or reference(**scoped), weeks=weeks)
 
 
 # --- Project ----------------------------------------------------------------------
@@ -298,16 +301,16 @@ def forecast(
     `what_if`'s arguments) applied; from `flows` already measured (the
     night's, `measure_flows`) when given, without a query over the
     assignments."""
-    scoped = {
-        "departement_id": departement_id,
-        "territory_ids": territory_ids,
-        "role": role,
-        "programme": programme,
-        "structure": structure,
-    }
-    if flows is None:
-        flows = measure_flows(**scoped, at=at)
-    pools = pools_of(flows, ref or reference(**scoped))
+    pools = measure(
+        departement_id=departement_id,
+        territory_ids=territory_ids,
+        role=role,
+        programme=programme,
+        structure=structure,
+        at=at,
+        ref=ref,
+        flows=flows,
+    )
     if scenario:
         pools = [what_if(pool, **scenario) for pool in pools]
     return [project(pool) for pool in pools]

@@ -24,7 +24,6 @@ text.
 from django.utils.translation import gettext, ngettext
 from jinja2 import Environment, FileSystemLoader
 
-from web.badges import deadline_badge
 from web.template_loaders import strip_indentation
 
 
@@ -55,5 +54,4 @@ def environment(**options):
     options["loader"] = IndentationFreeLoader(options["loader"].searchpath)
     env = RowsEnvironment(**options)
     env.install_gettext_callables(gettext, ngettext, newstyle=False)
-    env.globals["deadline_badge"] = deadline_badge
     return env

@@ -23,10 +23,6 @@ from pathways.overdue import (
 from web.audit import trace_list
 
 
-def _name(user):
-    return user.get_full_name() or user.username
-
-
 def _row(deadline, today):
     """A row's texts and links, ready to print (fifty rows a page,
     web/jinja2/console/overdue_rows.html): the person, their territory, their
@@ -40,7 +36,7 @@ def _row(deadline, today):
         "name": f"{person.last_name.upper()} {person.first_name}",
         "territory": person.territory.name if person.territory_id else _("Sans territoire"),
         "referents": [
-            (_name(assignment.staff.user), assignment.staff.role_label)
+            (str(assignment.staff.user), assignment.staff.role_label)
             for assignment in person.current_assignments
         ],
         "kind": str(DeadlineKind(deadline.kind).label),
@@ -50,7 +46,7 @@ def _row(deadline, today):
             (
                 reminder.step_label,
                 date_format(timezone.localtime(reminder.processed_at), "d/m/Y H:i"),
-                ", ".join(_name(n.recipient) for n in reminder.notifications.all()),
+                ", ".join(str(n.recipient) for n in reminder.notifications.all()),
             )
             for reminder in deadline.sent_reminders
         ],
