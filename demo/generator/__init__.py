@@ -1,4 +1,6 @@
-"""Demo data: a realistic, deterministic dataset of three Départements.
+"""Demo data: a realistic, deterministic dataset of three Départements (three
+more per further 100,000 people past 200,000, shaped like them, so that a
+territory keeps a real one's size at any scale: `reference.geography`).
 
 `seed_demo()` builds, for a seed and a reference day, the same people, staff,
 pathways and deadlines every time: every random draw comes from one
@@ -45,6 +47,7 @@ from demo.generator.logins import (
     has_data,
     logins_table,
 )
+from demo.generator.reference import max_beneficiaries
 from demo.generator.seeder import DEFAULT_BENEFICIARIES, MIN_BENEFICIARIES, seed_demo
 from demo.generator.writer import insert_rows
 
@@ -59,5 +62,6 @@ __all__ = [
     "has_data",
     "insert_rows",
     "logins_table",
+    "max_beneficiaries",
     "seed_demo",
 ]

@@ -13,7 +13,6 @@ from demo.generator.reference import (
     FTR,
     ORIENTATION_STAGE,
     OUTCOME_WEIGHTS,
-    TERRITORIES,
     TERRITORY_BY_KEY,
     TerritorySpec,
 )
@@ -162,11 +161,11 @@ def plan_person(rng, spec, partner_of=None):
     return person
 
 
-def plan_people(rng, count):
+def plan_people(rng, count, territories):
     """Every person of the dataset, demo scenarios first; about 12 % of the
     demandeurs have a conjoint in the same household."""
     people = demo_scenarios()
-    territory_weights = {spec: spec.weight for spec in TERRITORIES}
+    territory_weights = {spec: spec.weight for spec in territories}
     while len(people) < count:
         spec = weighted(rng, territory_weights)
         people.append(plan_person(rng, spec))

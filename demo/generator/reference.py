@@ -2,7 +2,7 @@
 communes, structures, the service offer catalogue and the wording used for
 people's histories (DESIGN.md); `ReferenceDataMixin` creates them."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from beneficiaries.enums import BarrierKind, OutreachChannel, OutreachResult
@@ -47,9 +47,15 @@ class TerritorySpec:
     communes: tuple  # (insee code, name, postcode, weight)
     agency: str  # France Travail agency
     nurse: bool = False
+    binomes: bool = False  # a binôme even where the plan needs none (seed 003)
 
 
-DEPARTEMENTS = [("45", "Loiret"), ("10", "Aube"), ("35", "Ille-et-Vilaine")]
+# (code, name, the name after « Département »)
+DEPARTEMENTS = [
+    ("45", "Loiret", "du Loiret"),
+    ("10", "Aube", "de l'Aube"),
+    ("35", "Ille-et-Vilaine", "d'Ille-et-Vilaine"),
+]
 
 # fmt: off
 TERRITORIES = [
@@ -95,7 +101,7 @@ TERRITORIES = [
             ("10362", "Sainte-Savine", "10300", 12),
             ("10333", "Saint-André-les-Vergers", "10120", 13),
         ),
-        "France Travail Troyes", nurse=True,
+        "France Travail Troyes", nurse=True, binomes=True,
     ),
     TerritorySpec(
         "barsuraubois", "10", "Barsuraubois", 8, {DC: 70, AG: 30},
@@ -106,7 +112,7 @@ TERRITORIES = [
             ("10209", "Lusigny-sur-Barse", "10270", 10),
             ("10372", "Soulaines-Dhuys", "10200", 10),
         ),
-        "France Travail Bar-sur-Aube",
+        "France Travail Bar-sur-Aube", binomes=True,
     ),
     # Ille-et-Vilaine: the France Travail pilot of Redon (seed 004).
     TerritorySpec(
@@ -123,6 +129,45 @@ TERRITORIES = [
 ]
 TERRITORY_BY_KEY = {spec.key: spec for spec in TERRITORIES}
 DEMO_TERRITORY = "montargis"
+
+# A larger dataset spreads over more Départements instead of swelling three:
+# the largest Départements follow about 100,000 RSA households and a national
+# instance would hold about 100 of them (docs/scaling.md), so a territory keeps
+# a real territory's size while the tables grow. Each further 100,000 people
+# add three Départements shaped like the three above (the same territories'
+# weights, programmes and nurses, with numbered sectors and communes).
+PEOPLE_PER_SHAPE = 100_000
+FURTHER_DEPARTEMENTS = [
+    ("01", "Ain", "de l'Ain"), ("02", "Aisne", "de l'Aisne"), ("03", "Allier", "de l'Allier"),
+    ("04", "Alpes-de-Haute-Provence", "des Alpes-de-Haute-Provence"),
+    ("05", "Hautes-Alpes", "des Hautes-Alpes"), ("06", "Alpes-Maritimes", "des Alpes-Maritimes"),
+    ("07", "Ardèche", "de l'Ardèche"), ("08", "Ardennes", "des Ardennes"),
+    ("09", "Ariège", "de l'Ariège"), ("11", "Aude", "de l'Aude"), ("12", "Aveyron", "de l'Aveyron"),
+    ("13", "Bouches-du-Rhône", "des Bouches-du-Rhône"), ("14", "Calvados", "du Calvados"),
+    ("15", "Cantal", "du Cantal"), ("16", "Charente", "de la Charente"),
+    ("17", "Charente-Maritime", "de la Charente-Maritime"), ("18", "Cher", "du Cher"),
+    ("19", "Corrèze", "de la Corrèze"), ("21", "Côte-d'Or", "de la Côte-d'Or"),
+    ("22", "Côtes-d'Armor", "des Côtes-d'Armor"), ("23", "Creuse", "de la Creuse"),
+    ("24", "Dordogne", "de la Dordogne"), ("25", "Doubs", "du Doubs"), ("26", "Drôme", "de la Drôme"),
+    ("27", "Eure", "de l'Eure"), ("28", "Eure-et-Loir", "d'Eure-et-Loir"),
+    ("29", "Finistère", "du Finistère"), ("30", "Gard", "du Gard"),
+    ("31", "Haute-Garonne", "de la Haute-Garonne"), ("32", "Gers", "du Gers"),
+    ("33", "Gironde", "de la Gironde"), ("34", "Hérault", "de l'Hérault"),
+    ("36", "Indre", "de l'Indre"), ("37", "Indre-et-Loire", "d'Indre-et-Loire"),
+    ("38", "Isère", "de l'Isère"), ("39", "Jura", "du Jura"), ("40", "Landes", "des Landes"),
+    ("41", "Loir-et-Cher", "de Loir-et-Cher"), ("42", "Loire", "de la Loire"),
+    ("43", "Haute-Loire", "de la Haute-Loire"), ("44", "Loire-Atlantique", "de la Loire-Atlantique"),
+    ("46", "Lot", "du Lot"), ("47", "Lot-et-Garonne", "de Lot-et-Garonne"),
+    ("48", "Lozère", "de la Lozère"), ("49", "Maine-et-Loire", "de Maine-et-Loire"),
+    ("50", "Manche", "de la Manche"), ("51", "Marne", "de la Marne"),
+    ("52", "Haute-Marne", "de la Haute-Marne"), ("53", "Mayenne", "de la Mayenne"),
+    ("54", "Meurthe-et-Moselle", "de Meurthe-et-Moselle"), ("55", "Meuse", "de la Meuse"),
+    ("56", "Morbihan", "du Morbihan"), ("57", "Moselle", "de la Moselle"),
+    ("58", "Nièvre", "de la Nièvre"), ("59", "Nord", "du Nord"), ("60", "Oise", "de l'Oise"),
+    ("61", "Orne", "de l'Orne"), ("62", "Pas-de-Calais", "du Pas-de-Calais"),
+    ("63", "Puy-de-Dôme", "du Puy-de-Dôme"),
+    ("64", "Pyrénées-Atlantiques", "des Pyrénées-Atlantiques"),
+]
 
 # The service offer catalogue (seeds 000, 001, 002): title, theme, provider
 # ("departement", "france_travail", "partner" or a name), funding, hours per
@@ -222,11 +267,51 @@ LAST_OUTREACH_RESULTS = {
 # fmt: on
 
 
-def departement_de(name):
-    """« du Loiret », « de l'Aube », « d'Ille-et-Vilaine »."""
-    if name[0] in "AEIOUÉ":
-        return f"de l'{name}" if name == "Aube" else f"d'{name}"
-    return f"du {name}"
+@dataclass(frozen=True)
+class Geography:
+    """The Départements (code, name, « du … » form) and territories of a seed."""
+
+    departements: list
+    territories: list
+
+
+def max_beneficiaries(people_per_shape=PEOPLE_PER_SHAPE):
+    """The largest dataset the further Départements can hold."""
+    shapes = 1 + len(FURTHER_DEPARTEMENTS) // len(DEPARTEMENTS)
+    return shapes * people_per_shape + people_per_shape - 1
+
+
+def geography(beneficiaries, people_per_shape=PEOPLE_PER_SHAPE):
+    """The three Départements of the sources, and one more set of three shaped
+    like them per further `people_per_shape` people (see FURTHER_DEPARTEMENTS)."""
+    if beneficiaries > max_beneficiaries(people_per_shape):
+        raise ValueError(
+            f"Au plus {max_beneficiaries(people_per_shape):,} bénéficiaires".replace(",", " ")
+        )
+    departements, territories = list(DEPARTEMENTS), list(TERRITORIES)
+    for copy in range(1, max(1, beneficiaries // people_per_shape)):
+        further = FURTHER_DEPARTEMENTS[(copy - 1) * 3 : copy * 3]
+        departements.extend(further)
+        for (shape_code, *_), (code, name, _of) in zip(DEPARTEMENTS, further, strict=True):
+            specs = [spec for spec in TERRITORIES if spec.departement == shape_code]
+            commune = 0
+            for sector, spec in enumerate(specs, start=1):
+                communes = []
+                for _insee, _name, _postcode, weight in spec.communes:
+                    commune += 1
+                    insee = f"{code}{commune:03d}"
+                    communes.append((insee, f"Commune {insee}", insee, weight))
+                territories.append(
+                    replace(
+                        spec,
+                        key=f"{spec.key}-{copy}",
+                        departement=code,
+                        name=f"{name}, secteur {sector}",
+                        communes=tuple(communes),
+                        agency=f"France Travail {name} {sector}",
+                    )
+                )
+    return Geography(departements, territories)
 
 
 class ReferenceDataMixin:
@@ -237,14 +322,15 @@ class ReferenceDataMixin:
     def create_reference_data(self):
         """Départements (with their default caps), territories, communes,
         structures and the service offer catalogue."""
+        departements, territories = self.geography.departements, self.geography.territories
         self.departements = {
-            code: departement_create(code=code, name=name) for code, name in DEPARTEMENTS
+            code: departement_create(code=code, name=name) for code, name, _of in departements
         }
         policies = policies_for([d.pk for d in self.departements.values()])
         self.policies = {code: policies[d.pk] for code, d in self.departements.items()}
         self.territories = {}
         self.communes = {}
-        for spec in TERRITORIES:
+        for spec in territories:
             territory = TerritoryModel.objects.create(
                 departement=self.departements[spec.departement], name=spec.name
             )
@@ -259,11 +345,11 @@ class ReferenceDataMixin:
                 [weight for *_rest, weight in spec.communes],
             )
         self.structures = {}
-        for code, name in DEPARTEMENTS:
+        for code, _name, of_departement in departements:
             departement = self.departements[code]
             self.structures[(code, "direction")] = Structure.objects.create(
                 departement=departement,
-                name=f"Direction de l'insertion, Département {departement_de(name)}",
+                name=f"Direction de l'insertion, Département {of_departement}",
                 kind=StructureKind.DEPARTEMENT,
             )
             self.structures[(code, "partner")] = Structure.objects.create(
@@ -271,7 +357,7 @@ class ReferenceDataMixin:
                 name=f"Parcours Emploi Conseil {code}",
                 kind=StructureKind.PARTNER,
             )
-        for spec in TERRITORIES:
+        for spec in territories:
             departement = self.departements[spec.departement]
             self.structures[(spec.key, "service")] = Structure.objects.create(
                 departement=departement,
@@ -285,8 +371,11 @@ class ReferenceDataMixin:
 
     def create_offers(self):
         offers = []
-        for code, name in DEPARTEMENTS:
-            specs = [spec for spec in TERRITORIES if spec.departement == code]
+        specs_of = {}
+        for spec in self.geography.territories:
+            specs_of.setdefault(spec.departement, []).append(spec)
+        for code, _name, of_departement in self.geography.departements:
+            specs = specs_of[code]
             for title, theme, provider, funding, hours, local in OFFER_CATALOGUE:
                 for spec in specs if local else [None]:
                     offers.append(
@@ -294,7 +383,7 @@ class ReferenceDataMixin:
                             departement=self.departements[code],
                             title=title,
                             theme=theme,
-                            provider=self.provider_name(provider, code, name, spec),
+                            provider=self.provider_name(provider, code, of_departement, spec),
                             funding=funding,
                             territory=self.territories[spec.key] if spec else None,
                             default_hours_per_week=Decimal(hours),
@@ -308,16 +397,14 @@ class ReferenceDataMixin:
             keys = (
                 [territory_key[offer.territory_id]]
                 if offer.territory_id
-                else [
-                    spec.key for spec in TERRITORIES if spec.departement == offer.departement.code
-                ]
+                else [spec.key for spec in specs_of[offer.departement.code]]
             )
             for key in keys:
                 self.offers.setdefault((key, offer.theme), []).append(offer.pk)
 
-    def provider_name(self, provider, code, name, spec):
+    def provider_name(self, provider, code, of_departement, spec):
         if provider == "departement":
-            return f"Département {departement_de(name)}"
+            return f"Département {of_departement}"
         if provider == "france_travail":
             return spec.agency if spec else "France Travail"
         if provider == "partner":

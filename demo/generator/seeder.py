@@ -19,7 +19,7 @@ from demo.generator.helpers import days, thousands
 from demo.generator.logins import ensure_demo_second_factor
 from demo.generator.people import PersonBuilder
 from demo.generator.plan import plan_people
-from demo.generator.reference import DEPARTEMENTS, ReferenceDataMixin
+from demo.generator.reference import PEOPLE_PER_SHAPE, ReferenceDataMixin, geography
 from demo.generator.staff import StaffMixin
 from demo.generator.writer import ChunkWriter, IdBlocks, Rows
 from pathways.deadlines import due_date
@@ -32,7 +32,8 @@ CHUNK_SIZE = 2500  # people generated and written at a time (bounded memory)
 class Seeder(ReferenceDataMixin, StaffMixin, AppointmentsMixin):
     """Builds the dataset. One instance per run; see the `demo` docstring."""
 
-    def __init__(self, *, seed, today, progress=None):
+    def __init__(self, *, seed, today, geography, progress=None):
+        self.geography = geography
         self.rng = random.Random(seed)
         self.fake = Faker("fr_FR")
         self.fake.seed_instance(seed)
@@ -45,8 +46,8 @@ class Seeder(ReferenceDataMixin, StaffMixin, AppointmentsMixin):
         self.nurses = {}  # territory key -> Staff
         self.staff_count = 0
         self.demo_user_ids = []
-        self.caf_numbers = {code: set() for code, _ in DEPARTEMENTS}
-        self.nirs = {code: set() for code, _ in DEPARTEMENTS}
+        self.caf_numbers = {code: set() for code, *_ in geography.departements}
+        self.nirs = {code: set() for code, *_ in geography.departements}
         self.due_cache = {}
         self.counts = Counter()
         self.ids = IdBlocks()
@@ -100,16 +101,29 @@ class SeedResult:
     counts: Counter
 
 
-def seed_demo(*, beneficiaries=DEFAULT_BENEFICIARIES, seed=1, today=None, progress=None):
+def seed_demo(
+    *,
+    beneficiaries=DEFAULT_BENEFICIARIES,
+    seed=1,
+    today=None,
+    progress=None,
+    people_per_shape=PEOPLE_PER_SHAPE,
+):
     """Create the whole dataset in one transaction. `today` is the reference day
-    every date is computed from (default: today's date)."""
+    every date is computed from (default: today's date); `people_per_shape`:
+    how many people make three more Départements (see `reference.geography`)."""
     if beneficiaries < MIN_BENEFICIARIES:
         raise ValueError(f"Il faut au moins {MIN_BENEFICIARIES} bénéficiaires.")
     started = time.monotonic()
-    seeder = Seeder(seed=seed, today=today or timezone.localdate(), progress=progress)
+    seeder = Seeder(
+        seed=seed,
+        today=today or timezone.localdate(),
+        geography=geography(beneficiaries, people_per_shape),
+        progress=progress,
+    )
     with transaction.atomic():
         seeder.create_reference_data()
-        people = plan_people(seeder.rng, beneficiaries)
+        people = plan_people(seeder.rng, beneficiaries, seeder.geography.territories)
         seeder.create_staff(people)
         ensure_demo_second_factor()
         seeder.assign_followers(people)

@@ -16,7 +16,7 @@ from core.models import User
 from demo.generator.helpers import ascii_slug, days
 from demo.generator.logins import DEMO_PASSWORD, DEMO_USERNAME
 from demo.generator.plan import pool_key
-from demo.generator.reference import AG, DC, DEMO_TERRITORY, DEPARTEMENTS, FTR, TERRITORIES
+from demo.generator.reference import AG, DC, DEMO_TERRITORY, FTR
 from pathways.enums import Stage
 
 
@@ -173,7 +173,8 @@ class StaffMixin:
         )
         per_territory = Counter(p.territory.key for p in people)
         pairs = []
-        for spec in TERRITORIES:
+        territories = self.geography.territories
+        for spec in territories:
             demo = spec.key == DEMO_TERRITORY
             self.create_managers(spec, per_territory[spec.key], demo=demo)
             if demo or (spec.nurse and per_territory[spec.key]):
@@ -181,7 +182,7 @@ class StaffMixin:
             if demo:
                 pairs.extend(self.create_demo_referents(spec))
             pool_keys = sorted({key for (territory, key) in needs if territory == spec.key})
-            if spec.departement == "10":
+            if spec.binomes:
                 # Seed 003: a binôme in Troyes, a second one in the Barsuraubois.
                 pool_keys = sorted({*pool_keys, ("binome", AG)})
             for key in pool_keys:
@@ -193,8 +194,8 @@ class StaffMixin:
                     else:
                         member = self.referent(spec, *key)
                     pool.members.append(member)
-        for code, _name in DEPARTEMENTS:
-            spec = next(s for s in TERRITORIES if s.departement == code)
+        for code, *_ in self.geography.departements:
+            spec = next(s for s in territories if s.departement == code)
             demo = spec.key == DEMO_TERRITORY
             profile = self.new_staff(
                 role=StaffRole.ADMIN,

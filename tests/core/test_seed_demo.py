@@ -7,6 +7,7 @@ import io
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import transaction
+from django.db.models import Count
 
 from beneficiaries.models import Barrier, BarrierEvent, Beneficiary, OutreachAttempt
 from beneficiaries.validators import validate_nir
@@ -309,3 +310,32 @@ def test_the_demo_referents_have_filled_agendas():
         taken=Count("appointments", filter=~Q(appointments__status=AppointmentStatus.CANCELLED))
     )
     assert all(slot.booked_count == slot.taken <= slot.capacity for slot in counted)
+
+
+def test_a_larger_dataset_spreads_over_more_departements_of_the_same_shape():
+    from caseload.models import Territory
+
+    demo.seed_demo(beneficiaries=300, seed=1, today=TODAY, people_per_shape=100)
+
+    assert Departement.objects.count() == 9
+    assert Territory.objects.count() == 18
+    people_per_territory = Beneficiary.objects.values("territory").annotate(n=Count("pk"))
+    assert len(people_per_territory) == 18
+    # The Aube's shape keeps a binôme in each of its territories.
+    aube_shaped = Territory.objects.filter(departement__code__in=["10", "02", "05"])
+    with_binome = aube_shaped.filter(staff__binomes_as_social_worker__isnull=False).distinct()
+    assert aube_shaped.count() == with_binome.count() == 6
+    assert load_counter_drift() == []
+
+
+def test_the_first_200_000_people_stay_in_the_three_departements_of_the_sources():
+    from demo.generator.reference import geography
+
+    assert [code for code, *_ in geography(199_999).departements] == ["45", "10", "35"]
+    assert len(geography(200_000).departements) == 6
+
+
+def test_a_dataset_larger_than_the_departements_list_is_refused_with_a_message():
+    with pytest.raises(CommandError, match="Au plus 2 199 999 bénéficiaires"):
+        seed_demo(beneficiaries=2_200_000)
+    assert Departement.objects.count() == 0

@@ -20,7 +20,8 @@ def iso_date(value):
 class Command(BaseCommand):
     help = (
         "Crée un jeu de données de démonstration déterministe (Loiret, Aube, "
-        "Ille-et-Vilaine) et affiche les comptes de démonstration."
+        "Ille-et-Vilaine ; trois Départements de plus par tranche de 100 000 "
+        "bénéficiaires au-delà de 200 000) et affiche les comptes de démonstration."
     )
 
     def add_arguments(self, parser):
@@ -67,6 +68,12 @@ class Command(BaseCommand):
             )
         if options["beneficiaries"] < demo.MIN_BENEFICIARIES:
             raise CommandError(f"Il faut au moins {demo.MIN_BENEFICIARIES} bénéficiaires.")
+        if options["beneficiaries"] > demo.max_beneficiaries():
+            raise CommandError(
+                f"Au plus {demo.max_beneficiaries():_} bénéficiaires : au-delà de 200_000, "
+                "chaque tranche de 100_000 personnes occupe trois Départements de plus, "
+                "et la liste des Départements est épuisée.".replace("_", " ")
+            )
         self.stdout.write(
             f"Création des données de démonstration : {options['beneficiaries']} bénéficiaires, "
             f"graine {options['seed']}…"
