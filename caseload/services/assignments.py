@@ -98,9 +98,10 @@ def _role_taken(*, beneficiary, role, programme):
     )
 
 
-def check_roles_free(*, wanted):
+def check_roles_free(*, wanted, held=None):
     """Refuse (RoleTaken) when one of `wanted`, (person, role, programme)
-    triples, is given twice or is already held by an active assignment."""
+    triples, is given twice or is already held by an active assignment
+    (`held`: those triples when the caller has read them already)."""
     seen = set()
     for beneficiary, role, programme in wanted:
         key = (beneficiary.pk, role, programme)
@@ -108,11 +109,12 @@ def check_roles_free(*, wanted):
             raise _role_taken(beneficiary=beneficiary, role=role, programme=programme)
         seen.add(key)
     people = {beneficiary.pk: beneficiary for beneficiary, _r, _p in wanted}
-    held = (
-        Assignment.objects.active()
-        .filter(beneficiary_id__in=list(people))
-        .values_list("beneficiary_id", "role", "programme")
-    )
+    if held is None:
+        held = (
+            Assignment.objects.active()
+            .filter(beneficiary_id__in=list(people))
+            .values_list("beneficiary_id", "role", "programme")
+        )
     for beneficiary_id, role, programme in held:
         if (beneficiary_id, role, programme) in seen:
             raise _role_taken(beneficiary=people[beneficiary_id], role=role, programme=programme)
@@ -271,12 +273,15 @@ def assignments_create_many(
         check_assignable(beneficiary=beneficiary, staff=locked[staff.pk])
         key = (staff.pk, programmes[beneficiary.pk])
         wanted[key] = wanted.get(key, 0) + 1
-    already = set(
+    # The people's active follow-ups, read once (after the staff rows' lock)
+    # for the three checks below; the unique index on an active role stays the
+    # guard against a concurrent write (RoleTaken at the insert).
+    held = list(
         Assignment.objects.active()
-        .filter(beneficiary_id__in=[b.pk for b, _s in pairs], staff_id__in=list(locked))
-        .values_list("beneficiary_id", "staff_id")
+        .filter(beneficiary_id__in=[b.pk for b, _s in pairs])
+        .values_list("beneficiary_id", "staff_id", "role", "programme", "staff__is_active")
     )
-    if already & seen:
+    if {(person_id, staff_id) for person_id, staff_id, *_rest in held} & seen:
         raise ValidationError(
             _("Une de ces personnes est déjà suivie par ce professionnel."), code="already"
         )
@@ -285,11 +290,14 @@ def assignments_create_many(
     )
     # Follow-ups still open with a referent no longer in post end now: the
     # person has a new referent.
-    Assignment.objects.active().filter(
-        beneficiary_id__in=[b.pk for b, _s in pairs], staff__is_active=False
-    ).update(ended_at=Now(), end_reason=AssignmentEndReason.REFERENT_LEFT, ended_by=acting_user)
+    left = [person_id for person_id, _s, _r, _p, in_post in held if not in_post]
+    if left:
+        Assignment.objects.active().filter(beneficiary_id__in=left, staff__is_active=False).update(
+            ended_at=Now(), end_reason=AssignmentEndReason.REFERENT_LEFT, ended_by=acting_user
+        )
     check_roles_free(
         wanted=[(b, locked[s.pk].role, programmes[b.pk]) for b, s in pairs],
+        held=[(person_id, role, p) for person_id, _s, role, p, in_post in held if in_post],
     )
     return insert_assignments(
         [

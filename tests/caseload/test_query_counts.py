@@ -122,3 +122,30 @@ def test_dashboard_is_constant_from_10_to_1000_staff(login):
         bulk_people(territory=territory, staff=staff, count=size * 2)
         counts.append(_count(login(manager), reverse("console:team")))
     assert counts == [DASHBOARD_QUERIES, DASHBOARD_QUERIES]
+
+
+# Confirming a balancing plan (the POST; its redirect not followed): session,
+# user, second factor, scope, the people, the staff, the open pathways'
+# programmes, the staff rows' lock, the people's active follow-ups (read once
+# for the three checks), the stored loads, the caps, the insert and its
+# savepoint (each statement with pghistory's context: five), the access rows.
+BALANCE_CONFIRM_QUERIES = 18
+
+
+def test_confirming_a_balancing_plan_runs_the_same_queries_for_3_and_30_people(login):
+    counts = []
+    for size in (3, 30):
+        territory, manager, _referent = territory_team()
+        staff = [
+            StaffProfileFactory(structure=manager.structure, territories=[territory])
+            for _ in range(3)
+        ]
+        people = [new_applicant(territory, days_ago=index) for index in range(size)]
+        plan = [f"{person.pk}:{staff[i % 3].pk}" for i, person in enumerate(people)]
+        client = login(manager)
+        with CaptureQueriesContext(connection) as queries:
+            response = client.post(reverse("console:balance_confirm"), {"plan": plan})
+        assert response.status_code == 302
+        assert Assignment.objects.active().filter(beneficiary__in=people).count() == size
+        counts.append(len(queries))
+    assert counts == [BALANCE_CONFIRM_QUERIES] * 2
