@@ -3,7 +3,6 @@
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format, localize
 from django.utils.translation import gettext as _
@@ -21,6 +20,7 @@ from pathways.overdue import (
     parse_cursor,
 )
 from web.audit import trace_list
+from web.row_links import url_by_pk
 
 
 def _row(deadline, today):
@@ -32,7 +32,7 @@ def _row(deadline, today):
     return {
         "deadline": deadline,
         "age": age,
-        "url": reverse("workspace:detail", kwargs={"pk": person.pk}),
+        "url": url_by_pk("workspace:detail", person.pk),
         "name": f"{person.last_name.upper()} {person.first_name}",
         "territory": person.territory.name if person.territory_id else _("Sans territoire"),
         "referents": [

@@ -12,7 +12,6 @@ from typing import NamedTuple
 
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, Window
-from django.urls import reverse
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
@@ -24,6 +23,7 @@ from pathways.enums import DeadlineKind, Orientation, Stage
 from pathways.models import deadline_state
 from pathways.selectors import latest_orientations, roles_for_stage, unassigned_queue
 from web.badges import deadline_badge
+from web.row_links import url_by_pk
 
 BALANCE_LIMIT = 200
 # The loads panel beside the queue: the referents suggested on the page, then
@@ -130,9 +130,9 @@ def _display(person, suggestion, ticked):
         "name": f"{person.last_name.upper()} {person.first_name}",
         "territory": person.territory.name if person.territory_id else "",
         "choose_label": _("Choisir %(name)s") % {"name": person.full_name},
-        "person_url": reverse("console:person", args=[person.pk]),
-        "assign_url": reverse("console:person_assign", args=[person.pk]),
-        "referents_url": reverse("console:queue_referents", args=[person.pk]),
+        "person_url": url_by_pk("console:person", person.pk),
+        "assign_url": url_by_pk("console:person_assign", person.pk),
+        "referents_url": url_by_pk("console:queue_referents", person.pk),
         "due": day_text(person.deadline_due_on) if person.deadline_due_on else "",
     }
     if suggestion is not None:

@@ -62,6 +62,7 @@ from web.console.helpers import (
 )
 from web.console.queue import staff_choices, staff_options_html
 from web.load_bars import load_bar
+from web.row_links import url_by_pk
 
 TEAM_PAGE_SIZE = 50
 
@@ -208,7 +209,7 @@ def _team_row(member, loads):
     name = member.full_name
     return {
         "member": member,
-        "url": reverse("console:staff", args=[member.pk]),
+        "url": url_by_pk("console:staff", member.pk),
         "name": name,
         "part_time": (
             _("quotité %(ratio)s") % {"ratio": floatformat(member.part_time_ratio, "-2")}
@@ -234,7 +235,7 @@ def _staff_row(assignment, ticked):
         "ticked": assignment.pk in ticked,
         "name": f"{person.last_name.upper()} {person.first_name}",
         "choose_label": _("Choisir %(name)s") % {"name": person.full_name},
-        "url": reverse("console:person", args=[person.pk]),
+        "url": url_by_pk("console:person", person.pk),
         "programme": str(Programme(assignment.programme).label),
         "since": day_text(timezone.localtime(assignment.started_at)),
     }

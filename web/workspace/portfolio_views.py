@@ -6,7 +6,6 @@ import datetime
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.shortcuts import render
-from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
@@ -20,6 +19,7 @@ from pathways.models import Deadline, deadline_state
 from pathways.portfolio import with_portfolio_data
 from web.audit import trace_list
 from web.badges import deadline_badge
+from web.row_links import url_by_pk
 from web.workspace.forms import PortfolioFilterForm
 
 # Only an overdue or close next deadline is flagged in its column.
@@ -47,7 +47,7 @@ def _display(person):
         place = ""
     last_contact = person.last_contact_at
     return {
-        "url": reverse("workspace:detail", kwargs={"pk": person.pk}),
+        "url": url_by_pk("workspace:detail", person.pk),
         "name": f"{person.last_name.upper()} {person.first_name}",
         "place": place,
         "last_contact": _day(timezone.localtime(last_contact)) if last_contact else "",
