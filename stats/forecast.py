@@ -144,12 +144,36 @@ def measure_flows(
     ended in the `weeks` before. With a structure, the assignments held by
     its staff. Plain values: the night stores them for the dashboard's
     scopes (`stats.snapshots`)."""
-    at = at or timezone.now()
-    since = at - datetime.timedelta(weeks=weeks)
+    (flows,) = flows_at(
+        departement_id=departement_id,
+        territory_ids=territory_ids,
+        ats=[at or timezone.now()],
+        role=role,
+        programme=programme,
+        structure=structure,
+        weeks=weeks,
+    )
+    return flows
+
+
+def flows_at(
+    *,
+    departement_id,
+    territory_ids,
+    ats,
+    role="",
+    programme="",
+    structure=None,
+    weeks=LOOKBACK_WEEKS,
+):
+    """`measure_flows` at each instant of `ats`, in one scan of the
+    assignments (the back-test measures today and `weeks` ago: one query
+    over the territory's assignments instead of two). A pool is listed at
+    an instant only when one of its assignments had started by then."""
     assignments = Assignment.objects.filter(
         beneficiary__departement_id=departement_id,
         beneficiary__territory_id__in=territory_ids,
-        started_at__lte=at,
+        started_at__lte=max(ats),
     )
     if role:
         assignments = assignments.filter(role=role)
@@ -157,25 +181,37 @@ def measure_flows(
         assignments = assignments.filter(programme=programme)
     if structure:
         assignments = assignments.filter(staff__structure_id=structure)
-    rows = (
+    counts = {}
+    for index, at in enumerate(ats):
+        since = at - datetime.timedelta(weeks=weeks)
+        begun = Q(started_at__lte=at)
+        counts |= {
+            f"begun_{index}": Count("pk", filter=begun),
+            f"load_{index}": Count(
+                "pk", filter=begun & (Q(ended_at__isnull=True) | Q(ended_at__gt=at))
+            ),
+            f"started_{index}": Count("pk", filter=begun & Q(started_at__gt=since)),
+            f"ended_{index}": Count("pk", filter=Q(ended_at__gt=since, ended_at__lte=at)),
+        }
+    rows = list(
         assignments.values("beneficiary__territory_id", "role", "programme")
-        .annotate(
-            load=Count("pk", filter=Q(ended_at__isnull=True) | Q(ended_at__gt=at)),
-            started=Count("pk", filter=Q(started_at__gt=since)),
-            ended=Count("pk", filter=Q(ended_at__gt=since, ended_at__lte=at)),
-        )
+        .annotate(**counts)
         .order_by("beneficiary__territory_id", "role", "programme")
     )
     return [
-        {
-            "territory_id": row["beneficiary__territory_id"],
-            "role": row["role"],
-            "programme": row["programme"],
-            "load": row["load"],
-            "started": row["started"],
-            "ended": row["ended"],
-        }
-        for row in rows
+        [
+            {
+                "territory_id": row["beneficiary__territory_id"],
+                "role": row["role"],
+                "programme": row["programme"],
+                "load": row[f"load_{index}"],
+                "started": row[f"started_{index}"],
+                "ended": row[f"ended_{index}"],
+            }
+            for row in rows
+            if row[f"begun_{index}"]
+        ]
+        for index in range(len(ats))
     ]
 
 
@@ -326,11 +362,12 @@ def back_test(
     weeks=LOOKBACK_WEEKS,
     now=None,
     ref=None,
+    flows=None,
 ):
     """[(pool label, forecast load, actual load)]: the forecast made `weeks`
-    ago for today, against the load measured today (four queries)."""
-    now = now or timezone.now()
-    then = now - datetime.timedelta(weeks=weeks)
+    ago for today, against the load measured today (one query over the
+    assignments, `back_test_flows`, none when its `flows` are given; plus
+    `reference`'s three when `ref` is not given)."""
     kwargs = {
         "departement_id": departement_id,
         "territory_ids": territory_ids,
@@ -338,9 +375,16 @@ def back_test(
         "programme": programme,
         "structure": structure,
     }
-    kwargs["ref"] = ref or reference(**kwargs)
-    past = {(p.territory_id, p.role, p.programme): p for p in measure(at=then, **kwargs)}
-    present = {(p.territory_id, p.role, p.programme): p for p in measure(at=now, **kwargs)}
+    if flows is None:
+        flows = back_test_flows(**kwargs, weeks=weeks, now=now)
+    ref = ref or reference(**kwargs)
+    then_flows, now_flows = flows
+    past = {
+        (p.territory_id, p.role, p.programme): p for p in pools_of(then_flows, ref, weeks=weeks)
+    }
+    present = {
+        (p.territory_id, p.role, p.programme): p for p in pools_of(now_flows, ref, weeks=weeks)
+    }
     rows = []
     for key in sorted(set(past) | set(present)):
         pool = past.get(key) or replace(present[key], load=0, inflow=0.0, exit_rate=0.0)
@@ -355,3 +399,10 @@ def back_test(
             }
         )
     return rows
+
+
+def back_test_flows(*, weeks=LOOKBACK_WEEKS, now=None, **scoped):
+    """(flows `weeks` ago, flows now) for `back_test`; the second serves the
+    forecast too (`forecast(flows=…)`)."""
+    now = now or timezone.now()
+    return flows_at(**scoped, ats=[now - datetime.timedelta(weeks=weeks), now], weeks=weeks)

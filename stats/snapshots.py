@@ -156,14 +156,16 @@ def precompute(*, now=None, start=None, end=None):
         keys = []
         for territory_ids in scopes(departement):
             with figures.statistics_session():
-                rows = forecast.back_test(
+                # One scan of the assignments for the back-test and the
+                # forecast's flows (today's are the same).
+                flows = forecast.back_test_flows(
                     departement_id=departement.pk, territory_ids=territory_ids, now=now
                 )
-                _save(departement, SnapshotKind.BACK_TEST, territory_ids, rows, now)
-                flows = forecast.measure_flows(
-                    departement_id=departement.pk, territory_ids=territory_ids, at=now
+                rows = forecast.back_test(
+                    departement_id=departement.pk, territory_ids=territory_ids, flows=flows
                 )
-                _save(departement, SnapshotKind.FORECAST, territory_ids, flows, now)
+                _save(departement, SnapshotKind.BACK_TEST, territory_ids, rows, now)
+                _save(departement, SnapshotKind.FORECAST, territory_ids, flows[1], now)
                 f = figures.Filters(
                     departement_id=departement.pk,
                     territory_ids=territory_ids,

@@ -75,11 +75,12 @@ def test_the_page_runs_the_same_number_of_queries_whatever_the_data(
 ):
     client = login(stat_world.manager)
     client.get(URL, MARCH)  # session warm-up
-    # 29 for the figures (4 of them convocations and no-shows), the forecast,
+    # 27 for the figures (4 of them convocations and no-shows), the forecast
+    # (today's flows and the back-test's in one scan),
     # the night's snapshots and the page's choices, and the verified second factor;
     # the statements' settings (`statistics_session`), in a savepoint and its
     # release here (the test's transaction)
-    with django_assert_num_queries(34) as busy:
+    with django_assert_num_queries(32) as busy:
         client.get(URL, MARCH)
     with django_assert_num_queries(len(busy)):
         client.get(URL, {"debut": "2020-01-01", "fin": "2020-02-01"})

@@ -8,7 +8,7 @@ import pytest
 from django.utils import timezone
 
 from caseload.enums import AssignmentEndReason, Programme, StaffRole
-from stats.forecast import Pool, back_test, measure, project, what_if
+from stats.forecast import Pool, back_test, flows_at, measure, measure_flows, project, what_if
 from tests.beneficiaries.factories import BeneficiaryFactory
 from tests.caseload.factories import (
     AssignmentFactory,
@@ -123,3 +123,37 @@ def test_the_back_test_compares_the_forecast_of_13_weeks_ago_with_today(syntheti
     (row,) = back_test(departement_id=departement.pk, territory_ids=[nord.pk], now=now)
     assert row["actual"] == 26
     assert row["forecast"] == row["actual"] + row["error"]
+
+
+def test_one_scan_measures_the_flows_of_13_weeks_ago_as_a_scan_of_its_own(synthetic_history):
+    departement, nord, now = synthetic_history
+    then = now - datetime.timedelta(weeks=13)
+    scope = {"departement_id": departement.pk, "territory_ids": [nord.pk]}
+
+    both = flows_at(**scope, ats=[then, now])
+
+    assert both == [measure_flows(**scope, at=then), measure_flows(**scope, at=now)]
+    assert both[0] != both[1]
+
+
+def test_a_pool_begun_since_the_back_tests_start_is_measured_only_today(synthetic_history):
+    departement, nord, now = synthetic_history
+    consultant = StaffProfileFactory(
+        role=StaffRole.JOB_CONSULTANT,
+        structure=StructureFactory(departement=departement),
+        territories=[nord],
+    )
+    AssignmentFactory(
+        beneficiary=BeneficiaryFactory(departement=departement, territory=nord),
+        staff=consultant,
+        started_at=now - datetime.timedelta(weeks=2),
+    )
+
+    then_flows, now_flows = flows_at(
+        departement_id=departement.pk,
+        territory_ids=[nord.pk],
+        ats=[now - datetime.timedelta(weeks=13), now],
+    )
+
+    assert StaffRole.JOB_CONSULTANT not in {flow["role"] for flow in then_flows}
+    assert StaffRole.JOB_CONSULTANT in {flow["role"] for flow in now_flows}

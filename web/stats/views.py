@@ -103,11 +103,16 @@ def _tables(filters, scenario):
             for table in tables:
                 if table.key == "cohortes":
                     table.computed_at = cohorts.computed_at
+        # Computed now: today's flows and those of the back-test's start in
+        # one scan of the assignments, today's serving the forecast too.
+        live_flows = None if flows and back_test else forecast.back_test_flows(**scoped)
         back_test_tables = forecast_tables(
             forecast.forecast(
-                **scoped, scenario=scenario, ref=ref, flows=flows.data if flows else None
+                **scoped, scenario=scenario, ref=ref, flows=flows.data if flows else live_flows[1]
             ),
-            back_test.data if back_test else forecast.back_test(**scoped, ref=ref),
+            back_test.data
+            if back_test
+            else forecast.back_test(**scoped, ref=ref, flows=live_flows),
             filters.today,
         )
         for table in back_test_tables:
