@@ -119,9 +119,10 @@ def test_the_overdue_list_keeps_a_constant_number_of_queries(
     client = login(manager)
     client.get(reverse("console:overdue"))
 
-    # session, user, second factor, scope, territories, deadlines, current
-    # referents, reminders, notifications, the list's access row, people count
-    with django_assert_num_queries(11):
+    # session, user, second factor, scope, territories, the first page's
+    # people, deadlines, current referents, reminders, notifications, the
+    # list's access row, people count
+    with django_assert_num_queries(12):
         response = client.get(reverse("console:overdue"))
     assert len(response.context["rows"]) == count
 
@@ -227,3 +228,26 @@ def test_a_malformed_cursor_shows_the_first_page(login, on_day, new_applicant, m
 
     assert response.status_code == 200
     assert len(response.context["rows"]) == 1
+
+
+def test_the_first_page_read_from_the_people_is_the_oldest_overdue_deadlines(
+    login, on_day, new_applicant, manager, settings
+):
+    from pathways.models import Deadline
+
+    settings.PORTFOLIO_PAGE_SIZE = 3
+    for n in (0, 0, 1, 2, 2, 4):  # ties on a day, two overdue deadlines a person
+        on_day(n)
+        new_applicant(applied_on=day(n))
+    on_day(40)
+    oldest = list(
+        Deadline.objects.open()
+        .filter(due_on__lt=day(40))
+        .order_by("due_on", "pk")
+        .values_list("pk", flat=True)
+    )
+
+    response = login(manager).get(reverse("console:overdue"))
+
+    assert [r["deadline"].pk for r in response.context["rows"]] == oldest[:3]
+    assert response.context["next_cursor"]
