@@ -84,6 +84,7 @@ def unassigned_queue(
     orientation=None,
     tag_id=None,
     today=None,
+    due_by=None,
 ):
     """People of the manager's territories with no active referent (new
     applicants, people whose referent ended the follow-up or is no longer in
@@ -101,8 +102,9 @@ def unassigned_queue(
     commune, the open pathway's programme, the state of the next deadline
     (QUEUE_DEADLINE_*), the latest orientation (an `Orientation` value or
     QUEUE_NOT_ORIENTED), a tag of the Département. A territory or commune outside the user's scope
-    finds nobody (the scope comes first). The latest orientation of the
-    people shown: `latest_orientations`."""
+    finds nobody (the scope comes first). `due_by`: only the people due on
+    or before that day, a page's bound (`unassigned_due_bound`). The latest
+    orientation of the people shown: `latest_orientations`."""
     orientations = OrientationDecision.objects.filter(
         pathway__beneficiary_id=OuterRef("pk"), pathway__closed_at__isnull=True
     )
@@ -130,10 +132,14 @@ def unassigned_queue(
             qs = qs.filter(unassigned__territory_id__in=scope.territory_ids)
         if territory_id is not None:
             qs = qs.filter(unassigned__territory_id=territory_id)
+        if due_by is not None:
+            qs = qs.filter(unassigned__next_due_on__lte=due_by)
     else:
         qs = _computed_queue(user)
         if programme:
             qs = qs.filter(pathway_programme=programme)
+        if due_by is not None:
+            qs = qs.filter(deadline_due_on__lte=due_by)
     if search:
         qs = qs.search(search)
     if territory_id is not None:
@@ -155,16 +161,12 @@ def unassigned_queue(
     )
 
 
-def unassigned_count(user, *, territory_id=None, programme=None, **other_filters):
-    """How many people `unassigned_queue(user, …)` lists, counted on the
-    stored queue's own (territory, due date) index, without looking up each
-    waiting person: when it can be, that is on PostgreSQL, for a manager
-    (their territories), with no filter but the territory and the programme
+def _stored_queue_rows(user, *, territory_id=None, programme=None, **other_filters):
+    """The stored queue's rows that `unassigned_queue(user, …)` lists, when
+    they can be read without the people: on PostgreSQL, for a manager (their
+    territories), with no filter but the territory and the programme
     (columns of the stored queue, which its triggers keep equal to the
-    person's and their open pathway's). None otherwise: the caller counts the
-    list itself. A territory has about 2,000 people waiting at 100,000
-    people: counting them through the people's table cost the queue page
-    10 ms."""
+    person's and their open pathway's). None otherwise."""
     scope = scope_of(user)
     if (
         any(value for value in other_filters.values())
@@ -182,7 +184,36 @@ def unassigned_count(user, *, territory_id=None, programme=None, **other_filters
         rows = rows.filter(territory_id=territory_id)
     if programme:
         rows = rows.filter(programme=programme)
-    return rows.count()
+    return rows
+
+
+def unassigned_count(user, **filters):
+    """How many people `unassigned_queue(user, **filters)` lists, counted on
+    the stored queue's own (territory, due date) index, without looking up
+    each waiting person, when it can be (`_stored_queue_rows`); None
+    otherwise: the caller counts the list itself. A territory has about 2,000
+    people waiting at 100,000 people: counting them through the people's
+    table cost the queue page 10 ms."""
+    rows = _stored_queue_rows(user, **filters)
+    return None if rows is None else rows.count()
+
+
+def unassigned_due_bound(user, position, **filters):
+    """The due date of the `position`-th person of `unassigned_queue(user,
+    **filters)`, read on the stored queue's (territory, due date) index when
+    it can be (`_stored_queue_rows`); None otherwise, or when there is no such
+    person or they have no deadline. The list is in due-date order, so its
+    first `position` people are all due on or before that date
+    (`unassigned_queue(due_by=…)`): a page then joins those people only,
+    instead of every waiting person of the territory, which PostgreSQL read
+    whole to sort them (25,000 people at 1,000,000 for 1,930 waiting)."""
+    rows = _stored_queue_rows(user, **filters)
+    if rows is None or position < 1:
+        return None
+    found = list(
+        rows.order_by("next_due_on").values_list("next_due_on", flat=True)[position - 1 : position]
+    )
+    return found[0] if found else None
 
 
 def _computed_queue(user):

@@ -22,13 +22,14 @@ DASHBOARD_QUERIES = 10
 # The queue reads the territories, communes and tags of its filters (three
 # queries). The queue, person and staff pages each write one access row (one INSERT).
 # The person page reads the objections and restrictions that hold (one).
-# The queue: its total on the stored queue's index and its page, the pool's four
+# The queue: its total and its page's due-date bound on the stored queue's
+# index, its page, the pool's four
 # column reads, the past referents, the latest orientations, the suggested
 # staff with the loads panel, the bulk select's options (four columns).
-QUEUE_QUERIES = 18
+QUEUE_QUERIES = 19
 # With a filter on the people (search, commune, deadline, orientation, tag):
-# the total comes with the page, in the same query.
-QUEUE_QUERIES_FILTERED = QUEUE_QUERIES - 1
+# the total comes with the page, in the same query, and no bound is read.
+QUEUE_QUERIES_FILTERED = QUEUE_QUERIES - 2
 # The person page reads the referents of the stage as four columns for its
 # selects, and the model objects of the five suggested ones.
 PERSON_QUERIES = 22

@@ -298,3 +298,29 @@ def test_a_queue_page_past_the_end_shows_the_last_page(login, team, settings):
     assert response.context["page"].number == 2
     assert response.context["page"].paginator.count == 3
     assert _names(response) == ["Moreau0"]
+
+
+def test_each_queue_page_read_under_its_due_date_bound_lists_the_same_people(login, team, settings):
+    settings.QUEUE_PAGE_SIZE = 2
+    territory, manager, _referent = team
+    for index, days_ago in enumerate([3, 3, 3, 2, 9, 0, 2]):  # ties on a day
+        new_applicant(territory, last_name=f"Moreau{index}", days_ago=days_ago)
+    everyone = [person.last_name for person in unassigned_queue(manager.user)]
+    client = login(manager)
+
+    pages = [_names(client.get(reverse(QUEUE), {"page": number})) for number in (1, 2, 3, 4)]
+
+    assert pages == [everyone[0:2], everyone[2:4], everyone[4:6], everyone[6:8]]
+
+
+def test_the_due_date_bound_is_read_only_where_the_total_is(team):
+    from pathways.selectors import unassigned_due_bound
+
+    territory, manager, _referent = team
+    first = new_applicant(territory, days_ago=5)
+    new_applicant(territory, days_ago=1)
+    earliest = min(d.due_on for d in first.pathways.get().deadlines.all())
+
+    assert unassigned_due_bound(manager.user, 1) == earliest
+    assert unassigned_due_bound(manager.user, 3) is None  # past the end
+    assert unassigned_due_bound(manager.user, 1, search="mor") is None

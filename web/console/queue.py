@@ -21,7 +21,12 @@ from caseload.selectors import SuggestionPool, previous_referents, programme_loa
 from core.date_ranges import day_text
 from pathways.enums import DeadlineKind, Orientation, Stage
 from pathways.models import deadline_state
-from pathways.selectors import latest_orientations, roles_for_stage, unassigned_queue
+from pathways.selectors import (
+    latest_orientations,
+    roles_for_stage,
+    unassigned_due_bound,
+    unassigned_queue,
+)
 from web.badges import deadline_badge
 from web.row_links import url_by_pk
 
@@ -31,15 +36,20 @@ BALANCE_LIMIT = 200
 LOADS_PANEL_SIZE = 12
 
 
+def page_number(value):
+    """The page asked for in `?page=`: 1 when absent, unreadable or below 1."""
+    try:
+        return max(1, int(value))
+    except (TypeError, ValueError):
+        return 1
+
+
 def one_query_page(queryset, number, per_page, *, total=None):
     """The page `number` of a queryset and its total, as a `Paginator` page:
     the total given (`total`, counted elsewhere) or counted in the same query
     (`COUNT(*) OVER ()` on the page's rows); a page past the end gives the
     last one (one more query then)."""
-    try:
-        number = max(1, int(number))
-    except (TypeError, ValueError):
-        number = 1
+    number = page_number(number)
     if total is None:
         counted = queryset.annotate(queue_total=Window(Count("*")))
         rows = list(counted[(number - 1) * per_page : number * per_page])
@@ -155,7 +165,8 @@ def balance_plan(user):
     the best-ranked referent, the planned assignments counted as they are
     planned so that no referent is planned past their cap.
     [(person, Candidate or None)]."""
-    people = list(unassigned_queue(user)[:BALANCE_LIMIT])
+    bound = unassigned_due_bound(user, BALANCE_LIMIT)
+    people = list(unassigned_queue(user, due_by=bound)[:BALANCE_LIMIT])
     pool = SuggestionPool(user)
     previous = previous_referents(p.pk for p in people)
     plan = []

@@ -34,6 +34,7 @@ from pathways.selectors import (
     open_stages,
     roles_for_stage,
     unassigned_count,
+    unassigned_due_bound,
     unassigned_queue,
 )
 from pathways.services.orientation import orientation_decide, orientations_decide
@@ -62,6 +63,7 @@ from web.console.queue import (
     balance_plan,
     balance_rows,
     one_query_page,
+    page_number,
     pool_loads,
     queue_rows,
     staff_choices,
@@ -93,13 +95,16 @@ def _queue_page(request, *, status=200, refused=None):
     )
     today = timezone.localdate()
     filters = form.filters()
-    people = unassigned_queue(request.user, today=today, **filters)
-    page = one_query_page(
-        people,
-        request.GET.get("page"),
-        settings.QUEUE_PAGE_SIZE,
-        total=unassigned_count(request.user, **filters),
+    number = page_number(request.GET.get("page"))
+    total = unassigned_count(request.user, **filters)
+    # The people up to the page's last row are due on or before its bound.
+    bound = (
+        unassigned_due_bound(request.user, number * settings.QUEUE_PAGE_SIZE, **filters)
+        if total
+        else None
     )
+    people = unassigned_queue(request.user, today=today, due_by=bound, **filters)
+    page = one_query_page(people, number, settings.QUEUE_PAGE_SIZE, total=total)
     pool = SuggestionPool(request.user)
     rows = queue_rows(
         list(page), pool, today=today, ticked=refused["ticked"] if refused else frozenset()
