@@ -28,8 +28,9 @@ gets `RoleTaken`, a French ValidationError, with nothing of its batch saved.
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
+from django.db.models.expressions import DatabaseDefault
 from django.db.models.functions import Now
 from django.utils.translation import gettext as _
 
@@ -124,6 +125,7 @@ def insert_assignments(assignments):
     """Insert new assignments; the loser of a race on one person's referent
     of a role gets RoleTaken (the savepoint keeps the caller's transaction
     usable, and the caller's atomic block undoes the rest of its batch)."""
+    _started_by_the_database_clock(assignments)
     try:
         with transaction.atomic():
             return Assignment.objects.bulk_create(assignments)
@@ -136,6 +138,26 @@ def insert_assignments(assignments):
         ):
             raise RoleTaken() from error
         raise
+
+
+def _started_by_the_database_clock(assignments):
+    """Give a batch's assignments left to `started_at`'s database default the
+    database's clock, read once (the default is that clock: never the web
+    server's, which may run ahead of it and put a start after an end the
+    database writes).
+
+    Every value of the batch is then a literal, and Django writes it with
+    UNNEST, one array a column, instead of a placeholder for each value of
+    each row: for the 200 rows of a balancing plan, 2,800 placeholders built,
+    parsed and planned (about 40 ms)."""
+    pending = [a for a in assignments if isinstance(a.started_at, DatabaseDefault)]
+    if len(pending) < 2 or connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement_timestamp()")
+        (now,) = cursor.fetchone()
+    for assignment in pending:
+        assignment.started_at = now
 
 
 def lock_staff(staff_ids):

@@ -4,6 +4,8 @@ from decimal import Decimal
 import pytest
 import time_machine
 from django.core.exceptions import ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from beneficiaries.models import Beneficiary
 from caseload.enums import AssignmentEndReason, Programme, StaffRole
@@ -182,6 +184,27 @@ def test_bulk_assignment_that_fits_assigns_everyone():
 
     assert len(created) == 200
     assert staff_load(referent, DC) == (200, 200)
+
+
+def test_a_batch_is_written_in_one_unnest_insert_started_at_the_database_clock():
+    territory, manager, referent = territory_team()
+    set_cap(territory.departement, StaffRole.SOCIOPRO_REFERENT, DC, 10)
+    people = BeneficiaryFactory.create_batch(
+        3, departement=territory.departement, territory=territory
+    )
+
+    with CaptureQueriesContext(connection) as queries:
+        assignments_create_many(
+            pairs=[(p, referent) for p in people], acting_user=manager.user, reason="Lot"
+        )
+
+    inserts = [q["sql"] for q in queries if 'INSERT INTO "caseload_assignment"' in q["sql"]]
+    assert len(inserts) == 1 and "UNNEST" in inserts[0]
+    starts = set(Assignment.objects.filter(staff=referent).values_list("started_at", flat=True))
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement_timestamp()")
+        (now,) = cursor.fetchone()
+    assert len(starts) == 1 and now - datetime.timedelta(seconds=5) < starts.pop() <= now
 
 
 def test_end_keeps_history_and_reassign_moves_the_person():

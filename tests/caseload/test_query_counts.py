@@ -128,9 +128,10 @@ def test_dashboard_is_constant_from_10_to_1000_staff(login):
 # Confirming a balancing plan (the POST; its redirect not followed): session,
 # user, second factor, scope, the people, the staff, the open pathways'
 # programmes, the staff rows' lock, the people's active follow-ups (read once
-# for the three checks), the stored loads, the caps, the insert and its
-# savepoint (each statement with pghistory's context: five), the access rows.
-BALANCE_CONFIRM_QUERIES = 18
+# for the three checks), the stored loads, the caps, the database's clock for
+# the batch's start (the insert is then one UNNEST), the insert and its
+# savepoint (each statement with pghistory's context: six), the access rows.
+BALANCE_CONFIRM_QUERIES = 19
 
 
 def test_confirming_a_balancing_plan_runs_the_same_queries_for_3_and_30_people(login):
