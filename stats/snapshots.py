@@ -38,16 +38,21 @@ def _cohorts_from_json(rows):
     return [{**row, "month": datetime.date.fromisoformat(row["month"])} for row in rows]
 
 
-# Dates and decimals inside the stored figures, read back as such:
-# {DATE_TAG: "2026-03-01"}, {DECIMAL_TAG: "15"}.
+# Dates, decimals and dicts inside the stored figures, read back as such:
+# {DATE_TAG: "2026-03-01"}, {DECIMAL_TAG: "15"}, {ITEMS_TAG: [[key, value], …]}.
+# A dict is stored as its items because PostgreSQL's jsonb orders an object's
+# keys by length: the delay bands "0-7", "8-15" … "61+" came back as "0-7",
+# "61+", "8-15" …, and so did the dashboard's rows and charts.
 DATE_TAG = "__date__"
 DECIMAL_TAG = "__decimal__"
+ITEMS_TAG = "__items__"
 
 
 def _figures_json(value):
-    """`figures.all_figures`' result as JSON, its dates and decimals tagged."""
+    """`figures.all_figures`' result as JSON, its dates, decimals and dicts
+    (in their order) tagged."""
     if isinstance(value, dict):
-        return {key: _figures_json(item) for key, item in value.items()}
+        return {ITEMS_TAG: [[key, _figures_json(item)] for key, item in value.items()]}
     if isinstance(value, list | tuple):
         return [_figures_json(item) for item in value]
     if isinstance(value, datetime.datetime):
@@ -65,6 +70,9 @@ def _figures_from_json(value):
             return datetime.date.fromisoformat(value[DATE_TAG])
         if set(value) == {DECIMAL_TAG}:
             return decimal.Decimal(value[DECIMAL_TAG])
+        if set(value) == {ITEMS_TAG}:
+            return {key: _figures_from_json(item) for key, item in value[ITEMS_TAG]}
+        # Stored before ITEMS_TAG: the keys in jsonb's order.
         return {key: _figures_from_json(item) for key, item in value.items()}
     if isinstance(value, list):
         return [_figures_from_json(item) for item in value]

@@ -8,8 +8,9 @@ import datetime
 from django.conf import settings
 from django.utils import timezone
 
+from stats.figures import DELAY_BANDS, WAITING_BANDS, band_label
 from stats.models import Snapshot, SnapshotKind
-from stats.snapshots import precompute, scope_key
+from stats.snapshots import figures_from_json, figures_json, precompute, scope_key
 from stats.tasks import precompute_snapshots
 from tests.stats.world import END, START
 
@@ -43,6 +44,19 @@ def test_the_stored_cohorts_are_those_computed_live(stat_world, nord_filters):
     cohorts = stored(stat_world, SnapshotKind.COHORTS, [stat_world.nord])
     live = figures.cohorts(nord_filters(today=timezone.localdate()))
     assert cohorts.data == [{**row, "month": row["month"].isoformat()} for row in live]
+
+
+def test_the_night_s_figures_keep_the_order_of_their_bands(stat_world):
+    precompute(start=START, end=END)
+    figures, _entrants = figures_from_json(
+        stored(stat_world, SnapshotKind.FIGURES, [stat_world.nord]).data
+    )
+    assert list(figures["delays"]["entry"]["distribution"]) == [
+        band_label(low, high) for low, high in DELAY_BANDS
+    ]
+    assert list(figures["waiting"]["bands"]) == [
+        band_label(low, high) for low, high in WAITING_BANDS
+    ]
 
 
 def test_a_second_night_replaces_the_snapshots(stat_world):
@@ -130,7 +144,9 @@ def test_the_stored_figures_read_back_as_computed_live(stat_world, nord_filters)
 
 def _with_people_followed(stat_world, territories, count):
     night = stored(stat_world, SnapshotKind.FIGURES, territories)
-    night.data["figures"]["headline"]["people_followed"] = count
+    figures, entrants = figures_from_json(night.data)
+    figures["headline"]["people_followed"] = count
+    night.data = figures_json(figures, entrants)
     night.save(update_fields=["data"])
 
 
