@@ -1,6 +1,8 @@
 """The convocation and no-show tables on the dashboard and in the exports
 (appointment_world.py)."""
 
+from html import unescape
+
 import pytest
 from django.db import transaction
 from django.urls import reverse
@@ -20,6 +22,8 @@ def rdv_world(django_db_setup, django_db_blocker):
 
 
 def row_cells(html, table, label):
+    """The cells of a table's row, as text (entities decoded)."""
+    html = unescape(html)
     section = html[html.index(f'id="tableau-{table}"') :]
     row = section[section.index(f'<th scope="row">{label}') :]
     row = row[: row.index("</tr>")]
@@ -33,8 +37,8 @@ def test_the_dashboard_shows_convocations_by_channel(rdv_world, login):
 
 def test_the_dashboard_shows_the_no_show_rate_and_first_appointment_delay(rdv_world, login):
     html = login(rdv_world.manager).get(URL, MARCH).content.decode()
-    assert row_cells(html, "rendez_vous", "Taux d&#x27;absence sans prévenir") == ["60 %"]
-    assert row_cells(html, "rendez_vous", "Délai médian jusqu&#x27;au premier") == ["3,0"]
+    assert row_cells(html, "rendez_vous", "Taux d'absence sans prévenir") == ["60 %"]
+    assert row_cells(html, "rendez_vous", "Délai médian jusqu'au premier") == ["3,0"]
 
 
 def test_the_attendance_chart_has_its_data(rdv_world, login):

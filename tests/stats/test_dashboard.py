@@ -86,6 +86,21 @@ def test_the_page_runs_the_same_number_of_queries_whatever_the_data(
         client.get(URL, {"debut": "2020-01-01", "fin": "2020-02-01"})
 
 
+def test_each_table_links_its_exports_with_the_page_period(stat_world, login):
+    html = login(stat_world.manager).get(URL, MARCH).content.decode()
+    query = "?debut=2026-03-01&amp;fin=2026-04-01"
+    for fmt in ("csv", "xlsx"):
+        assert f'href="{reverse("stats:export", args=["sorties", fmt])}{query}"' in html
+
+
+def test_a_chart_is_labelled_with_its_table_title(stat_world, login):
+    html = login(stat_world.manager).get(URL, MARCH).content.decode()
+    assert (
+        'aria-label="Graphique : Sorties par issue (mêmes chiffres dans le tableau qui suit)"'
+        in html
+    )
+
+
 def test_the_csv_export_hides_counts_under_5(stat_world, login):
     response = login(stat_world.manager).get(
         reverse("stats:export", args=["sorties", "csv"]), MARCH
