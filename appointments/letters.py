@@ -6,7 +6,6 @@ how to reschedule. One letter, or a batch of them in one PDF."""
 from django.conf import settings
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
-from fpdf import FPDF
 
 from appointments.channels import appointment_facts, person_link
 from appointments.enums import PlaceKind
@@ -14,13 +13,20 @@ from appointments.links import appointment_token
 from core.text import latin1_for_pdf
 
 
-class _Letters(FPDF):
-    def __init__(self):
-        super().__init__(format="A4")
-        self.set_auto_page_break(auto=True, margin=20)
-        self.set_margins(20, 18, 20)
-        self.set_title("Convocation")
-        self.set_creator("Parcours RSA")
+def _new_document():
+    """An empty A4 document with the letters' margins.
+
+    fpdf2 is imported here rather than with the module: it loads fontTools
+    (0.3 s), and every web worker imports this module with the URLs at its
+    first request, while few requests ever print a letter."""
+    from fpdf import FPDF
+
+    pdf = FPDF(format="A4")
+    pdf.set_auto_page_break(auto=True, margin=20)
+    pdf.set_margins(20, 18, 20)
+    pdf.set_title("Convocation")
+    pdf.set_creator("Parcours RSA")
+    return pdf
 
 
 def _lines(pdf, text, width):
@@ -121,7 +127,7 @@ def _letter(pdf, appointment, today):
 
 def letters_pdf(appointments):
     """One PDF with a letter per appointment (each on its own page)."""
-    pdf = _Letters()
+    pdf = _new_document()
     today = timezone.localdate()
     with translation.override(settings.LANGUAGE_CODE):
         for appointment in appointments:

@@ -5,11 +5,11 @@ letters do)."""
 
 import datetime
 import decimal
+import functools
 import json
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from fpdf import FPDF
 
 from core.text import latin1_for_pdf
 
@@ -72,26 +72,38 @@ def _pdf_value(value):
     return str(value)
 
 
-class _Document(FPDF):
-    def __init__(self, title):
-        super().__init__(format="A4")
-        self.set_auto_page_break(auto=True, margin=18)
-        self.set_margins(18, 16, 18)
-        self.set_title(latin1_for_pdf(title))
-        self.set_creator("Parcours RSA")
-        self.footer_text = ""
+@functools.cache
+def _document_class():
+    """The PDF document class, made at the first export: fpdf2 loads
+    fontTools (0.3 s), which every web worker would otherwise pay at its
+    first request (the URLs import this module)."""
+    from fpdf import FPDF
 
-    def footer(self):
-        self.set_y(-12)
-        self.set_font("Helvetica", size=8)
-        self.cell(
-            0, 5, latin1_for_pdf(f"{self.footer_text} - page {self.page_no()}/{{nb}}"), align="C"
-        )
+    class Document(FPDF):
+        def __init__(self, title):
+            super().__init__(format="A4")
+            self.set_auto_page_break(auto=True, margin=18)
+            self.set_margins(18, 16, 18)
+            self.set_title(latin1_for_pdf(title))
+            self.set_creator("Parcours RSA")
+            self.footer_text = ""
+
+        def footer(self):
+            self.set_y(-12)
+            self.set_font("Helvetica", size=8)
+            self.cell(
+                0,
+                5,
+                latin1_for_pdf(f"{self.footer_text} - page {self.page_no()}/{{nb}}"),
+                align="C",
+            )
+
+    return Document
 
 
 def subject_access_pdf(sections, *, person, generated_at, generated_by):
     title = _("Données personnelles détenues sur %(name)s") % {"name": person.full_name}
-    pdf = _Document(title)
+    pdf = _document_class()(title)
     pdf.footer_text = _("Droit d'accès - %(name)s - %(date)s") % {
         "name": person.full_name,
         "date": _pdf_value(generated_at),
