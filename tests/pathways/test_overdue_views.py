@@ -4,6 +4,8 @@ import pytest
 from django.urls import reverse
 
 from caseload.enums import StaffRole
+from caseload.models import Assignment
+from caseload.services import assignment_reassign
 from pathways.reminders import scan_deadlines
 from tests.caseload.factories import StaffProfileFactory, TerritoryFactory
 from tests.pathways.conftest import DAY0
@@ -142,6 +144,30 @@ def test_the_referent_sees_the_deadlines_due_this_week_on_the_portfolio(
     assert [(d.pathway.beneficiary, state) for d, state in due] == [(soon, "open")]
     assert later not in [d.pathway.beneficiary for d, _ in due]
     assert "Échéances de la semaine" in response.content.decode()
+
+
+def test_a_previous_referent_s_week_leaves_out_the_people_they_no_longer_follow(
+    login, on_day, new_applicant, referent, manager
+):
+    on_day(0)
+    kept = new_applicant(followed_by=referent, first_name="Awa")
+    handed_over = new_applicant(followed_by=referent, first_name="Zoé")
+    successor = StaffProfileFactory(
+        structure=referent.structure, territories=list(referent.territories.all())
+    )
+    assignment_reassign(
+        assignment=Assignment.objects.get(beneficiary=handed_over, staff=referent),
+        new_staff=successor,
+        acting_user=manager.user,
+        reason="Changement de secteur",
+    )
+    on_day(10)
+
+    mine = login(referent).get(reverse("workspace:portfolio")).context["due_this_week"]
+    theirs = login(successor).get(reverse("workspace:portfolio")).context["due_this_week"]
+
+    assert [d.pathway.beneficiary for d, _state in mine] == [kept]
+    assert [d.pathway.beneficiary for d, _state in theirs] == [handed_over]
 
 
 @pytest.mark.parametrize("count", [2, 30])

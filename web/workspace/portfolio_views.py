@@ -109,12 +109,16 @@ def portfolio(request):
     if request.htmx and request.htmx.target == "resultats":
         return render(request, "workspace/_portfolio_results.html", context)
     # The week's deadlines, above the list (referents only; not refreshed by
-    # the filters).
+    # the filters): those of the people the referent follows, as the list.
+    # A previous referent's read-only access shows none: they cannot act on
+    # them (the new referent does).
     due_this_week = []
     if scope.is_referent:
         due_this_week = [
             (deadline, deadline.state_on(today))
-            for deadline in Deadline.objects.visible_to(request.user)
+            for deadline in Deadline.objects.filter(
+                pathway__beneficiary__in=Beneficiary.objects.writable_by(request.user)
+            )
             .open()
             .filter(
                 pathway__closed_at__isnull=True,
