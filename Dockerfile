@@ -20,5 +20,6 @@ RUN SECRET_KEY=build-only-collectstatic python manage.py collectstatic --noinput
     && mkdir -p var/imports && chown -R parcours var
 USER parcours
 EXPOSE 8000
+# Workers: gunicorn.conf.py ((2 × cores) + 1, or WEB_CONCURRENCY).
 # Access log: the path without its query string (searches carry names and CAF numbers).
-CMD ["gunicorn", "config.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-", "--access-logformat", "%(h)s %(t)s \"%(m)s %(U)s %(H)s\" %(s)s %(b)s %(L)s"]
+CMD ["gunicorn", "config.wsgi:application", "--bind", "0.0.0.0:8000", "--access-logfile", "-", "--access-logformat", "%(h)s %(t)s \"%(m)s %(U)s %(H)s\" %(s)s %(b)s %(L)s"]

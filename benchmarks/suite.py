@@ -722,7 +722,12 @@ def parse_args(argv=None):
     parser.add_argument("--users", type=int, default=int(env("BENCH_USERS") or 50))
     parser.add_argument("--spawn-rate", type=float, default=float(env("BENCH_SPAWN_RATE") or 2))
     parser.add_argument("--load-seconds", type=int, default=int(env("BENCH_LOAD_SECONDS") or 120))
-    parser.add_argument("--workers", type=int, default=int(env("BENCH_WORKERS") or 3))
+    # As gunicorn.conf.py: (2 × cores) + 1.
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=int(env("BENCH_WORKERS") or 2 * len(os.sched_getaffinity(0)) + 1),
+    )
     parser.add_argument("--runs", type=int, default=int(env("BENCH_RUNS") or 20))
     parser.add_argument("--import-rows", type=int, default=100_000)
     parser.add_argument("--scan-pathways", type=int, default=100_000)
