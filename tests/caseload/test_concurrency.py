@@ -34,7 +34,14 @@ def _run_together(attempt, arguments):
 
     def worker(argument):
         try:
-            connection.ensure_connection()
+            try:
+                connection.ensure_connection()
+            except Exception:
+                # A thread that cannot connect (PostgreSQL's connection limit)
+                # releases the others at once: the test then reports its error
+                # rather than the barrier's timeout.
+                barrier.abort()
+                raise
             barrier.wait(timeout=60)
             try:
                 attempt(argument)
