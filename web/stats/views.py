@@ -128,12 +128,22 @@ def _tables(filters, scenario):
         return tables
 
 
+# Stands for a table's key in its reversed export link (a slug, as the URL
+# accepts, that no path holds otherwise).
+_KEY_PLACEHOLDER = "cle-du-tableau-0"
+
+
 def _shown_tables(tables, query):
     """The tables as web/jinja2/stats/tables.html prints them, every text
     ready. The dashboard prints some 20 tables and 600 cells: through the
     Django template engine, one generic lookup at each print, they took
     most of the page's time."""
-    suffix = f"?{query}"
+    # Each table's export links: the link reversed once per format, the
+    # table's key put in its place (as web/row_links.py does for lists).
+    links = {
+        fmt: reverse("stats:export", args=[_KEY_PLACEHOLDER, fmt]) + f"?{query}"
+        for fmt in ("csv", "xlsx")
+    }
     shown = []
     for table in tables:
         computed_at = None
@@ -155,8 +165,8 @@ def _shown_tables(tables, query):
                 "rows": table.shown_rows,
                 "note": table.note,
                 "computed_at": computed_at,
-                "csv_url": reverse("stats:export", args=[table.key, "csv"]) + suffix,
-                "xlsx_url": reverse("stats:export", args=[table.key, "xlsx"]) + suffix,
+                "csv_url": links["csv"].replace(_KEY_PLACEHOLDER, table.key, 1),
+                "xlsx_url": links["xlsx"].replace(_KEY_PLACEHOLDER, table.key, 1),
             }
         )
     return shown
