@@ -99,6 +99,9 @@ def test_fifty_simultaneous_assignments_fill_exactly_the_five_free_places():
     assert Assignment.objects.active().filter(staff=referent).count() == 30
 
 
+# Fifty connections too: in the same group, so that it never runs beside the
+# test above (without the mark, xdist ran them at once: "too many clients").
+@pytest.mark.xdist_group("fifty_connections")
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize("full_member", ["pe_advisor", "social_worker"])
 def test_simultaneous_binome_enrolments_stop_at_either_members_cap(full_member):
