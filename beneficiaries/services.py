@@ -65,12 +65,14 @@ def access_log_record(*, user, beneficiary, action=AccessAction.READ, detail="")
 def access_logs_record_bulk(*, user, beneficiary_ids, action=AccessAction.CHANGE, detail=""):
     """`access_log_record` for many people at once (imports, bulk actions)."""
     context = _acting_command(user, _access_context())
+    # Read once: `request.user` is a lazy proxy, costly per row of a batch.
+    user_id = user.pk if user is not None else None
     insert_rows(
         RecordAccessLog,
         (
             {
                 "beneficiary_id": pk,
-                "user_id": user.pk if user is not None else None,
+                "user_id": user_id,
                 "action": action,
                 "detail": detail[:200],
                 **context,

@@ -161,10 +161,12 @@ def _started_by_the_database_clock(assignments):
 
 
 def lock_staff(staff_ids):
-    """Lock the staff rows, in primary-key order, and return them by id."""
+    """Lock the staff rows, in primary-key order, and return them by id (with
+    their structure: the Département the checks compare; a refusal's message
+    reads the user's name, once)."""
     rows = (
         StaffProfile.objects.select_for_update(of=("self",))
-        .select_related("user", "structure")
+        .select_related("structure")
         .filter(pk__in=set(staff_ids))
         .order_by("pk")
     )
@@ -321,6 +323,9 @@ def assignments_create_many(
         wanted=[(b, locked[s.pk].role, programmes[b.pk]) for b, s in pairs],
         held=[(person_id, role, p) for person_id, _s, role, p, in_post in held if in_post],
     )
+    # The author by id, read once: `request.user` is a lazy proxy, and each
+    # access through it costs (200 rows in a balancing plan).
+    author_id = acting_user.pk if acting_user is not None else None
     return insert_assignments(
         [
             Assignment(
@@ -332,7 +337,7 @@ def assignments_create_many(
                 over_cap_reason=(
                     over_cap_reason if (staff.pk, programmes[beneficiary.pk]) in overridden else ""
                 ),
-                created_by=acting_user,
+                created_by_id=author_id,
             )
             for beneficiary, staff in pairs
         ]

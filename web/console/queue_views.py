@@ -72,6 +72,9 @@ from web.console.queue import (
 
 # The element the queue's filters refresh (htmx target).
 QUEUE_RESULTS_ID = "file-resultats"
+# What the assignment services read of a person of a balancing plan (200 of
+# them): the scope, the Département, and the name a refusal's message gives.
+_PLANNED_PERSON_FIELDS = ("departement", "territory", "first_name", "last_name")
 
 
 def _referents(user):
@@ -294,7 +297,10 @@ def balance_confirm(request):
         people = dict(
             zip(
                 person_ids,
-                all_or_refuse(Beneficiary.objects.visible_to(request.user), person_ids),
+                all_or_refuse(
+                    Beneficiary.objects.visible_to(request.user).only(*_PLANNED_PERSON_FIELDS),
+                    person_ids,
+                ),
                 strict=True,
             )
         )
@@ -304,7 +310,8 @@ def balance_confirm(request):
             " ".join(error.messages) + " " + _("Le plan n'a pas été appliqué : recalculez-le."),
         )
         return _queue_page(request, status=403)
-    staff = {s.pk: s for s in all_or_404(_referents(request.user), staff_ids)}
+    # The service locks and reads the staff rows again: here only their scope.
+    staff = {s.pk: s for s in all_or_404(_referents(request.user).only("pk"), staff_ids)}
     try:
         assignments_create_many(
             pairs=[(people[int(p)], staff[int(s)]) for p, s in pairs],
