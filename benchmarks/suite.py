@@ -33,10 +33,12 @@ import pickle
 import platform
 import signal
 import socket
+import statistics
 import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import NamedTuple
 from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -51,6 +53,20 @@ WORK = ROOT / "var" / "bench"
 FLOOR_PATH = "/__banc__/plancher/"
 MILLION = 1_000_000
 SAVED = WORK / "last-run.pickle"
+
+
+class Measure(NamedTuple):
+    """One page's figures (ms): server time median and p95, SQL queries,
+    client-side median, non-200 answers, and the median time the server
+    waited for the database."""
+
+    median: float
+    p95: float
+    queries: int
+    wall: float
+    errors: int
+    sql: float
+
 
 # Time limits (seconds).
 MIGRATE_LIMIT = 600
@@ -394,7 +410,7 @@ class Bench:
     def measure(self, session, path, runs, deadline):
         for _ in range(2):
             session.get(path)
-        server, wall, queries, errors = [], [], 0, 0
+        server, sql, wall, queries, errors = [], [], [], 0, 0
         for _ in range(runs):
             if time.monotonic() > deadline and len(server) >= 5:
                 break
@@ -404,13 +420,16 @@ class Bench:
             if response.status_code != 200:
                 errors += 1
                 continue
-            timing = response.headers.get("Server-Timing", "app;dur=0")
-            server.append(float(timing.split("dur=")[1]))
+            timings = report.server_timing(response.headers.get("Server-Timing"))
+            server.append(timings.get("app", 0.0))
+            sql.append(timings.get("db", 0.0))
             queries = int(response.headers.get("X-Bench-Queries", "0"))
         if not server:
             raise RuntimeError(f"{path}: no 200 answer")
         median, p95 = report.summarise(server)
-        return median, p95, queries, report.summarise(wall)[0], errors
+        return Measure(
+            median, p95, queries, report.summarise(wall)[0], errors, statistics.median(sql)
+        )
 
     def pages(self, base, accounts):
         deadline = time.monotonic() + PAGES_LIMIT
@@ -443,9 +462,7 @@ class Bench:
                 log(f"  {label} : aucun lien trouvé, non mesurée")
                 continue
             try:
-                median, p95, queries, wall, errors = self.measure(
-                    sessions[who], path, self.args.runs, deadline
-                )
+                measure = self.measure(sessions[who], path, self.args.runs, deadline)
             except RuntimeError as error:
                 log(f"  {label} : {error}")
                 continue
@@ -453,19 +470,23 @@ class Bench:
                 label=label,
                 path=path if "/personnes/" not in path else "/portefeuille/personnes/[id]/",
                 login=who,
-                median_ms=median,
-                p95_ms=p95,
-                queries=queries,
-                floor_ms=floors[who][0],
-                wall_ms=wall,
+                median_ms=measure.median,
+                p95_ms=measure.p95,
+                queries=measure.queries,
+                floor_ms=floors[who].median,
+                wall_ms=measure.wall,
+                sql_ms=measure.sql,
+                floor_sql_ms=floors[who].sql,
             )
             figures.append(figure)
             log(
-                f"  {label:32} médiane {median:7.1f} ms  p95 {p95:7.1f} ms  "
-                f"×{figure.ratio:5.1f} plancher  {queries:3d} requêtes SQL"
+                f"  {label:32} médiane {measure.median:7.1f} ms  p95 {measure.p95:7.1f} ms  "
+                f"×{figure.ratio:5.1f} plancher  {measure.queries:3d} requêtes SQL "
+                f"({measure.sql:.1f} ms ; SQL seul : ×{figure.sql_bound_ratio:.1f})"
             )
         return figures, {
-            who: {"median_ms": f[0], "p95_ms": f[1], "queries": f[2]} for who, f in floors.items()
+            who: {"median_ms": f.median, "p95_ms": f.p95, "queries": f.queries, "sql_ms": f.sql}
+            for who, f in floors.items()
         }
 
     # --- phase 2: load ------------------------------------------------------

@@ -3,6 +3,10 @@
 import datetime
 from types import SimpleNamespace
 
+import pytest
+from django.db import connection
+from django.http import HttpResponse
+
 from benchmarks import report
 from benchmarks.web import form_with, forms_of, record_links, totp_code
 
@@ -34,6 +38,31 @@ def test_referent_page_over_three_times_the_floor_fails():
 def test_manager_page_is_allowed_five_times_the_floor():
     page = report.PageFigure("équipe", "/equipe/", "manager", 49.0, 60.0, 12, 10.0)
     assert report.page_checks([page])[0].passed
+
+
+def test_server_timing_header_gives_each_metric_in_milliseconds():
+    assert report.server_timing("app;dur=31.25, db;dur=7.5") == {"app": 31.25, "db": 7.5}
+
+
+def test_server_timing_without_a_database_metric_gives_the_server_time_only():
+    assert report.server_timing("app;dur=4.2") == {"app": 4.2}
+    assert report.server_timing(None) == {}
+
+
+def test_the_sql_bound_adds_to_the_floor_only_the_database_time_beyond_the_floors():
+    page = report.PageFigure(
+        "fiche", "/p/", "referent", 40.0, 50.0, 20, 4.0, sql_ms=9.0, floor_sql_ms=1.0
+    )
+    # (4 ms of floor + 8 ms of SQL the floor does not run) / 4 ms.
+    assert page.sql_bound_ratio == 3.0
+
+
+def test_the_report_gives_each_pages_database_time_and_its_bound():
+    page = report.PageFigure(
+        "fiche", "/p/", "referent", 40.0, 50.0, 20, 4.0, sql_ms=9.0, floor_sql_ms=1.0
+    )
+    text = report.render(_results_with(page), report.page_checks([page]), [], _ARGS)
+    assert "| fiche `/p/` | referent | 40 ms | 50 ms | 9.0 ms | 4.0 ms | ×10.0 | ×3.0 |" in text
 
 
 def test_locust_stats_are_read_without_the_aggregated_row_in_the_checks():
@@ -103,10 +132,12 @@ def test_growth_gives_the_ratio_between_consecutive_scales():
     assert ratios == [(10_000, 100_000, 1.5)]
 
 
-def test_report_names_the_machine_the_command_and_every_verdict():
+_ARGS = SimpleNamespace(workers=3, runs=20, load_seconds=120, spawn_rate=2)
+
+
+def _results_with(page):
     now = datetime.datetime(2026, 12, 3, 7, 0, tzinfo=datetime.UTC)
-    page = report.PageFigure("portefeuille", "/portefeuille/", "referent", 40.0, 50.0, 7, 10.0)
-    results = {
+    return {
         "machine": {
             "cores": 2,
             "cpu": "x",
@@ -131,8 +162,11 @@ def test_report_names_the_machine_the_command_and_every_verdict():
             }
         },
     }
-    args = SimpleNamespace(workers=3, runs=20, load_seconds=120, spawn_rate=2)
-    text = report.render(results, report.page_checks([page]), [], args)
+
+
+def test_report_names_the_machine_the_command_and_every_verdict():
+    page = report.PageFigure("portefeuille", "/portefeuille/", "referent", 40.0, 50.0, 7, 10.0)
+    text = report.render(_results_with(page), report.page_checks([page]), [], _ARGS)
     assert "2 cores" in text and "`make bench`" in text and "ÉCHEC" in text
 
 
@@ -164,3 +198,19 @@ def test_totp_code_matches_rfc_6238():
     # RFC 6238, appendix B, SHA-1, T = 59 s: 94287082 (8 digits).
     key = b"12345678901234567890".hex()
     assert totp_code(key, at=59, digits=8) == "94287082"
+
+
+@pytest.mark.django_db
+def test_the_benchmarks_middleware_reports_the_time_spent_waiting_for_the_database(rf):
+    from benchmarks.server import ServerTimingMiddleware
+
+    def view(request):
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_sleep(0.02)")
+            cursor.execute("SELECT 1")
+        return HttpResponse("ok")
+
+    response = ServerTimingMiddleware(view)(rf.get("/"))
+    timings = report.server_timing(response["Server-Timing"])
+    assert response["X-Bench-Queries"] == "2"
+    assert 20 <= timings["db"] <= timings["app"]
