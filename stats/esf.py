@@ -15,20 +15,22 @@ AGE_BANDS = (("under_25", None, 25), ("25_54", 25, 55), ("55_plus", 55, None))
 def entrants(f: figures.Filters):
     """{(civility, age band, known_to_departement): people entering}: one
     statement. The age is the age on the day the pathway opened."""
-    scoped, params = figures._scoped_sql(figures.pathways(f).filter(figures._opened_in_period(f)))
+    scoped, params = figures._pathway_condition_sql(
+        figures.pathways(f).filter(figures._opened_in_period(f))
+    )
     sql = f"""
         SELECT b.civility,
                CASE
                    WHEN b.birth_date IS NULL THEN 'unknown'
-                   WHEN DATE_PART('year', AGE(p.opened_on, b.birth_date)) < 25 THEN 'under_25'
-                   WHEN DATE_PART('year', AGE(p.opened_on, b.birth_date)) < 55 THEN '25_54'
+                   WHEN DATE_PART('year', AGE(pathways_pathway.opened_on, b.birth_date)) < 25 THEN 'under_25'
+                   WHEN DATE_PART('year', AGE(pathways_pathway.opened_on, b.birth_date)) < 55 THEN '25_54'
                    ELSE '55_plus'
                END AS band,
                b.known_to_departement,
                COUNT(DISTINCT b.id)
-        FROM pathways_pathway p
-        JOIN beneficiaries_beneficiary b ON b.id = p.beneficiary_id
-        WHERE p.id IN ({scoped})
+        FROM pathways_pathway
+        JOIN beneficiaries_beneficiary b ON b.id = pathways_pathway.beneficiary_id
+        WHERE {scoped}
         GROUP BY 1, 2, 3
     """
     with connection.cursor() as cursor:

@@ -376,10 +376,15 @@ def waiting_by_age(f: Filters):
     }
 
 
-def _scoped_sql(qs):
-    """The ids of a queryset as SQL for `IN (…)`, unordered (an ORDER BY
-    made PostgreSQL sort every id of the scope first)."""
-    sql, params = qs.order_by().values("pk").query.sql_with_params()
+def _pathway_condition_sql(qs):
+    """The condition of a `pathways(f)` queryset, as SQL on the table
+    `pathways_pathway` itself, for a statement that reads that table (not
+    aliased): the pathway's person among the scope's people, and the other
+    filters. Rather than `id IN (the scope's pathways)`, which read the
+    pathways a second time to hash their ids: about 25 ms a statement for a
+    Département's 100,000 pathways."""
+    query = qs.query
+    sql, params = query.get_compiler(using=qs.db).compile(query.where)
     return sql, list(params)
 
 
@@ -387,7 +392,7 @@ def stages(f: Filters):
     """Stage funnel (pathways opened in the period that reached each stage),
     median days spent in each stage (stays that ended in the period) and
     moves back to an earlier stage in the period: one statement."""
-    scoped, params = _scoped_sql(pathways(f))
+    scoped, params = _pathway_condition_sql(pathways(f))
     order = "ARRAY['pending','social','sociopro','employment','exit']::varchar[]"
     sql = f"""
         WITH t AS (
@@ -395,10 +400,10 @@ def stages(f: Filters):
                    LEAD(st.occurred_at) OVER (
                        PARTITION BY st.pathway_id ORDER BY st.occurred_at, st.id
                    ) AS left_at,
-                   p.opened_on
+                   pathways_pathway.opened_on
             FROM pathways_stagetransition st
-            JOIN pathways_pathway p ON p.id = st.pathway_id
-            WHERE st.pathway_id IN ({scoped})
+            JOIN pathways_pathway ON pathways_pathway.id = st.pathway_id
+            WHERE {scoped}
         )
         SELECT to_stage,
                COUNT(DISTINCT pathway_id) FILTER (WHERE opened_on >= %s AND opened_on < %s),
@@ -436,7 +441,7 @@ def cohorts(f: Filters):
     back to activity (exit to CDI, CDD, training, business creation) within
     3, 6 and 12 months of opening; null while the horizon is not reached for
     the whole month: one statement."""
-    scoped, params = _scoped_sql(pathways(f).filter(_opened_in_period(f)))
+    scoped, params = _pathway_condition_sql(pathways(f).filter(_opened_in_period(f)))
     activity = ", ".join(["%s"] * len(ACTIVITY))
     columns = ",\n".join(
         f"COUNT(*) FILTER (WHERE outcome IN ({activity}) "
@@ -445,7 +450,7 @@ def cohorts(f: Filters):
     )
     sql = f"""
         SELECT DATE_TRUNC('month', opened_on)::date AS month, COUNT(*), {columns}
-        FROM pathways_pathway WHERE id IN ({scoped})
+        FROM pathways_pathway WHERE {scoped}
         GROUP BY 1 ORDER BY 1
     """
     all_params = []
@@ -750,7 +755,7 @@ def first_appointment(f: Filters):
     in Paris time): how many have one, median, how many within 15 days, and
     the share within 15 days among those that have one or whose 15 days
     have passed without one: one statement."""
-    scoped, params = _scoped_sql(pathways(f))
+    scoped, params = _pathway_condition_sql(pathways(f))
     # MATERIALIZED: the first appointment is looked up once per deadline,
     # not once per use of `days` below (four).
     sql = f"""
@@ -759,13 +764,13 @@ def first_appointment(f: Filters):
                    ((SELECT MIN(s.starts_at)
                      FROM appointments_appointment a
                      JOIN appointments_slot s ON s.id = a.slot_id
-                     WHERE a.beneficiary_id = p.beneficiary_id
+                     WHERE a.beneficiary_id = pathways_pathway.beneficiary_id
                        AND a.status <> %s AND a.attendance <> %s
                        AND s.starts_at >= (dl.reference_date::timestamp AT TIME ZONE %s)
                     ) AT TIME ZONE %s)::date - dl.reference_date AS days
             FROM pathways_deadline dl
-            JOIN pathways_pathway p ON p.id = dl.pathway_id
-            WHERE dl.pathway_id IN ({scoped})
+            JOIN pathways_pathway ON pathways_pathway.id = dl.pathway_id
+            WHERE {scoped}
               AND dl.kind = %s
               AND dl.reference_date >= %s AND dl.reference_date < %s
               AND NOT (dl.cancelled_on IS NOT NULL AND dl.met_on IS NULL)
