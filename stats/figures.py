@@ -77,6 +77,13 @@ ATTENDED = (Attendance.SEEN.value, Attendance.NO_SHOW.value, Attendance.EXCUSED.
 FIRST_APPOINTMENT_DAYS = 15
 # Sort memory of the dashboard's statements (`statistics_session`).
 STATEMENT_WORK_MEM = "64MB"
+# Parallel plans for the dashboard's statements (`statistics_session`): the
+# planner's default costs (1000 to start workers, 0.1 a row handed over) keep
+# a Département's grouped statements on one core, each of them CPU-bound for
+# 50 – 300 ms. The number of workers stays the server's setting
+# (`max_parallel_workers_per_gather`, `max_parallel_workers`).
+PARALLEL_SETUP_COST = "10"
+PARALLEL_TUPLE_COST = "0.001"
 
 
 def paris_midnight(day: datetime.date) -> datetime.datetime:
@@ -155,15 +162,19 @@ def statistics_session():
     """One transaction for every statement of the dashboard (the figures
     read one consistent state), tuned for its grouped statements: no JIT
     compilation (it took up to half a second per statement at 100,000
-    people, longer than the statement itself) and enough sort memory for
+    people, longer than the statement itself), enough sort memory for
     the grouping and medians of a Département to stay in memory (4 MB sorted
-    them on disk). One query; the settings end with the transaction."""
+    them on disk), and parallel plans when they pay (a Département's live
+    dashboard 1.23 → 1.02 s on 2 cores, a territory's 0.51 → 0.47 s). One
+    query; the settings end with the transaction."""
     with transaction.atomic():
         if computable():
             with connection.cursor() as cursor:
                 cursor.execute(
-                    "SELECT set_config('jit', 'off', true), set_config('work_mem', %s, true)",
-                    [STATEMENT_WORK_MEM],
+                    "SELECT set_config('jit', 'off', true), set_config('work_mem', %s, true), "
+                    "set_config('parallel_setup_cost', %s, true), "
+                    "set_config('parallel_tuple_cost', %s, true)",
+                    [STATEMENT_WORK_MEM, PARALLEL_SETUP_COST, PARALLEL_TUPLE_COST],
                 )
         yield
 

@@ -257,3 +257,8 @@ def test_the_statistics_session_turns_off_jit_compilation(stat_world):
 def test_the_statistics_session_sorts_in_memory_up_to_64_mb(stat_world):
     with figures.statistics_session():
         assert _setting("work_mem") == "64MB"
+
+
+def test_the_statistics_session_makes_parallel_plans_cheap_to_start(stat_world):
+    with figures.statistics_session():
+        assert (_setting("parallel_setup_cost"), _setting("parallel_tuple_cost")) == ("10", "0.001")
