@@ -165,7 +165,7 @@ def statistics_session():
     people, longer than the statement itself), enough sort memory for
     the grouping and medians of a Département to stay in memory (4 MB sorted
     them on disk), and parallel plans when they pay (a Département's live
-    dashboard 1.23 → 1.02 s on 2 cores, a territory's 0.51 → 0.47 s). One
+    dashboard 1.23 → 1.02 s on 2 cores, a territory's 0.51 → 0.46 s). One
     query; the settings end with the transaction."""
     with transaction.atomic():
         if computable():
